@@ -1,0 +1,95 @@
+"""Span value object and the pure operations on spans: merge, overlap, snap.
+
+Offsets are ``[start, end)`` in Unicode code points (Python ``str`` indexing).
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start: int
+    end: int
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end <= self.start:
+            raise ValueError(f"empty or reversed span [{self.start}, {self.end})")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def overlap(self, other: Span) -> int:
+        """Number of characters both spans cover (0 when they merely touch)."""
+        return max(0, min(self.end, other.end) - max(self.start, other.start))
+
+    def overlaps(self, other: Span) -> bool:
+        return self.overlap(other) > 0
+
+
+def merge_overlapping(spans: Iterable[Span]) -> list[Span]:
+    """Merge spans of the same label that share at least one character.
+
+    Spans that merely touch (``a.end == b.start``) stay apart. The result is sorted.
+    """
+    by_label: dict[str, list[Span]] = {}
+    for s in spans:
+        by_label.setdefault(s.label, []).append(s)
+    merged: list[Span] = []
+    for label, group in by_label.items():
+        group.sort()
+        cur_start, cur_end = group[0].start, group[0].end
+        for s in group[1:]:
+            if s.start < cur_end:  # shares a character
+                cur_end = max(cur_end, s.end)
+            else:
+                merged.append(Span(cur_start, cur_end, label))
+                cur_start, cur_end = s.start, s.end
+        merged.append(Span(cur_start, cur_end, label))
+    merged.sort()
+    return merged
+
+
+def _is_trimmable(token: str) -> bool:
+    """Whitespace or punctuation-only tokens are trimmed from a span's edges."""
+    return all(ch.isspace() or unicodedata.category(ch)[0] in "PZ" for ch in token)
+
+
+def snap(
+    text: str, start: int, end: int, tokens: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """Snap the character range ``[start, end)`` to whole tokens.
+
+    ``tokens`` are the lesson's token boundaries (sorted, non-overlapping
+    ``(start, end)`` pairs, as computed by ``app.nlp.pipeline.token_bounds``).
+    Every token the range touches is included whole; whitespace and
+    punctuation-only tokens at either edge are dropped. Returns ``None`` when
+    nothing but whitespace or punctuation was selected.
+    """
+    start, end = max(0, min(start, end)), min(len(text), max(start, end))
+    if start >= end or not tokens:
+        return None
+    starts = [t[0] for t in tokens]
+    # first token whose end is after `start`
+    i = bisect.bisect_right(starts, start) - 1
+    if i < 0 or tokens[i][1] <= start:
+        i += 1
+    j = bisect.bisect_left(starts, end) - 1  # last token starting before `end`
+    chosen = [t for t in tokens[max(i, 0) : j + 1] if t[1] > start and t[0] < end]
+    while chosen and _is_trimmable(text[chosen[0][0] : chosen[0][1]]):
+        chosen.pop(0)
+    while chosen and _is_trimmable(text[chosen[-1][0] : chosen[-1][1]]):
+        chosen.pop()
+    if not chosen:
+        return None
+    return chosen[0][0], chosen[-1][1]
+
+
+def is_snapped(text: str, start: int, end: int, tokens: Sequence[tuple[int, int]]) -> bool:
+    """True when ``[start, end)`` is exactly what snapping it would give."""
+    return snap(text, start, end, tokens) == (start, end)
