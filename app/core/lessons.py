@@ -1,0 +1,92 @@
+"""Lessons, key spans and categories: the domain objects, frozen."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+LESSON_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+LEVELS = ("beginner", "intermediate", "advanced")
+MAX_TEXT_CHARS = 200_000
+
+UNDERLINE_STYLES = ("solid", "wave", "dash", "dot", "dashdot", "double")
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: str
+    description: str = ""
+    color: str | None = None  # "#rrggbb"; None picks from the palette
+    underline: str | None = None  # one of UNDERLINE_STYLES; None picks by order
+
+
+BUILTIN_CATEGORIES: tuple[Category, ...] = (
+    Category(
+        "unsupported_claim",
+        "Unsupported claim",
+        "A statement presented as fact that the article gives you no way to check.",
+    ),
+    Category(
+        "loaded_language",
+        "Loaded language",
+        "Words chosen to make you feel something rather than to inform you.",
+    ),
+)
+BUILTIN_IDS = tuple(c.id for c in BUILTIN_CATEGORIES)
+
+
+@dataclass(frozen=True)
+class Source:
+    outlet: str = ""
+    author: str = ""
+    published: str = ""
+    url: str = ""
+
+    def line(self) -> str:
+        """A one-line source credit for the reader: outlet · author · date."""
+        return " · ".join(p for p in (self.outlet, self.author, self.published) if p)
+
+
+@dataclass(frozen=True)
+class KeySpan:
+    start: int
+    end: int
+    label: str
+    quote: str
+    explanation: str = ""
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Highlight:
+    start: int
+    end: int
+    label: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    text: str
+    source: Source = field(default_factory=Source)
+    level: str = ""
+    unit: str = ""
+    instructions: str = ""
+    teacher_notes: str = ""
+    categories: tuple[str, ...] = BUILTIN_IDS
+    key: tuple[KeySpan, ...] | None = None
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def reading_minutes(self) -> int:
+        """Estimated reading time at 200 words a minute, at least one minute."""
+        return max(1, round(self.word_count / 200))
+
+    def without_key(self) -> Lesson:
+        return replace(self, key=None)

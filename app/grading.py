@@ -1,0 +1,67 @@
+"""Grading against the stored key: answers files, in-app submissions, regrading."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.core.answers import Answers, check_highlights
+from app.core.errors import UserError
+from app.core.lessons import Highlight, Lesson
+from app.core.scoring import Report, grade
+from app.store.repo import Repo
+
+
+def grade_lesson(lesson: Lesson, highlights: Sequence[Highlight], ctx: str = "answers") -> Report:
+    """Grade highlights against the lesson's key (the lesson must carry its key)."""
+    if lesson.key is None:
+        raise UserError(f"lesson '{lesson.id}' has no answer key on this machine yet")
+    check_highlights(lesson, highlights, ctx)
+    return grade(lesson.key, highlights, lesson.categories)
+
+
+def grade_answers(repo: Repo, answers: Answers) -> tuple[Lesson, Report]:
+    lesson = repo.get_lesson(answers.lesson, with_key=True)
+    return lesson, grade_lesson(lesson, answers.highlights)
+
+
+def submit(repo: Repo, student_id: int, student_name: str, lesson_id: str,
+           highlights: Sequence[Highlight]) -> tuple[str, Report | None]:
+    """Store a new attempt (graded when the key is here) and clear the draft."""
+    lesson = repo.get_lesson(lesson_id, with_key=True)
+    check_highlights(lesson, highlights, "your highlights")
+    report = grade(lesson.key, highlights, lesson.categories) if lesson.key is not None else None
+    sid = repo.add_submission(
+        student_id, lesson_id, highlights,
+        score=report.score if report else None,
+        report=report.as_json(lesson_id, student_name) if report else None,
+        key_version=repo.key_version(lesson_id) if report else None, clear_draft=True)
+    return sid, report
+
+
+def regrade_stale(repo: Repo, lesson_id: str | None = None) -> int:
+    """Regrade submissions graded against an older key (or never graded). Returns count."""
+    lessons: dict[str, Lesson | None] = {}
+    changed = 0
+    with repo.database.transaction():
+        for sub in repo.submissions(lesson_id=lesson_id, with_reports=False):
+            if sub.lesson_id not in lessons:
+                try:
+                    le = repo.get_lesson(sub.lesson_id, with_key=True)
+                except UserError:
+                    le = None
+                lessons[sub.lesson_id] = le if le is not None and le.key is not None else None
+            le = lessons[sub.lesson_id]
+            if le is None:
+                continue
+            version = repo.key_version(le.id)
+            if sub.key_version == version and sub.score is not None:
+                continue
+            try:
+                check_highlights(le, sub.highlights)
+            except UserError:
+                continue  # text changed under it: leave for the instructor to review
+            report = grade(le.key or (), sub.highlights, le.categories)
+            repo.update_grade(sub.submission_id, report.score,
+                              report.as_json(le.id, sub.student), version)
+            changed += 1
+    return changed

@@ -1,0 +1,366 @@
+"""Lessons, keys, students, drafts and submissions in the database.
+
+Every multi-row change runs in one transaction. All SQL takes parameters.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from app.core.answers import clean_student_name, normalize_student
+from app.core.errors import UserError
+from app.core.lessons import (
+    BUILTIN_CATEGORIES,
+    Category,
+    Highlight,
+    KeySpan,
+    Lesson,
+    Source,
+)
+from app.store.db import Database
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class KeyLocked(UserError):
+    """A student asked for a key before submitting that lesson."""
+
+
+@dataclass(frozen=True)
+class LessonSummary:
+    id: str
+    title: str
+    source: Source
+    level: str
+    unit: str
+    words: int
+    has_key: bool
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.words / 200))
+
+
+@dataclass(frozen=True)
+class Student:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Submission:
+    submission_id: str
+    student_id: int
+    student: str
+    lesson_id: str
+    attempt: int
+    submitted_at: str
+    highlights: tuple[Highlight, ...]
+    machine: str
+    score: int | None
+    report: dict | None
+    key_version: int | None
+
+
+@dataclass(frozen=True)
+class LessonStatus:
+    status: str  # new | in progress | submitted
+    best: int | None
+    attempts: int
+
+
+def _hl_json(hs: Iterable[Highlight]) -> str:
+    return json.dumps([[h.start, h.end, h.label, h.note] for h in hs], ensure_ascii=False)
+
+
+def _hl_parse(s: str) -> tuple[Highlight, ...]:
+    return tuple(Highlight(a, b, lab, note) for a, b, lab, note in json.loads(s))
+
+
+class Repo:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.db = database.db
+
+    # -- settings -------------------------------------------------------------
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO settings(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+
+    def machine_id(self) -> str:
+        mid = self.setting("machine_id")
+        if not mid:
+            mid = str(uuid.uuid4())
+            self.set_setting("machine_id", mid)
+        return mid
+
+    # -- categories -----------------------------------------------------------
+    def categories(self) -> dict[str, Category]:
+        rows = self.db.query("SELECT * FROM categories ORDER BY position, id")
+        cats = {c.id: c for c in BUILTIN_CATEGORIES}
+        for r in rows:
+            cats[r["id"]] = Category(r["id"], r["name"], r["description"], r["color"],
+                                     r["underline"])
+        return cats
+
+    def save_categories(self, cats: Iterable[Category]) -> None:
+        with self.database.transaction() as db:
+            pos = db.execute("SELECT COALESCE(MAX(position), 0) FROM categories").fetchone()[0]
+            for c in cats:
+                pos += 1
+                db.execute(
+                    "INSERT INTO categories(id, name, description, color, underline, position)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                    "name = excluded.name, description = excluded.description, "
+                    "color = COALESCE(excluded.color, color), "
+                    "underline = COALESCE(excluded.underline, underline)",
+                    [c.id, c.name, c.description, c.color, c.underline, pos])
+
+    # -- lessons --------------------------------------------------------------
+    def lesson_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM lessons ORDER BY position, id")]
+
+    def list_lessons(self) -> list[LessonSummary]:
+        rows = self.db.query(
+            "SELECT id, title, outlet, author, published, url, level, unit, words, has_key "
+            "FROM lessons ORDER BY position, id")
+        return [
+            LessonSummary(r["id"], r["title"],
+                          Source(r["outlet"], r["author"], r["published"], r["url"]),
+                          r["level"], r["unit"], r["words"], bool(r["has_key"]))
+            for r in rows
+        ]
+
+    def get_lesson(self, lesson_id: str, with_key: bool = False) -> Lesson:
+        """The lesson; its key only when ``with_key`` (instructor paths and grading)."""
+        rows = list(self.db.query("SELECT * FROM lessons WHERE id = ?", [lesson_id]))
+        if not rows:
+            raise UserError(f"no lesson with id '{lesson_id}'")
+        r = rows[0]
+        key = self._key(lesson_id) if with_key and r["has_key"] else None
+        return Lesson(
+            id=r["id"], title=r["title"], text=r["text"],
+            source=Source(r["outlet"], r["author"], r["published"], r["url"]),
+            level=r["level"], unit=r["unit"], instructions=r["instructions"],
+            teacher_notes=r["teacher_notes"] if with_key else "",
+            categories=tuple(json.loads(r["categories"])), key=key)
+
+    def _key(self, lesson_id: str) -> tuple[KeySpan, ...]:
+        rows = self.db.query(
+            'SELECT start, "end", label, quote, explanation, required FROM key_spans '
+            'WHERE lesson_id = ? ORDER BY start, "end", label', [lesson_id])
+        return tuple(KeySpan(r["start"], r["end"], r["label"], r["quote"], r["explanation"],
+                             bool(r["required"])) for r in rows)
+
+    def key_version(self, lesson_id: str) -> int:
+        row = self.db.execute("SELECT key_version FROM lessons WHERE id = ?",
+                              [lesson_id]).fetchone()
+        return row[0] if row else 0
+
+    def tokens(self, lesson_id: str) -> list[tuple[int, int]]:
+        row = self.db.execute("SELECT tokens FROM lessons WHERE id = ?", [lesson_id]).fetchone()
+        if not row:
+            return []
+        flat = json.loads(row[0])
+        return list(zip(flat[0::2], flat[1::2], strict=True))
+
+    def save_lessons(self, lessons: Sequence[Lesson], tokens: dict[str, Sequence[tuple[int, int]]],
+                     replace: bool = False, keep_key_when_absent: bool = False) -> None:
+        """Insert or (with ``replace``) replace lessons, all in one transaction.
+
+        ``keep_key_when_absent``: a lesson arriving without a key keeps the stored key
+        (a student pack must not erase a key on an instructor's machine).
+        """
+        with self.database.transaction() as db:
+            existing = set(self.lesson_ids())
+            clash = [le.id for le in lessons if le.id in existing]
+            if clash and not replace:
+                raise UserError(f"lesson '{clash[0]}' already exists (use --replace to replace it)")
+            pos = db.execute("SELECT COALESCE(MAX(position), 0) FROM lessons").fetchone()[0]
+            for le in lessons:
+                self._write_lesson(le, tokens[le.id], le.id in existing, pos + 1,
+                                   keep_key_when_absent)
+                pos += 1
+
+    def _write_lesson(self, le: Lesson, toks: Sequence[tuple[int, int]], exists: bool,
+                      position: int, keep_key: bool) -> None:
+        db = self.db
+        flat = [x for pair in toks for x in pair]
+        old_key = self._key(le.id) if exists else ()
+        key_changed = le.key is not None and tuple(le.key) != old_key
+        if le.key is None and keep_key and exists:
+            old_text = db.execute("SELECT text FROM lessons WHERE id = ?", [le.id]).fetchone()[0]
+            keep_key = old_text == le.text  # a key only fits the text it was written for
+        else:
+            keep_key = False
+        has_key = bool(old_key) if keep_key else le.key is not None
+        row = [le.title, le.text, le.source.outlet, le.source.author, le.source.published,
+               le.source.url, le.level, le.unit, le.instructions, le.teacher_notes,
+               json.dumps(list(le.categories)), json.dumps(flat), le.word_count,
+               int(has_key), now_iso()]
+        if exists:
+            db.execute(
+                "UPDATE lessons SET title=?, text=?, outlet=?, author=?, published=?, url=?, "
+                "level=?, unit=?, instructions=?, teacher_notes=?, categories=?, tokens=?, "
+                "words=?, has_key=?, updated_at=?, key_version = key_version + ? WHERE id=?",
+                [*row, int(key_changed), le.id])
+        else:
+            db.execute(
+                "INSERT INTO lessons(title, text, outlet, author, published, url, level, unit, "
+                "instructions, teacher_notes, categories, tokens, words, has_key, updated_at, "
+                "key_version, position, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [*row, int(le.key is not None), position, le.id])
+        if not keep_key:
+            db.execute("DELETE FROM key_spans WHERE lesson_id = ?", [le.id])
+            db.conn.executemany(
+                'INSERT INTO key_spans(lesson_id, start, "end", label, quote, explanation, '
+                "required) VALUES (?,?,?,?,?,?,?)",
+                [(le.id, k.start, k.end, k.label, k.quote, k.explanation, int(k.required))
+                 for k in (le.key or ())])
+
+    def delete_lesson(self, lesson_id: str) -> None:
+        with self.database.transaction() as db:
+            db.execute("DELETE FROM lessons WHERE id = ?", [lesson_id])
+
+    # -- students -------------------------------------------------------------
+    def students(self) -> list[Student]:
+        return [Student(r["id"], r["name"])
+                for r in self.db.query("SELECT id, name FROM students ORDER BY name COLLATE NOCASE")]
+
+    def student(self, name: str, create: bool = True) -> Student:
+        """The student of that name (case and surrounding spaces ignored)."""
+        shown, key = clean_student_name(name), normalize_student(name)
+        if not key:
+            raise UserError("a student name cannot be empty")
+        if len(shown) > 100:
+            raise UserError("a student name can be at most 100 characters")
+        row = self.db.execute("SELECT id, name FROM students WHERE name_key = ?", [key]).fetchone()
+        if row:
+            return Student(row[0], row[1])
+        if not create:
+            raise UserError(f"no student named '{shown}'")
+        self.db.execute("INSERT OR IGNORE INTO students(name, name_key, created_at) "
+                        "VALUES (?, ?, ?)", [shown, key, now_iso()])
+        row = self.db.execute("SELECT id, name FROM students WHERE name_key = ?", [key]).fetchone()
+        return Student(row[0], row[1])
+
+    # -- drafts ---------------------------------------------------------------
+    def draft(self, student_id: int, lesson_id: str) -> tuple[Highlight, ...]:
+        row = self.db.execute("SELECT highlights FROM drafts WHERE student_id = ? AND lesson_id = ?",
+                              [student_id, lesson_id]).fetchone()
+        return _hl_parse(row[0]) if row else ()
+
+    def save_draft(self, student_id: int, lesson_id: str, highlights: Iterable[Highlight]) -> None:
+        self.db.execute(
+            "INSERT INTO drafts(student_id, lesson_id, highlights, updated_at) VALUES (?,?,?,?) "
+            "ON CONFLICT(student_id, lesson_id) DO UPDATE SET highlights = excluded.highlights, "
+            "updated_at = excluded.updated_at",
+            [student_id, lesson_id, _hl_json(highlights), now_iso()])
+
+    def clear_draft(self, student_id: int, lesson_id: str) -> None:
+        self.db.execute("DELETE FROM drafts WHERE student_id = ? AND lesson_id = ?",
+                        [student_id, lesson_id])
+
+    # -- submissions ----------------------------------------------------------
+    def add_submission(self, student_id: int, lesson_id: str, highlights: Sequence[Highlight],
+                       score: int | None, report: dict | None, key_version: int | None,
+                       submission_id: str | None = None, submitted_at: str | None = None,
+                       machine: str | None = None, imported: bool = False,
+                       attempt: int | None = None, clear_draft: bool = False) -> str:
+        sid = submission_id or str(uuid.uuid4())
+        with self.database.transaction() as db:
+            if attempt is None:
+                attempt = 1 + db.execute(
+                    "SELECT COALESCE(MAX(attempt), 0) FROM submissions "
+                    "WHERE student_id = ? AND lesson_id = ?", [student_id, lesson_id]).fetchone()[0]
+            db.execute(
+                "INSERT INTO submissions(submission_id, student_id, lesson_id, attempt, "
+                "submitted_at, highlights, machine, imported, score, report, key_version) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [sid, student_id, lesson_id, attempt, submitted_at or now_iso(),
+                 _hl_json(highlights), machine if machine is not None else self.machine_id(),
+                 int(imported), score, json.dumps(report) if report is not None else None,
+                 key_version])
+            if clear_draft:
+                self.clear_draft(student_id, lesson_id)
+        return sid
+
+    def has_submission(self, submission_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM submissions WHERE submission_id = ?",
+                               [submission_id]).fetchone() is not None
+
+    def submissions(self, student_id: int | None = None, lesson_id: str | None = None,
+                    with_reports: bool = True) -> list[Submission]:
+        where, args = [], []
+        if student_id is not None:
+            where.append("s.student_id = ?")
+            args.append(student_id)
+        if lesson_id is not None:
+            where.append("s.lesson_id = ?")
+            args.append(lesson_id)
+        cols = "s.report" if with_reports else "NULL AS report"
+        sql = ("SELECT s.submission_id, s.student_id, st.name AS student, s.lesson_id, s.attempt, "
+               f"s.submitted_at, s.highlights, s.machine, s.score, {cols}, s.key_version "
+               "FROM submissions s JOIN students st ON st.id = s.student_id"
+               + (" WHERE " + " AND ".join(where) if where else "")
+               + " ORDER BY st.name COLLATE NOCASE, s.lesson_id, s.attempt, s.submitted_at")
+        return [Submission(r["submission_id"], r["student_id"], r["student"], r["lesson_id"],
+                           r["attempt"], r["submitted_at"], _hl_parse(r["highlights"]),
+                           r["machine"], r["score"],
+                           json.loads(r["report"]) if r["report"] else None, r["key_version"])
+                for r in self.db.query(sql, args)]
+
+    def has_submitted(self, student_id: int, lesson_id: str) -> bool:
+        return self.db.execute(
+            "SELECT 1 FROM submissions WHERE student_id = ? AND lesson_id = ? LIMIT 1",
+            [student_id, lesson_id]).fetchone() is not None
+
+    def key_for_student(self, student_id: int, lesson_id: str) -> Lesson:
+        """The lesson with its key, for a student who has submitted it — never before."""
+        if not self.has_submitted(student_id, lesson_id):
+            raise KeyLocked("the answer key opens after you submit your answers")
+        return self.get_lesson(lesson_id, with_key=True)
+
+    def update_grade(self, submission_id: str, score: int | None, report: dict | None,
+                     key_version: int | None) -> None:
+        self.db.execute("UPDATE submissions SET score = ?, report = ?, key_version = ? "
+                        "WHERE submission_id = ?",
+                        [score, json.dumps(report) if report is not None else None, key_version,
+                         submission_id])
+
+    def statuses(self, student_id: int) -> dict[str, LessonStatus]:
+        """Per lesson: new / in progress / submitted, best score, number of attempts."""
+        out: dict[str, LessonStatus] = {}
+        subs = {r[0]: (r[1], r[2]) for r in self.db.execute(
+            "SELECT lesson_id, MAX(score), COUNT(*) FROM submissions WHERE student_id = ? "
+            "GROUP BY lesson_id", [student_id])}
+        drafts = {r[0] for r in self.db.execute(
+            "SELECT lesson_id FROM drafts WHERE student_id = ? AND highlights != '[]'",
+            [student_id])}
+        for lid in self.lesson_ids():
+            if lid in drafts:
+                status = "in progress"
+            elif lid in subs:
+                status = "submitted"
+            else:
+                status = "new"
+            best, n = subs.get(lid, (None, 0))
+            out[lid] = LessonStatus(status, best, n)
+        return out
+
+
+def open_repo(path: str | os.PathLike[str]) -> Repo:
+    """Open (creating or migrating) the database at ``path``; raises ``StoreError``."""
+    return Repo(Database(path))
