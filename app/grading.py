@@ -65,3 +65,8 @@ def regrade_stale(repo: Repo, lesson_id: str | None = None) -> int:
                               report.as_json(le.id, sub.student), version)
             changed += 1
     return changed
+
+
+def refresh_grades(repo: Repo) -> int:
+    """Regrade whatever is stale (a key arrived or changed); cheap when nothing is."""
+    return sum(regrade_stale(repo, lid) for lid in repo.stale_lessons())

@@ -256,6 +256,11 @@ class Repo:
         row = self.db.execute("SELECT id, name FROM students WHERE name_key = ?", [key]).fetchone()
         return Student(row[0], row[1])
 
+    def delete_student(self, name: str) -> None:
+        """Remove a student and all their work (drafts and attempts)."""
+        with self.database.transaction() as db:
+            db.execute("DELETE FROM students WHERE name_key = ?", [normalize_student(name)])
+
     # -- drafts ---------------------------------------------------------------
     def draft(self, student_id: int, lesson_id: str) -> tuple[Highlight, ...]:
         row = self.db.execute("SELECT highlights FROM drafts WHERE student_id = ? AND lesson_id = ?",
@@ -359,6 +364,44 @@ class Repo:
             best, n = subs.get(lid, (None, 0))
             out[lid] = LessonStatus(status, best, n)
         return out
+
+    # -- results (gradebook, import) ------------------------------------------
+    def attempt_rows(self) -> list[dict]:
+        """Every attempt's grade in one query, without loading reports: the per-category
+        figures only (``json_extract`` of the report's ``by_label``), in attempt order."""
+        return list(self.db.query(
+            "SELECT student_id, lesson_id, attempt, submitted_at, score, key_version, "
+            "json_extract(report, '$.by_label') AS by_label FROM submissions "
+            "ORDER BY student_id, lesson_id, attempt, submitted_at"))
+
+    def stale_lessons(self) -> list[str]:
+        """Lessons with a key here that have attempts ungraded or graded on an older key."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT s.lesson_id FROM submissions s JOIN lessons l ON l.id = s.lesson_id "
+            "WHERE l.has_key AND (s.score IS NULL OR s.key_version IS NOT l.key_version)")]
+
+    def renumber_attempts(self, student_id: int, lesson_id: str) -> None:
+        """Number a student's attempts at a lesson 1, 2, … in order of submission time
+        (attempts gathered from several machines each start at 1 there)."""
+        rows = self.db.execute(
+            "SELECT submission_id, submitted_at, attempt, machine FROM submissions "
+            "WHERE student_id = ? AND lesson_id = ?", [student_id, lesson_id]).fetchall()
+        rows.sort(key=lambda r: (time_key(r[1]), r[2], r[3], r[0]))
+        for n, r in enumerate(rows, 1):
+            if r[2] != n:
+                self.db.execute("UPDATE submissions SET attempt = ? WHERE submission_id = ?",
+                                [n, r[0]])
+
+
+def time_key(stamp: str) -> tuple[int, float, str]:
+    """Sort key for an ISO time; times that do not parse sort after those that do."""
+    try:
+        t = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return (1, 0.0, stamp)
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=timezone.utc)
+    return (0, t.timestamp(), stamp)
 
 
 def open_repo(path: str | os.PathLike[str]) -> Repo:

@@ -1,0 +1,88 @@
+"""``close-reader selftest``: start the GUI (offscreen works), show the library, open the
+first lesson, exit 0; print one JSON object with the timings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+SELFTEST_STUDENT = "Self-test"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("selftest", help="start the app, open a lesson, print timings as JSON")
+    p.set_defaults(func=cmd_selftest)
+
+
+def process_age_s() -> float | None:
+    """Seconds since this process started (Linux /proc; None elsewhere)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        start_ticks = int(fields[19])
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError, StopIteration, AttributeError):
+        return None
+
+
+def cmd_selftest(args: argparse.Namespace) -> int:
+    t_entry = time.perf_counter()
+    age_at_entry = process_age_s()
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") \
+            and sys.platform.startswith("linux"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    explicit = args.db is not None or bool(os.environ.get("CLOSE_READER_DB"))
+    tmp = None
+    if explicit:
+        from app.cli import db_path
+
+        db = db_path(args)
+    else:  # measure a fresh install without touching the user's own database
+        tmp = tempfile.TemporaryDirectory(prefix="close-reader-selftest-")
+        db = Path(tmp.name) / "selftest.db"
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.application import create_main_window, ensure_application
+    from app.ui.library_view import Role
+
+    app = ensure_application()
+    win = create_main_window(db, student=None)
+    created = not any(s.name == SELFTEST_STUDENT for s in win.repo.students())
+    win.sign_in(SELFTEST_STUDENT)
+    win.show()
+    QApplication.processEvents()
+    win.library.viewport().repaint()
+    t_library = time.perf_counter()
+    lessons = win.library.model_.rowCount()
+    if lessons == 0:
+        print("close-reader: selftest: the library is empty", file=sys.stderr)
+        return 1
+    first = win.library.current_lesson() or win.library.model_.index(0, 0).data(Role.LESSON_ID)
+    t0 = time.perf_counter()
+    win.open_reader(first, ())
+    QApplication.processEvents()
+    win.reader.article.viewport().repaint()
+    t_open = time.perf_counter() - t0
+    startup = (age_at_entry + (t_library - t_entry)) if age_at_entry is not None \
+        else t_library - t_entry
+    text_ok = win.reader.article.toPlainText() == win.reader.lesson.text
+    win.close()
+    if explicit and created:
+        win.repo.delete_student(SELFTEST_STUDENT)
+    win.repo.database.close()
+    app.processEvents()
+    out = {"startup_s": round(startup, 4), "open_lesson_s": round(t_open, 4),
+           "lessons": lessons, "first_lesson": first, "text_matches": text_ok,
+           "spacy_loaded": "spacy" in sys.modules, "platform": app.platformName()}
+    print(json.dumps(out))
+    if tmp is not None:
+        tmp.cleanup()
+    return 0 if text_ok else 1

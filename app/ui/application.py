@@ -1,0 +1,126 @@
+"""Starting the app: the QApplication, fonts, palette, the main window, and the ways out
+when the database cannot be opened. ``create_main_window`` is the public entry."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from app import paths
+from app.store.db import StoreError
+from app.ui.fonts import register_fonts
+from app.ui.main_window import MainWindow
+from app.ui.theme import apply_palette, is_dark
+
+log = logging.getLogger("close_reader")
+
+STYLE = """
+QLabel#lessonTitle { margin: 4px 0 2px 0; }
+QLabel#sourceLine { color: palette(placeholder-text); }
+QLabel#instructions { background: palette(alternate-base); border-radius: 6px; padding: 8px; }
+QLabel#error { color: #b00020; }
+QPushButton { padding: 6px 14px; }
+QPushButton#primary { font-weight: 600; }
+QListWidget::item { padding: 6px 4px; border-bottom: 1px solid palette(midlight); }
+QListView, QListWidget { border: 1px solid palette(mid); border-radius: 6px; }
+QToolBar { border: none; spacing: 4px; padding: 4px 0; }
+QTextEdit { border: 1px solid palette(mid); border-radius: 6px; }
+*:focus { outline: none; }
+QListView:focus, QListWidget:focus, QTextEdit:focus, QLineEdit:focus {
+    border: 2px solid palette(highlight); }
+"""
+
+
+def ensure_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    if not app.property("close_reader_ready"):
+        app.setApplicationName("Close Reader")
+        app.setOrganizationName("Close Reader")
+        register_fonts()
+        apply_palette(app, is_dark(app.palette()) or _system_prefers_dark(app))
+        app.setStyleSheet(STYLE)
+        app.setProperty("close_reader_ready", True)
+    return app
+
+
+def _system_prefers_dark(app: QApplication) -> bool:
+    try:
+        return app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    except AttributeError:
+        return False
+
+
+def create_main_window(db_path: str | Path, student: str | None = None) -> MainWindow:
+    """The main window on that database, not yet shown (formats.md's entry point)."""
+    ensure_application()
+    from app.library import seed_if_new
+    from app.store.repo import open_repo
+
+    repo = open_repo(db_path)
+    seed_if_new(repo)
+    return MainWindow(repo, student=student)
+
+
+def run_app(db_path: Path, student: str | None = None) -> int:
+    app = ensure_application()
+    _install_crash_handler()
+    while True:
+        try:
+            win = create_main_window(db_path, student)
+            break
+        except StoreError as e:
+            choice = _database_problem(e)
+            if choice is None:
+                return 1
+            db_path = choice
+    win.show()
+    return app.exec()
+
+
+def _database_problem(e: StoreError) -> Path | None:
+    """Explain; offer to open another database or restore a backup. Returns the path to try."""
+    from app.store.db import list_backups, restore_backup
+
+    box = QMessageBox(QMessageBox.Icon.Warning, "Close Reader cannot open its database", str(e))
+    other = box.addButton("Open another database…", QMessageBox.ButtonRole.AcceptRole)
+    backups = list_backups(e.path) if e.path else []
+    restore = (box.addButton("Restore the latest backup", QMessageBox.ButtonRole.ActionRole)
+               if backups and e.kind in ("corrupt", "newer", "error") else None)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if box.clickedButton() is other:
+        name, _ = QFileDialog.getSaveFileName(
+            None, "Open or create a database", str(paths.user_data_dir()),
+            "Close Reader database (*.db)", options=QFileDialog.Option.DontConfirmOverwrite)
+        return Path(name) if name else None
+    if restore is not None and box.clickedButton() is restore and e.path:
+        restore_backup(backups[0], e.path)
+        return e.path
+    return None
+
+
+def _install_crash_handler() -> None:
+    def hook(exc_type, exc, tb) -> None:  # noqa: ANN001
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        log_file = paths.log_dir() / "crash.log"
+        try:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            with log_file.open("a", encoding="utf-8") as f:
+                f.write(text + "\n")
+        except OSError:
+            log_file = None  # type: ignore[assignment]
+        sys.__stderr__ and sys.__stderr__.write(text)
+        where = f"\n\nDetails were saved to {log_file}." if log_file else ""
+        QMessageBox.critical(None, "Something went wrong",
+                             "Close Reader hit an unexpected problem. Your highlights are saved "
+                             f"as you go, so little or nothing is lost.{where}\n\n{exc}")
+
+    sys.excepthook = hook

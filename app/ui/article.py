@@ -1,0 +1,247 @@
+"""The article view: the lesson text, read-only, selectable by mouse and keyboard, with
+highlights painted by a ``QSyntaxHighlighter`` (formats stay out of the document).
+
+``toPlainText()`` is the lesson text character for character: paragraphs are styled
+with block formats only.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QSyntaxHighlighter,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
+from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
+
+from app.ui.textpos import PositionMap
+from app.ui.theme import blend
+
+READING_WIDTH_CHARS = 68
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One painted range: code-point offsets, background, underline, and a tooltip."""
+
+    start: int
+    end: int
+    background: QColor
+    underline: QTextCharFormat.UnderlineStyle | None
+    tip: str
+    bold: bool = False
+
+
+class MarkHighlighter(QSyntaxHighlighter):
+    """Paints ``Mark``s; only the blocks a change touches are re-highlighted."""
+
+    def __init__(self, doc: QTextDocument, posmap: Callable[[], PositionMap]) -> None:
+        super().__init__(doc)
+        self._marks: list[Mark] = []
+        self._starts: list[int] = []
+        self._posmap = posmap
+        self.underline_colour = QColor("#1b1b1f")
+
+    def set_marks(self, marks: Sequence[Mark], changed: Sequence[tuple[int, int]] | None = None) -> None:
+        self._marks = sorted(marks, key=lambda m: (m.start, m.end))
+        self._starts = [m.start for m in self._marks]
+        if changed is None:
+            self.rehighlight()
+            return
+        doc, pm = self.document(), self._posmap()
+        for s, e in changed:
+            block = doc.findBlock(pm.to_qt(s))
+            last = doc.findBlock(max(pm.to_qt(e) - 1, 0))
+            while block.isValid():
+                self.rehighlightBlock(block)
+                if block == last:
+                    break
+                block = block.next()
+
+    def marks_at(self, pos: int) -> list[Mark]:
+        return [m for m in self._marks if m.start <= pos < m.end]
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+        if not self._marks:
+            return
+        pm = self._posmap()
+        b0 = self.currentBlock().position()
+        s_cp, e_cp = pm.from_qt(b0), pm.from_qt(b0 + len(text))
+        # candidate marks: any that start before the block's end and end after its start
+        hi = bisect.bisect_left(self._starts, e_cp)
+        marks = [m for m in self._marks[:hi] if m.end > s_cp]
+        if not marks:
+            return
+        cuts = sorted({max(s_cp, min(e_cp, x)) for m in marks for x in (m.start, m.end)}
+                      | {s_cp, e_cp})
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            cover = [m for m in marks if m.start <= a and m.end >= b]
+            if not cover or a >= b:
+                continue
+            fmt = QTextCharFormat()
+            fmt.setBackground(blend([m.background for m in cover]))
+            style = next((m.underline for m in reversed(cover) if m.underline is not None), None)
+            if style is not None:
+                fmt.setUnderlineStyle(style)
+                fmt.setUnderlineColor(self.underline_colour)
+            if any(m.bold for m in cover):
+                fmt.setFontWeight(QFont.Weight.DemiBold)
+            fmt.setToolTip(" + ".join(dict.fromkeys(m.tip for m in cover)))
+            qa, qb = pm.to_qt(a) - b0, pm.to_qt(b) - b0
+            self.setFormat(qa, qb - qa, fmt)
+
+
+class ArticleView(QTextEdit):
+    """Read-only article with keyboard selection; digit keys pick a category."""
+
+    category_key_pressed = Signal(int)  # 0-based category index
+    cursor_moved = Signal(int)  # code-point offset
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setAccessibleName("Article")
+        self.setAccessibleDescription(
+            "The article. Move with the arrow keys, select with Shift and the arrows, then "
+            "press a number key to highlight the selection.")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setTabChangesFocus(True)
+        self._text = ""
+        self._map = PositionMap("")
+        self.highlighter = MarkHighlighter(self.document(), lambda: self._map)
+        self.document().setDocumentMargin(24)
+        self.cursorPositionChanged.connect(self._on_cursor_moved)
+
+    # -- content --------------------------------------------------------------
+    def set_article(self, text: str) -> None:
+        self._text = text
+        self._map = PositionMap(text)
+        self.highlighter.set_marks([])
+        self.setPlainText(text)
+        self._style_blocks()
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _style_blocks(self) -> None:
+        doc = self.document()
+        cur = QTextCursor(doc)
+        cur.beginEditBlock()
+        block = doc.begin()
+        while block.isValid():
+            fmt = QTextBlockFormat(block.blockFormat())
+            if block.length() <= 1:  # the blank line between paragraphs
+                fmt.setLineHeight(40, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+            else:
+                fmt.setLineHeight(150, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+            cur.setPosition(block.position())
+            cur.setBlockFormat(fmt)
+            block = block.next()
+        cur.endEditBlock()
+        doc.clearUndoRedoStacks()
+
+    def toPlainText(self) -> str:  # noqa: N802 (Qt override)
+        """The document's text as the lesson holds it (Qt's version folds NBSP)."""
+        return self.document().toRawText().replace("\u2029", "\n")
+
+    def set_reading_font(self, font: QFont) -> None:
+        self.document().setDefaultFont(font)
+        self._update_measure()
+
+    def _update_measure(self) -> None:
+        """Keep a readable measure (~68 characters a line), centred in the view."""
+        width = QFontMetrics(self.document().defaultFont()).averageCharWidth() * READING_WIDTH_CHARS
+        side = max(0, (self.viewport().width() - width) // 2 - 24)
+        fmt = self.document().rootFrame().frameFormat()
+        if fmt.leftMargin() != side:
+            fmt.setLeftMargin(side)
+            fmt.setRightMargin(side)
+            self.document().rootFrame().setFrameFormat(fmt)
+
+    def resizeEvent(self, e) -> None:  # noqa: N802
+        super().resizeEvent(e)
+        self._update_measure()
+
+    # -- positions ------------------------------------------------------------
+    @property
+    def posmap(self) -> PositionMap:
+        return self._map
+
+    def selection(self) -> tuple[int, int] | None:
+        """The selection in code points, or None."""
+        c = self.textCursor()
+        if not c.hasSelection():
+            return None
+        return self._map.from_qt(c.selectionStart()), self._map.from_qt(c.selectionEnd())
+
+    def cursor_offset(self) -> int:
+        return self._map.from_qt(self.textCursor().position())
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select code points ``[start, end)`` (used by tests and the Highlights list)."""
+        c = self.textCursor()
+        c.setPosition(self._map.to_qt(start))
+        c.setPosition(self._map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(c)
+        self.ensureCursorVisible()
+
+    def set_marks(self, marks: Sequence[Mark], changed: Sequence[tuple[int, int]] | None = None) -> None:
+        self.highlighter.set_marks(marks, changed)
+
+    def set_focus_mark(self, start: int, end: int) -> None:
+        """A transient outline on the highlight the student is working with."""
+        if start >= end:
+            self.setExtraSelections([])
+            return
+        sel = QTextEdit.ExtraSelection()
+        c = QTextCursor(self.document())
+        c.setPosition(self._map.to_qt(start))
+        c.setPosition(self._map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = c
+        sel.format.setProperty(QTextFormat.Property.OutlinePen, None)
+        sel.format.setFontUnderline(True)
+        sel.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        sel.format.setUnderlineColor(self.palette().highlight().color())
+        self.setExtraSelections([sel])
+
+    # -- events ---------------------------------------------------------------
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+        key = e.key()
+        mods = e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and mods == Qt.KeyboardModifier.NoModifier:
+            self.category_key_pressed.emit(key - Qt.Key.Key_1)
+            e.accept()
+            return
+        super().keyPressEvent(e)
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent):
+            # digits belong to the article (category keys), not to global shortcuts
+            if Qt.Key.Key_1 <= e.key() <= Qt.Key.Key_9 and not e.modifiers():
+                e.accept()
+                return True
+        if e.type() == QEvent.Type.ToolTip:
+            pos = self.cursorForPosition(e.pos()).position()
+            marks = self.highlighter.marks_at(self._map.from_qt(pos))
+            if marks:
+                QToolTip.showText(e.globalPos(), "\n".join(dict.fromkeys(m.tip for m in marks)),
+                                  self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(e)
+
+    def _on_cursor_moved(self) -> None:
+        self.cursor_moved.emit(self.cursor_offset())

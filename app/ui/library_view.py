@@ -1,0 +1,216 @@
+"""The lesson library: lessons grouped by unit, with source, level, reading time and
+this student's status and best score. ``Return`` or a double-click opens a lesson."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont, QKeyEvent, QPainter, QPalette
+from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from app.store.repo import LessonStatus, LessonSummary
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Role(IntEnum):
+    LESSON_ID = Qt.ItemDataRole.UserRole + 1
+    SUMMARY = Qt.ItemDataRole.UserRole + 2
+    STATUS = Qt.ItemDataRole.UserRole + 3
+    UNIT_HEADER = Qt.ItemDataRole.UserRole + 4  # the unit's name on its first lesson, else ""
+
+
+@dataclass(frozen=True)
+class LibraryRow:
+    summary: LessonSummary
+    status: LessonStatus
+
+
+def status_text(st: LessonStatus) -> str:
+    if st.status == "submitted" or (st.attempts and st.status == "in progress"):
+        best = f"best score {st.best}" if st.best is not None else "waiting for the key"
+        tries = f"{st.attempts} attempt{'s' * (st.attempts != 1)}"
+        return f"{st.status.capitalize()} · {best} · {tries}"
+    if st.status == "in progress":
+        return "In progress · your highlights are saved"
+    return "Not started yet"
+
+
+class LibraryModel(QAbstractListModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[LibraryRow] = []
+
+    def set_rows(self, rows: list[LibraryRow]) -> None:
+        self.beginResetModel()
+        self._rows = sorted(rows, key=lambda r: (r.summary.unit == "", r.summary.unit))
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        s = row.summary
+        if role == Qt.ItemDataRole.DisplayRole:
+            return s.title
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            parts = [s.title, s.source.line(), s.level.capitalize(),
+                     f"{s.reading_minutes} min read", status_text(row.status)]
+            return ". ".join(p for p in parts if p)
+        if role == Role.LESSON_ID:
+            return s.id
+        if role == Role.SUMMARY:
+            return s
+        if role == Role.STATUS:
+            return row.status
+        if role == Role.UNIT_HEADER:
+            prev = self._rows[index.row() - 1].summary.unit if index.row() else None
+            return (s.unit or "Other lessons") if s.unit != prev else ""
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class LessonCardDelegate(QStyledItemDelegate):
+    """Paints a lesson as a card; the first lesson of a unit carries the unit heading."""
+
+    PAD = 12
+
+    def _metrics(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont, int]:
+        base = QFont(option.font)
+        title = QFont(base)
+        title.setPointSizeF(base.pointSizeF() * 1.15)
+        title.setWeight(QFont.Weight.DemiBold)
+        header = QFont(base)
+        header.setPointSizeF(base.pointSizeF() * 1.3)
+        header.setWeight(QFont.Weight.Bold)
+        line = option.fontMetrics.height()
+        return base, title, header, line
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        _, _, _, line = self._metrics(option)
+        h = int(line * 1.25) + 2 * line + 3 * self.PAD
+        if index.data(Role.UNIT_HEADER):
+            h += int(line * 2.4)
+        return QSize(option.rect.width() or 600, h)
+
+    def paint(self, p: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        base, title_font, header_font, line = self._metrics(option)
+        s: LessonSummary = index.data(Role.SUMMARY)
+        st: LessonStatus = index.data(Role.STATUS)
+        pal = option.palette
+        r = QRect(option.rect)
+        p.save()
+        header = index.data(Role.UNIT_HEADER)
+        if header:
+            p.setFont(header_font)
+            p.setPen(pal.color(QPalette.ColorRole.WindowText))
+            hr = QRect(r.left() + 4, r.top() + int(line * 0.6), r.width() - 8, int(line * 1.6))
+            p.drawText(hr, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, header)
+            r.setTop(r.top() + int(line * 2.4))
+        card = r.adjusted(4, 4, -4, -4)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        focus = bool(option.state & QStyle.StateFlag.State_HasFocus)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(pal.color(QPalette.ColorRole.Highlight) if selected
+                 else pal.color(QPalette.ColorRole.Mid))
+        p.setBrush(pal.color(QPalette.ColorRole.AlternateBase) if selected
+                   else pal.color(QPalette.ColorRole.Base))
+        p.drawRoundedRect(card, 8, 8)
+        if selected and focus:
+            pen = p.pen()
+            pen.setWidth(2)
+            p.setPen(pen)
+            p.drawRoundedRect(card.adjusted(1, 1, -1, -1), 7, 7)
+        inner = card.adjusted(self.PAD + 4, self.PAD, -self.PAD - 4, -self.PAD)
+        badge = self._badge(st)
+        p.setFont(base)
+        bw = option.fontMetrics.horizontalAdvance(badge) + 20
+        p.setPen(pal.color(QPalette.ColorRole.Text))
+        p.setFont(title_font)
+        p.drawText(QRect(inner.left(), inner.top(), inner.width() - bw - 8, int(line * 1.3)),
+                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                   p.fontMetrics().elidedText(s.title, Qt.TextElideMode.ElideRight,
+                                              inner.width() - bw - 8))
+        p.setFont(base)
+        sub = " · ".join(x for x in (s.source.line(), s.level.capitalize(),
+                                      f"{s.reading_minutes} min read") if x)
+        p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
+        top2 = inner.top() + int(line * 1.45)
+        p.drawText(QRect(inner.left(), top2, inner.width(), line),
+                   Qt.AlignmentFlag.AlignLeft, p.fontMetrics().elidedText(
+                       sub, Qt.TextElideMode.ElideRight, inner.width()))
+        p.setPen(pal.color(QPalette.ColorRole.Text))
+        p.drawText(QRect(inner.left(), top2 + line + 2, inner.width(), line),
+                   Qt.AlignmentFlag.AlignLeft, status_text(st))
+        # status badge, top right: words, not colour alone
+        br = QRect(inner.right() - bw, inner.top(), bw, int(line * 1.3))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(pal.color(QPalette.ColorRole.Window))
+        p.drawRoundedRect(br, 6, 6)
+        p.setPen(pal.color(QPalette.ColorRole.Text))
+        p.drawText(br, Qt.AlignmentFlag.AlignCenter, badge)
+        p.restore()
+
+    @staticmethod
+    def _badge(st: LessonStatus) -> str:
+        if st.best is not None:
+            return f"Best {st.best}"
+        return {"new": "New", "in progress": "In progress"}.get(st.status, "Submitted")
+
+
+class LibraryView(QListView):
+    lesson_activated = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAccessibleName("Lesson library")
+        self.setAccessibleDescription("Lessons by unit. Press Return to open the selected lesson.")
+        self.model_ = LibraryModel()
+        self.setModel(self.model_)
+        self.setItemDelegate(LessonCardDelegate(self))
+        self.setUniformItemSizes(False)
+        self.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.setSpacing(2)
+        self.doubleClicked.connect(self._on_double_clicked)
+
+    def set_rows(self, rows: list[LibraryRow]) -> None:
+        current = self.current_lesson()
+        self.model_.set_rows(rows)
+        for r in range(self.model_.rowCount()):
+            idx = self.model_.index(r, 0)
+            if current is None or idx.data(Role.LESSON_ID) == current:
+                self.setCurrentIndex(idx)
+                break
+
+    def current_lesson(self) -> str | None:
+        sel = self.selectionModel().selectedIndexes()
+        idx = sel[0] if sel else self.currentIndex()
+        return idx.data(Role.LESSON_ID) if idx.isValid() else None
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.current_lesson():
+            self.lesson_activated.emit(self.current_lesson())
+            e.accept()
+            return
+        super().keyPressEvent(e)
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.lesson_activated.emit(index.data(Role.LESSON_ID))

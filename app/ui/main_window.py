@@ -1,0 +1,240 @@
+"""The main window: the composition root that connects the pages to the store."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import UserError
+from app.core.lessons import Highlight
+from app.core.scoring import Report
+from app.grading import grade_lesson, submit
+from app.store.repo import Repo, Student
+from app.ui.feedback_page import FeedbackPage
+from app.ui.library_view import LibraryRow, LibraryView
+from app.ui.reader_page import ReaderPage
+from app.ui.signin_page import SignInPage
+
+LABEL_SCALE = {"lessonTitle": 1.45, "scoreLabel": 2.2, "headline": 1.15}
+ZOOM_STEPS = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, repo: Repo, student: str | None = None) -> None:
+        super().__init__()
+        self.repo = repo
+        self.student: Student | None = None
+        self.setWindowTitle("Close Reader")
+        self.resize(1180, 800)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.signin = SignInPage()
+        self.library_page, self.library, self.greeting = self._build_library_page()
+        self.reader = ReaderPage()
+        self.feedback = FeedbackPage()
+        for w in (self.signin, self.library_page, self.reader, self.feedback):
+            self.stack.addWidget(w)
+        self.signin.student_chosen.connect(self._on_signin_student_chosen)
+        self.library.lesson_activated.connect(self.open_lesson)
+        self.reader.draft_changed.connect(self._on_reader_draft_changed)
+        self.reader.submit_requested.connect(self._on_reader_submit_requested)
+        self.reader.back_requested.connect(self.show_library)
+        self.reader.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        self.feedback.back_requested.connect(self.show_library)
+        self.feedback.try_again_requested.connect(self._on_feedback_try_again)
+        self._zoom = float(repo.setting("zoom", "1.0") or 1.0)
+        self._build_menus()
+        self.apply_zoom(self._zoom)
+        self.statusBar().showMessage("Ready")
+        if student:
+            self.sign_in(student)
+        else:
+            self.signin.set_students([s.name for s in repo.students()])
+            self.stack.setCurrentWidget(self.signin)
+
+    # -- building -------------------------------------------------------------
+    def _build_library_page(self) -> tuple[QWidget, LibraryView, QLabel]:
+        page = QWidget()
+        greeting = QLabel()
+        greeting.setObjectName("lessonTitle")
+        hint = QLabel("Choose a lesson and press Return (or double-click) to open it.")
+        view = LibraryView()
+        lay = QVBoxLayout(page)
+        lay.addWidget(greeting)
+        lay.addWidget(hint)
+        lay.addWidget(view, 1)
+        return page, view, greeting
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        m = mb.addMenu("&File")
+        self.switch_action = QAction("Switch student…", self)
+        self.switch_action.triggered.connect(self.show_signin)
+        m.addAction(self.switch_action)
+        self.library_action = QAction("Lesson library", self)
+        self.library_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.library_action.triggered.connect(self.show_library)
+        m.addAction(self.library_action)
+        m.addSeparator()
+        quit_action = QAction("Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        m.addAction(quit_action)
+        e = mb.addMenu("&Edit")
+        for a in (self.reader.undo_action, self.reader.redo_action, self.reader.remove_action):
+            e.addAction(a)
+        e.addSeparator()
+        for a in (self.reader.submit_action, self.feedback.try_again_action):
+            e.addAction(a)
+        v = mb.addMenu("&View")
+        bigger = QAction("Larger text", self)
+        bigger.setShortcuts([QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")])
+        bigger.triggered.connect(lambda: self.step_zoom(+1))
+        smaller = QAction("Smaller text", self)
+        smaller.setShortcut(QKeySequence.StandardKey.ZoomOut)
+        smaller.triggered.connect(lambda: self.step_zoom(-1))
+        reset = QAction("Normal text size", self)
+        reset.setShortcut(QKeySequence("Ctrl+0"))
+        reset.triggered.connect(lambda: self.apply_zoom(1.0, save=True))
+        for a in (bigger, smaller, reset):
+            v.addAction(a)
+        self.view_menu = v
+        h = mb.addMenu("&Help")
+        keys = QAction("Keyboard shortcuts", self)
+        keys.setShortcut(QKeySequence.StandardKey.HelpContents)
+        keys.triggered.connect(self.show_shortcuts)
+        h.addAction(keys)
+
+    # -- zoom -----------------------------------------------------------------
+    def step_zoom(self, d: int) -> None:
+        i = min(range(len(ZOOM_STEPS)), key=lambda k: abs(ZOOM_STEPS[k] - self._zoom))
+        self.apply_zoom(ZOOM_STEPS[max(0, min(len(ZOOM_STEPS) - 1, i + d))], save=True)
+
+    def apply_zoom(self, zoom: float, save: bool = False) -> None:
+        from app.ui.fonts import reading_font, ui_font
+
+        self._zoom = zoom
+        f = ui_font(zoom)
+        self.setFont(f)
+        for label in self.findChildren(QLabel):
+            scale = LABEL_SCALE.get(label.objectName())
+            if scale:
+                big = QFont(f)
+                big.setPointSizeF(f.pointSizeF() * scale)
+                big.setWeight(QFont.Weight.Bold if scale > 1.3 else QFont.Weight.DemiBold)
+                label.setFont(big)
+        for w in (self.reader.article, self.feedback.article):
+            w.set_reading_font(reading_font(zoom))
+        if save:
+            self.repo.set_setting("zoom", str(zoom))
+            self.statusBar().showMessage(f"Text size {int(zoom * 100)} %", 3000)
+
+    # -- navigation -----------------------------------------------------------
+    def show_signin(self) -> None:
+        self.reader.flush()
+        self.signin.set_students([s.name for s in self.repo.students()])
+        self.stack.setCurrentWidget(self.signin)
+
+    def sign_in(self, name: str) -> None:
+        try:
+            self.student = self.repo.student(name)
+        except UserError as e:
+            self.signin.error.setText(str(e))
+            return
+        self.setWindowTitle(f"Close Reader — {self.student.name}")
+        self.show_library()
+
+    def show_library(self) -> None:
+        self.reader.flush()
+        if self.student is None:
+            self.show_signin()
+            return
+        statuses = self.repo.statuses(self.student.id)
+        rows = [LibraryRow(s, statuses[s.id]) for s in self.repo.list_lessons() if s.id in statuses]
+        self.library.set_rows(rows)
+        self.greeting.setText(f"Hello, {self.student.name} — your lessons")
+        self.stack.setCurrentWidget(self.library_page)
+        self.library.setFocus()
+
+    def open_lesson(self, lesson_id: str) -> None:
+        assert self.student is not None
+        draft = self.repo.draft(self.student.id, lesson_id)
+        if not draft and self.repo.has_submitted(self.student.id, lesson_id):
+            self.show_feedback(lesson_id)
+            return
+        self.open_reader(lesson_id, draft)
+
+    def open_reader(self, lesson_id: str, draft: tuple[Highlight, ...]) -> None:
+        lesson = self.repo.get_lesson(lesson_id)  # never the key on the student path
+        self.reader.set_lesson(lesson, self.repo.categories(), self.repo.tokens(lesson_id), draft)
+        self.stack.setCurrentWidget(self.reader)
+        self.reader.article.setFocus()
+        self.statusBar().showMessage(
+            "Select words (Shift+arrows or the mouse), then press 1 or 2 to highlight.", 8000)
+
+    def show_feedback(self, lesson_id: str, report: Report | None = None) -> None:
+        assert self.student is not None
+        lesson = self.repo.key_for_student(self.student.id, lesson_id)
+        attempts = self.repo.submissions(self.student.id, lesson_id, with_reports=False)
+        if report is None and attempts and lesson.key is not None:
+            latest = max(attempts, key=lambda s: s.attempt)
+            report = grade_lesson(lesson, latest.highlights)
+        self.feedback.show_result(lesson, self.repo.categories(), report, attempts)
+        self.stack.setCurrentWidget(self.feedback)
+        self.feedback.summary.setFocus()
+
+    # -- slots ----------------------------------------------------------------
+    def _on_signin_student_chosen(self, name: str) -> None:
+        self.sign_in(name)
+
+    def _on_reader_draft_changed(self, lesson_id: str, highlights: tuple[Highlight, ...]) -> None:
+        if self.student is not None:
+            self.repo.save_draft(self.student.id, lesson_id, highlights)
+
+    def _on_reader_submit_requested(self, lesson_id: str) -> None:
+        assert self.student is not None
+        hs = self.reader.draft.highlights
+        box = QMessageBox(QMessageBox.Icon.Question, "Submit answers",
+                          f"Submit your {len(hs)} highlight{'s' * (len(hs) != 1)}?", parent=self)
+        box.setInformativeText("You will see the answer key and your score. "
+                               "You can try again afterwards; this attempt is kept.")
+        ok = box.addButton("Submit", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep reading", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(ok)
+        box.exec()
+        if box.clickedButton() is not ok:
+            return
+        try:
+            _, report = submit(self.repo, self.student.id, self.student.name, lesson_id, hs)
+        except UserError as e:
+            QMessageBox.warning(self, "Could not submit", str(e))
+            return
+        self.reader.lesson = None  # the draft is cleared; nothing more to autosave
+        self.show_feedback(lesson_id, report)
+
+    def _on_feedback_try_again(self, lesson_id: str) -> None:
+        self.open_reader(lesson_id, ())
+        self.statusBar().showMessage("A fresh copy: your earlier attempts are kept.", 6000)
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", (
+            "In the article: arrows move, Shift+arrows select.\n"
+            "1, 2, …  Highlight the selection as that category\n"
+            "Delete  Remove the highlight at the cursor\n"
+            "Ctrl+Z / Ctrl+Shift+Z  Undo / Redo\n"
+            "Ctrl+Return  Submit answers\n"
+            "Tab  Move between the article, the Highlights list and the buttons\n"
+            "Ctrl++ / Ctrl+-  Larger / smaller text"))
+
+    def closeEvent(self, e: QCloseEvent) -> None:
+        self.reader.flush()
+        super().closeEvent(e)
+
+

@@ -1,0 +1,135 @@
+"""Colours and underline styles of categories and feedback statuses, light and dark.
+
+Every highlight colour keeps the text on it at a contrast of at least 4.5:1 (WCAG AA);
+``tests/test_accessibility.py`` computes it. Categories never differ by colour alone:
+each also has its own underline style and its name on hover and in the Highlights list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QPalette, QTextCharFormat
+
+from app.core.lessons import UNDERLINE_STYLES, Category
+
+TEXT_LIGHT = "#1b1b1f"
+TEXT_DARK = "#ececf1"
+BASE_LIGHT = "#fbfaf7"
+BASE_DARK = "#1e1f24"
+
+# (light background, dark background), in category order
+CATEGORY_COLOURS: list[tuple[str, str]] = [
+    ("#ffd9a8", "#6a3f00"),  # amber   — unsupported claim
+    ("#c9dcff", "#1f3f78"),  # blue    — loaded language
+    ("#cdeccd", "#1d5a2a"),  # green
+    ("#f6c9dc", "#6b1f43"),  # pink
+    ("#e2d4ff", "#47317a"),  # violet
+    ("#c8eef0", "#0f5458"),  # teal
+    ("#f0e3b6", "#5a4a0c"),  # sand
+    ("#ffd0c2", "#74301c"),  # coral
+    ("#dcdcdc", "#4a4a4a"),  # grey
+]
+DEFAULT_UNDERLINES = ["dash", "wave", "dot", "solid", "dashdot", "double"]
+
+_QT_UNDERLINE = {
+    "solid": QTextCharFormat.UnderlineStyle.SingleUnderline,
+    "wave": QTextCharFormat.UnderlineStyle.WaveUnderline,
+    "dash": QTextCharFormat.UnderlineStyle.DashUnderline,
+    "dot": QTextCharFormat.UnderlineStyle.DotLine,
+    "dashdot": QTextCharFormat.UnderlineStyle.DashDotLine,
+    "double": QTextCharFormat.UnderlineStyle.DashDotDotLine,
+}
+assert set(_QT_UNDERLINE) == set(UNDERLINE_STYLES)
+
+# feedback statuses: (light, dark) background and a text tag that is not colour
+STATUS_STYLE: dict[str, tuple[str, str, str]] = {
+    "found": ("#bfe8c4", "#1f5a2b", "✓ found"),
+    "partial": ("#ffe3a3", "#6a4b00", "◐ partly found"),
+    "missed": ("#ffc9c9", "#7a2323", "✗ missed"),
+    "optional": ("#e9e6f5", "#3d3a52", "○ optional, not marked"),
+    "match": ("#bfe8c4", "#1f5a2b", "✓ in the key"),
+    "wrong_label": ("#e2d4ff", "#47317a", "↔ other category"),
+    "extra": ("#e4e4e4", "#4a4a4a", "+ not in the key"),
+}
+
+
+@dataclass(frozen=True)
+class CategoryStyle:
+    category: Category
+    index: int
+    light: str
+    dark: str
+    underline: str
+
+    def background(self, dark: bool) -> QColor:
+        return QColor(self.dark if dark else self.light)
+
+    def underline_qt(self) -> QTextCharFormat.UnderlineStyle:
+        return _QT_UNDERLINE[self.underline]
+
+
+def styles_for(categories: list[Category]) -> dict[str, CategoryStyle]:
+    out: dict[str, CategoryStyle] = {}
+    for i, c in enumerate(categories):
+        light, dark = CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]
+        if c.color:
+            light = c.color
+            dark = _darken(c.color)
+        underline = c.underline or DEFAULT_UNDERLINES[i % len(DEFAULT_UNDERLINES)]
+        out[c.id] = CategoryStyle(c, i, light, dark, underline)
+    return out
+
+
+def _darken(hex_colour: str) -> str:
+    c = QColor(hex_colour)
+    h, s, v, _ = c.getHsvF()
+    return QColor.fromHsvF(h, min(1.0, s * 1.1 + 0.1), 0.35).name()
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightnessF() < 0.5
+
+
+def relative_luminance(hex_colour: str) -> float:
+    c = QColor(hex_colour)
+
+    def chan(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * chan(c.redF()) + 0.7152 * chan(c.greenF()) + 0.0722 * chan(c.blueF())
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def blend(colours: list[QColor]) -> QColor:
+    n = len(colours)
+    return QColor(sum(c.red() for c in colours) // n, sum(c.green() for c in colours) // n,
+                  sum(c.blue() for c in colours) // n)
+
+
+def apply_palette(app, dark: bool) -> None:  # app: QApplication
+    """Reading palette: warm paper in light mode, soft charcoal in dark mode."""
+    p = app.palette()
+    text, base = (TEXT_DARK, BASE_DARK) if dark else (TEXT_LIGHT, BASE_LIGHT)
+    p.setColor(QPalette.ColorRole.Base, QColor(base))
+    p.setColor(QPalette.ColorRole.Text, QColor(text))
+    if dark:
+        p.setColor(QPalette.ColorRole.Window, QColor("#26272d"))
+        p.setColor(QPalette.ColorRole.WindowText, QColor(TEXT_DARK))
+        p.setColor(QPalette.ColorRole.Button, QColor("#30323a"))
+        p.setColor(QPalette.ColorRole.ButtonText, QColor(TEXT_DARK))
+        p.setColor(QPalette.ColorRole.AlternateBase, QColor("#2b2c33"))
+        p.setColor(QPalette.ColorRole.Highlight, QColor("#4a78c2"))
+        p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+        p.setColor(QPalette.ColorRole.PlaceholderText, QColor("#a0a3ad"))
+    else:
+        p.setColor(QPalette.ColorRole.Window, QColor("#f1efea"))
+        p.setColor(QPalette.ColorRole.WindowText, QColor(TEXT_LIGHT))
+        p.setColor(QPalette.ColorRole.Highlight, QColor("#2f5fb3"))
+        p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+        p.setColor(QPalette.ColorRole.PlaceholderText, QColor("#5f6168"))
+    app.setPalette(p)

@@ -1,0 +1,50 @@
+"""Shared test setup: offscreen Qt before any QApplication, the bundled fonts, and a
+fresh database per test."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("CLOSE_READER_DB", None)
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture
+def sample_pack() -> Path:
+    return DATA / "sample-pack.json"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "close-reader.db"
+
+
+@pytest.fixture
+def repo(db_path: Path):
+    """An open repository on a new real database file (bundled lessons not seeded)."""
+    from app.store.repo import open_repo
+
+    r = open_repo(db_path)
+    yield r
+    r.database.close()
+
+
+@pytest.fixture
+def sample_repo(repo):
+    """A repository holding the sample pack."""
+    from app.core.packs import read_pack
+    from app.library import import_pack
+
+    import_pack(repo, read_pack(DATA / "sample-pack.json"))
+    return repo
