@@ -17,7 +17,7 @@ from pathlib import Path
 from app import __version__
 from app.core.errors import UserError
 
-COMMANDS = ("lessons", "grade", "suggest", "submissions", "gradebook", "selftest")
+COMMANDS = ("lessons", "grade", "suggest", "submissions", "gradebook", "instructor", "selftest")
 log = logging.getLogger("close_reader")
 
 

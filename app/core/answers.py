@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.errors import FormatError
-from app.core.jsonfile import Fields, read_validated, write_json_atomic
+from app.core.jsonfile import Fields, read_validated, show, write_json_atomic
 from app.core.lessons import Highlight, Lesson
 
 ANSWERS_FORMAT = "close-reader/answers"
@@ -92,7 +92,7 @@ def check_highlights(lesson: Lesson, highlights: Sequence[Highlight], ctx: str =
             raise FormatError(f"{where}: offsets are outside the lesson text (0..{n})")
         if h.label not in lesson.categories:
             raise FormatError(
-                f"{where}: label '{h.label[:40]}' is not a category of lesson '{lesson.id}'"
+                f"{where}: label {show(h.label)} is not a category of lesson '{lesson.id}'"
             )
 
 
@@ -120,13 +120,13 @@ def parse_bundle(data: Any) -> Bundle:
         s = Fields(item, ctx)
         sid = s.str("submission_id", required=True)
         if not UUID_RE.fullmatch(sid):
-            raise s.fail("submission_id", f"'{sid[:40]}' is not a submission id")
+            raise s.fail("submission_id", f"{show(sid)} is not a submission id")
         if sid in seen:
             raise s.fail("submission_id", f"'{sid}' appears twice in the bundle")
         seen.add(sid)
         attempt = s.int("attempt", required=False, default=1)
-        if attempt < 1:
-            raise s.fail("attempt", "must be 1 or more")
+        if not 1 <= attempt <= 1_000_000:
+            raise s.fail("attempt", "must be a whole number from 1 to 1,000,000")
         student = clean_student_name(s.str("student", required=True))
         if len(student) > MAX_NAME:
             raise s.fail("student", f"is longer than {MAX_NAME} characters")

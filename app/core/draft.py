@@ -8,20 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Generic, TypeVar
 
 from app.core.lessons import Highlight
 
 MAX_UNDO = 500
+T = TypeVar("T")
 
 
-class Draft:
-    def __init__(self, highlights: Iterable[Highlight] = ()) -> None:
-        self._state: tuple[Highlight, ...] = _sorted(highlights)
-        self._undo: list[tuple[Highlight, ...]] = []
-        self._redo: list[tuple[Highlight, ...]] = []
+class History(Generic[T]):
+    """An immutable state with undo and redo; subclasses define the edits."""
+
+    def __init__(self, items: Iterable[T] = ()) -> None:
+        self._state: tuple[T, ...] = self._normal(items)
+        self._undo: list[tuple[T, ...]] = []
+        self._redo: list[tuple[T, ...]] = []
+
+    @staticmethod
+    def _normal(items: Iterable[T]) -> tuple[T, ...]:
+        return tuple(sorted(items, key=lambda h: (h.start, h.end, h.label)))  # type: ignore[attr-defined]
 
     @property
-    def highlights(self) -> tuple[Highlight, ...]:
+    def items(self) -> tuple[T, ...]:
         return self._state
 
     def can_undo(self) -> bool:
@@ -30,8 +38,8 @@ class Draft:
     def can_redo(self) -> bool:
         return bool(self._redo)
 
-    def _push(self, new: tuple[Highlight, ...]) -> bool:
-        new = _sorted(new)
+    def _push(self, new: Iterable[T]) -> bool:
+        new = self._normal(new)
         if new == self._state:
             return False
         self._undo.append(self._state)
@@ -39,6 +47,37 @@ class Draft:
         self._redo.clear()
         self._state = new
         return True
+
+    def undo(self) -> bool:
+        if not self._undo:
+            return False
+        self._redo.append(self._state)
+        self._state = self._undo.pop()
+        return True
+
+    def redo(self) -> bool:
+        if not self._redo:
+            return False
+        self._undo.append(self._state)
+        self._state = self._redo.pop()
+        return True
+
+    def at(self, pos: int) -> list[T]:
+        """Items covering character ``pos``, smallest first."""
+        return sorted((h for h in self._state if h.start <= pos < h.end),  # type: ignore[attr-defined]
+                      key=lambda h: (h.end - h.start, h.start))  # type: ignore[attr-defined]
+
+
+class Draft(History[Highlight]):
+    """A student's highlights; same-category overlaps merge."""
+
+    @staticmethod
+    def _normal(items: Iterable[Highlight]) -> tuple[Highlight, ...]:
+        return _sorted(items)
+
+    @property
+    def highlights(self) -> tuple[Highlight, ...]:
+        return self._state
 
     def add(self, start: int, end: int, label: str, note: str = "") -> Highlight:
         """Add a highlight; same-label highlights it overlaps are merged into it."""
@@ -84,25 +123,6 @@ class Draft:
 
     def clear(self) -> None:
         self._push(())
-
-    def undo(self) -> bool:
-        if not self._undo:
-            return False
-        self._redo.append(self._state)
-        self._state = self._undo.pop()
-        return True
-
-    def redo(self) -> bool:
-        if not self._redo:
-            return False
-        self._undo.append(self._state)
-        self._state = self._redo.pop()
-        return True
-
-    def at(self, pos: int) -> list[Highlight]:
-        """Highlights covering character ``pos``, smallest first."""
-        return sorted((h for h in self._state if h.start <= pos < h.end),
-                      key=lambda h: (h.end - h.start, h.start))
 
 
 def _sorted(hs: Iterable[Highlight]) -> tuple[Highlight, ...]:

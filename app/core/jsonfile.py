@@ -133,6 +133,11 @@ class Fields:
             raise self.fail(name, "is empty")
         if "\x00" in v:
             raise self.fail(name, "contains a NUL character")
+        try:
+            v.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise self.fail(name, f"is not valid text (a lone surrogate at position {e.start})"
+                            ) from None
         return v
 
     def int(self, name: str, required: bool = True, default: int = 0) -> int:
@@ -171,6 +176,20 @@ class Fields:
         if version not in versions:
             raise self.fail("version", f"{version} is not supported (this app reads {versions})")
         return version
+
+
+def show(value: str, limit: int = 40) -> str:
+    """A piece of untrusted text for an error message: quoted, cut short, on one line
+    (newlines and other invisible characters escaped)."""
+    body = "".join(
+        ch if ch.isprintable() else _ESCAPES.get(ch) or (
+            f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}")
+        for ch in value[:limit]
+    )
+    return f"'{body}'" + ("…" if len(value) > limit else "")
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _kind(v: Any) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.errors import FormatError
-from app.core.jsonfile import Fields, read_validated, write_json_atomic
+from app.core.jsonfile import Fields, read_validated, show, write_json_atomic
 from app.core.lessons import (
     BUILTIN_CATEGORIES,
     LESSON_ID_RE,
@@ -28,6 +28,9 @@ from app.core.lessons import (
 PACK_FORMAT = "close-reader/lesson-pack"
 CATEGORY_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
+# line and paragraph separators other than \n, other C0 controls, and the noncharacters
+# Qt's text document uses internally: the reader could not show the text as it is
+UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
 
 PackError = FormatError
 
@@ -70,14 +73,14 @@ def _parse_categories(raw: list[Any]) -> tuple[Category, ...]:
         f = Fields(item, f"categories[{i}]")
         cid = f.str("id", required=True)
         if not CATEGORY_ID_RE.fullmatch(cid):
-            raise f.fail("id", f"'{cid[:40]}' must be lower-case letters, digits, '_' or '-'")
+            raise f.fail("id", f"{show(cid)} must be lower-case letters, digits, '_' or '-'")
         if cid in seen:
-            raise f.fail("id", f"'{cid}' is a duplicate")
+            raise f.fail("id", f"{show(cid)} is a duplicate")
         seen.add(cid)
         base = cats.get(cid)
         color = f.str("color") or None
         if color and not COLOR_RE.fullmatch(color):
-            raise f.fail("color", f"'{color[:20]}' must look like #1a2b3c")
+            raise f.fail("color", f"{show(color, 20)} must look like #1a2b3c")
         underline = f.str("underline") or None
         if underline and underline not in UNDERLINE_STYLES:
             raise f.fail("underline", f"must be one of {', '.join(UNDERLINE_STYLES)}")
@@ -96,15 +99,19 @@ def parse_lesson(raw: Any, index: int, known_categories: Iterable[str]) -> Lesso
     f = Fields(raw, f"lessons[{index}]")
     lid = f.str("id", required=True)
     if not LESSON_ID_RE.fullmatch(lid):
-        raise f.fail("id", f"'{lid[:70]}' must match [a-z0-9][a-z0-9-]{{0,63}}")
+        raise f.fail("id", f"{show(lid, 70)} must match [a-z0-9][a-z0-9-]{{0,63}}")
     f.ctx = f"lesson '{lid}'"
     title = f.str("title", required=True)
     text = f.str("text", required=True)
     if len(text) > MAX_TEXT_CHARS:
         raise f.fail("text", f"is {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}")
+    bad = UNSHOWABLE.search(text)
+    if bad:
+        raise f.fail("text", f"holds the character U+{ord(bad.group()):04X} at offset "
+                             f"{bad.start()}; use \\n line breaks and printable text only")
     level = f.str("level")
     if level and level not in LEVELS:
-        raise f.fail("level", f"must be one of {', '.join(LEVELS)}, got '{level[:30]}'")
+        raise f.fail("level", f"must be one of {', '.join(LEVELS)}, got {show(level, 30)}")
     src = Fields(raw.get("source") or {}, f"lesson '{lid}': source")
     source = Source(
         outlet=src.str("outlet"), author=src.str("author"),
@@ -121,7 +128,7 @@ def parse_lesson(raw: Any, index: int, known_categories: Iterable[str]) -> Lesso
             if not isinstance(c, str):
                 raise f.fail(f"categories[{j}]", "must be a category id string")
             if c not in known:
-                raise f.fail(f"categories[{j}]", f"'{c[:40]}' is not a category of this pack")
+                raise f.fail(f"categories[{j}]", f"{show(c)} is not a category of this pack")
         if len(set(cats_raw)) != len(cats_raw):
             raise f.fail("categories", "lists a category twice")
         cats = tuple(cats_raw)
@@ -146,11 +153,11 @@ def parse_key(raw: list[Any], text: str, labels: Sequence[str], lid: str) -> tup
             raise FormatError(f"{ctx}: offsets are {why}")
         label = f.str("label", required=True)
         if label not in labels:
-            raise f.fail("label", f"'{label[:40]}' is not one of the lesson's categories")
+            raise f.fail("label", f"{show(label)} is not one of the lesson's categories")
         quote = f.str("quote", required=True)
         if quote != text[start:end]:
-            raise f.fail("quote", f"\"{quote[:40]}\" does not match the text there "
-                                  f"(\"{text[start:end][:40]}\")")
+            raise f.fail("quote", f"{show(quote)} does not match the text there "
+                                  f"({show(text[start:end])})")
         spans.append(KeySpan(start, end, label, quote, f.str("explanation"),
                              f.bool("required", True)))
     check_key_overlaps(spans, lid)

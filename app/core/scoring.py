@@ -4,8 +4,9 @@ with optional key spans), and the teaching view of the same comparison."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from app.core.lessons import Highlight, KeySpan
 from app.core.spans import Span, merge_overlapping
@@ -82,9 +83,19 @@ def _f1(p: float, r: float, n_s: int, n_t: int) -> float:
     return 0.0
 
 
-def score_of(f1: float) -> int:
-    """``⌊100 · F1 + 0.5⌋``: rounded half up."""
-    return int(math.floor(100 * f1 + 0.5))
+def score_of(f1: float | Fraction, exact: Callable[[], Fraction] | None = None) -> int:
+    """``⌊100 · F1 + 0.5⌋``: rounded half up.
+
+    Floating point can land a hair below an exact half (F1 = 57/200 gives
+    ``100 * 0.285 == 28.499999999999996``); when the float is that close to a tie,
+    ``exact`` (the same F1 as a fraction) decides.
+    """
+    if isinstance(f1, Fraction):
+        return math.floor(100 * f1 + Fraction(1, 2))
+    x = 100 * f1 + 0.5
+    if exact is not None and abs(x - round(x)) < 1e-6:
+        return math.floor(100 * exact() + Fraction(1, 2))
+    return int(math.floor(x))
 
 
 def grade(
@@ -102,10 +113,12 @@ def grade(
     # Precision terms, one per merged student span.
     h_results: list[HighlightResult] = []
     p_sum: dict[str, float] = {}
+    p_terms: list[tuple[int, int]] = []  # (|s ∩ key|, |s|) for the exact score
     for s in merged:
         same = key_by_label.get(s.label, ())
         inside = sum(_ov(s, t) for t in same)
         p_sum[s.label] = p_sum.get(s.label, 0.0) + inside / len(s)
+        p_terms.append((inside, len(s)))
         if inside > 0:
             status = "match"
         elif any(_ov(s, t) for t in key if t.label != s.label):
@@ -117,11 +130,13 @@ def grade(
     # Recall terms and coverage, one per key span.
     k_results: list[KeyResult] = []
     r_sum: dict[str, float] = {}
+    r_terms: list[tuple[int, int]] = []  # (|t ∩ student|, |t|) for the exact score
     for t in sorted(key, key=lambda k: (k.start, k.end, k.label)):
         covered = sum(_ov(s, t) for s in s_by_label.get(t.label, ()))
         coverage = covered / (t.end - t.start)
         if t.required:
             r_sum[t.label] = r_sum.get(t.label, 0.0) + coverage
+            r_terms.append((covered, t.end - t.start))
         status = "found" if coverage >= FOUND_AT else "partial" if coverage > 0 else "missed"
         k_results.append(KeyResult(t, status, coverage))
 
@@ -139,10 +154,19 @@ def grade(
             matched=sum(h.status == "match" for h in h_results if h.span.label in lbls),
         )
 
+    def exact_f1() -> Fraction:
+        """The overall F1 in exact arithmetic (the terms above, as fractions)."""
+        n_s, n_t = len(p_terms), len(r_terms)
+        if n_s == 0 and n_t == 0:
+            return Fraction(1)
+        p = sum((Fraction(a, b) for a, b in p_terms), Fraction(0)) / n_s if n_s else Fraction(0)
+        r = sum((Fraction(a, b) for a, b in r_terms), Fraction(0)) / n_t if n_t else Fraction(0)
+        return 2 * p * r / (p + r) if p > 0 and r > 0 else Fraction(0)
+
     all_labels = list(dict.fromkeys([*labels, *key_by_label, *s_by_label]))
     overall = figures(all_labels)
     return Report(
-        score=score_of(overall.f1),
+        score=score_of(overall.f1, exact_f1),
         overall=overall,
         by_label={lb: figures([lb]) for lb in labels},
         key=tuple(k_results),

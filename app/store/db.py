@@ -8,16 +8,37 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-
-import sqlite_utils
+from typing import Any
 
 from app.core.errors import UserError
 from app.store.migrations import MIGRATIONS
 
+
+def _import_sqlite_utils():  # noqa: ANN202
+    """Import sqlite-utils without numpy and pandas.
+
+    sqlite-utils imports them, when installed, only to map their scalar types to column
+    types; we never store such values, and importing numpy costs a tenth of a second of
+    the student's start-up. They stay importable afterwards (spaCy needs numpy).
+    """
+    hidden = [m for m in ("numpy", "pandas") if m not in sys.modules]
+    for m in hidden:
+        sys.modules[m] = None  # type: ignore[assignment]  # makes `import m` fail fast
+    try:
+        import sqlite_utils as su
+    finally:
+        for m in hidden:
+            if sys.modules.get(m, 0) is None:
+                del sys.modules[m]
+    return su
+
+
+sqlite_utils = _import_sqlite_utils()
 SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_TIMEOUT_MS = 10_000
 
@@ -48,7 +69,7 @@ class Database:
         self.db.conn.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite_utils.Database]:
+    def transaction(self) -> Iterator[Any]:
         """One logical change: ``BEGIN IMMEDIATE`` … ``COMMIT`` (rollback on error).
 
         Nested use joins the outer transaction.
@@ -73,9 +94,11 @@ class Database:
             self._depth = 0
 
 
-def _connect(path: Path) -> sqlite_utils.Database:
+def _connect(path: Path) -> Any:
     if path.exists() and path.is_dir():
         raise StoreError(f"{path} is a folder, not a database file", path)
+    if _readonly(path):  # SQLite would open it and fail at the first save
+        raise _readonly_error(path)
     if not path.parent.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,17 +122,25 @@ def _connect(path: Path) -> sqlite_utils.Database:
         if mode.lower() != "wal" and not _readonly(path):
             raise StoreError(f"cannot switch {path} to WAL mode", path)
         conn.execute("PRAGMA synchronous=NORMAL")
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            detail = " ".join(str(check).replace("*** in database main ***", "").split())
+            raise StoreError(f"{path} is damaged and cannot be opened ({detail[:120]}). "
+                             "Restore a backup or open another database.", path, "corrupt")
         if version < SCHEMA_VERSION:
             if version > 0:
                 backup(conn, path, f"before-v{SCHEMA_VERSION}")
             _migrate(conn, version)
-        conn.execute("PRAGMA quick_check").fetchone()
     except StoreError:
         conn.close()
         raise
     except sqlite3.DatabaseError as e:
         conn.close()
         raise _explain(e, path) from None
+    except UnicodeDecodeError:  # SQLite quoted damaged bytes of the schema in its message
+        conn.close()
+        raise StoreError(f"{path} is damaged and cannot be opened. Restore a backup or open "
+                         "another database.", path, "corrupt") from None
     return db
 
 
@@ -117,11 +148,15 @@ def _readonly(path: Path) -> bool:
     return path.exists() and not os.access(path, os.W_OK)
 
 
+def _readonly_error(path: Path) -> StoreError:
+    return StoreError(f"{path} is read-only: Close Reader cannot save work there. "
+                      "Open a database in a folder you can write to.", path, "readonly")
+
+
 def _explain(e: sqlite3.DatabaseError, path: Path) -> StoreError:
     msg = str(e).lower()
     if "readonly" in msg or "read-only" in msg or _readonly(path):
-        return StoreError(f"{path} is read-only: Close Reader cannot save work there. "
-                          "Open a database in a folder you can write to.", path, "readonly")
+        return _readonly_error(path)
     if "locked" in msg or "busy" in msg:
         return StoreError(f"{path} is busy (another program is writing to it); try again.",
                           path, "locked")
@@ -134,6 +169,10 @@ def _explain(e: sqlite3.DatabaseError, path: Path) -> StoreError:
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
     for step in range(version, SCHEMA_VERSION):
         conn.execute("BEGIN IMMEDIATE")
+        # another copy of the app may have migrated while we waited for the write lock
+        if conn.execute("PRAGMA user_version").fetchone()[0] > step:
+            conn.execute("COMMIT")
+            continue
         try:
             MIGRATIONS[step](conn)
             conn.execute(f"PRAGMA user_version={step + 1}")
@@ -178,7 +217,7 @@ def restore_backup(backup_path: Path, path: Path) -> None:
     for suffix in ("-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):
             os.remove(str(path) + suffix)
-    src = sqlite3.connect(f"file:{backup_path}?mode=ro", uri=True)
+    src = sqlite3.connect(Path(backup_path).resolve().as_uri() + "?mode=ro", uri=True)
     dest = sqlite3.connect(str(path))
     try:
         src.backup(dest)

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 from app.core.answers import clean_student_name, normalize_student
 from app.core.errors import UserError
+from app.core.jsonfile import show
 from app.core.lessons import (
     BUILTIN_CATEGORIES,
     Category,
@@ -147,7 +148,7 @@ class Repo:
         """The lesson; its key only when ``with_key`` (instructor paths and grading)."""
         rows = list(self.db.query("SELECT * FROM lessons WHERE id = ?", [lesson_id]))
         if not rows:
-            raise UserError(f"no lesson with id '{lesson_id}'")
+            raise UserError(f"no lesson with id {show(lesson_id, 70)}")
         r = rows[0]
         key = self._key(lesson_id) if with_key and r["has_key"] else None
         return Lesson(
@@ -199,7 +200,9 @@ class Repo:
         db = self.db
         flat = [x for pair in toks for x in pair]
         old_key = self._key(le.id) if exists else ()
-        key_changed = le.key is not None and tuple(le.key) != old_key
+        # old_key comes back sorted; the same key in another order is not a change
+        key_changed = le.key is not None and tuple(
+            sorted(le.key, key=lambda k: (k.start, k.end, k.label))) != old_key
         if le.key is None and keep_key and exists:
             old_text = db.execute("SELECT text FROM lessons WHERE id = ?", [le.id]).fetchone()[0]
             keep_key = old_text == le.text  # a key only fits the text it was written for
@@ -273,6 +276,15 @@ class Repo:
             "ON CONFLICT(student_id, lesson_id) DO UPDATE SET highlights = excluded.highlights, "
             "updated_at = excluded.updated_at",
             [student_id, lesson_id, _hl_json(highlights), now_iso()])
+
+    def drafts_for_lesson(self, lesson_id: str) -> list[tuple[int, tuple[Highlight, ...]]]:
+        return [(r[0], _hl_parse(r[1])) for r in self.db.execute(
+            "SELECT student_id, highlights FROM drafts WHERE lesson_id = ?", [lesson_id])]
+
+    def replace_submission_highlights(self, submission_id: str,
+                                      highlights: Sequence[Highlight]) -> None:
+        self.db.execute("UPDATE submissions SET highlights = ? WHERE submission_id = ?",
+                        [_hl_json(highlights), submission_id])
 
     def clear_draft(self, student_id: int, lesson_id: str) -> None:
         self.db.execute("DELETE FROM drafts WHERE student_id = ? AND lesson_id = ?",

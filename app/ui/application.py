@@ -13,17 +13,18 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from app import paths
 from app.store.db import StoreError
-from app.ui.fonts import register_fonts
+from app.ui.fonts import base_point_size, register_fonts
 from app.ui.main_window import MainWindow
-from app.ui.theme import apply_palette, is_dark
+from app.ui.theme import ERROR_DARK, ERROR_LIGHT, apply_palette, is_dark
 
 log = logging.getLogger("close_reader")
+
 
 STYLE = """
 QLabel#lessonTitle { margin: 4px 0 2px 0; }
 QLabel#sourceLine { color: palette(placeholder-text); }
 QLabel#instructions { background: palette(alternate-base); border-radius: 6px; padding: 8px; }
-QLabel#error { color: #b00020; }
+QLabel#error { color: ERROR_COLOUR; }
 QPushButton { padding: 6px 14px; }
 QPushButton#primary { font-weight: 600; }
 QListWidget::item { padding: 6px 4px; border-bottom: 1px solid palette(midlight); }
@@ -45,8 +46,10 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
         app.setApplicationName("Close Reader")
         app.setOrganizationName("Close Reader")
         register_fonts()
-        apply_palette(app, is_dark(app.palette()) or _system_prefers_dark(app))
-        app.setStyleSheet(STYLE)
+        base_point_size()  # remember the system's size before the app sets its own
+        dark = is_dark(app.palette()) or _system_prefers_dark(app)
+        apply_palette(app, dark)
+        app.setStyleSheet(STYLE.replace("ERROR_COLOUR", ERROR_DARK if dark else ERROR_LIGHT))
         app.setProperty("close_reader_ready", True)
     return app
 

@@ -3,6 +3,8 @@ laid over the student's highlights, every key span's explanation, and past attem
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont
 from PySide6.QtWidgets import (
@@ -48,11 +50,13 @@ class FeedbackPage(QWidget):
         self.title = QLabel()
         self.title.setObjectName("lessonTitle")
         self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # a pack's title is not markup
         self.score_label = QLabel()
         self.score_label.setObjectName("scoreLabel")
         self.score_label.setAccessibleName("Score")
         self.headline = QLabel()
         self.headline.setObjectName("headline")
+        self.headline.setWordWrap(True)  # at 200 % text it would widen the window past the screen
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -76,6 +80,10 @@ class FeedbackPage(QWidget):
         self.attempts = QListWidget()
         self.attempts.setAccessibleName("Your attempts")
         self.attempts.setMaximumHeight(110)
+        for lw in (self.explanations, self.attempts):  # text wraps; never scrolls sideways
+            lw.setWordWrap(True)
+            lw.setResizeMode(QListWidget.ResizeMode.Adjust)
+            lw.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)
@@ -134,14 +142,16 @@ class FeedbackPage(QWidget):
         self.score_label.setText(f"Score: {report.score}")
         self.setAccessibleDescription(f"Score: {report.score}")
         self.headline.setText(headline(report))
-        lines = [f"<p>{summary(report)}</p>"]
+        # rich text for the paragraphs; what comes from the pack (category names, the
+        # article's words) is escaped, so "<b>" in an article shows as "<b>"
+        lines = [f"<p>{escape(summary(report))}</p>"]
         for c in cats:
             if c.id in report.by_label:
                 f = report.by_label[c.id]
-                lines.append(f"<p>{category_line(c, f)}</p>")
-        lines.append(f"<p>{plain_rates(report.overall)}</p>")
+                lines.append(f"<p>{escape(category_line(c, f))}</p>")
+        lines.append(f"<p>{escape(plain_rates(report.overall))}</p>")
         for note in overreach_notes(report, lesson.text):
-            lines.append(f"<p>⚠ {note}</p>")
+            lines.append(f"<p>⚠ {escape(note)}</p>")
         self.summary.setText("".join(lines))
         self._lay_marks(report, cats)
 

@@ -24,10 +24,32 @@ def register_fonts() -> tuple[str, ...]:
 
 
 def base_point_size() -> float:
-    """The system's font size (follows the desktop setting)."""
+    """The system's font size (follows the desktop setting).
+
+    The in-app zoom sets the application font itself, so that size is not read back as
+    the system's: only a font set by someone else (the desktop) counts.
+    """
     app = QApplication.instance()
-    size = app.font().pointSizeF() if app is not None else 10.0
-    return size if size > 0 else 10.0
+    if app is None:
+        return 10.0
+    current = app.font().pointSizeF()
+    ours = app.property("close_reader_font_size")
+    system = app.property("system_point_size")
+    if system is None or ours is None or abs(current - float(ours)) > 0.01:
+        system = current if current > 0 else 10.0
+        app.setProperty("system_point_size", system)
+    return float(system)
+
+
+def set_app_font(font: QFont) -> None:
+    """Give every widget this font (the in-app zoom)."""
+    app = QApplication.instance()
+    if app is None:
+        return
+    base_point_size()
+    app.setFont(font)
+    app.setProperty("close_reader_font_size", font.pointSizeF())
+    app.setStyleSheet(app.styleSheet())  # styled widgets pick the new font up
 
 
 def ui_font(zoom: float = 1.0) -> QFont:

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
-from PySide6.QtWidgets import QListView
+from PySide6.QtWidgets import QListView, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.core.lessons import Category, Highlight
 
@@ -30,9 +37,11 @@ class HighlightsModel(QAbstractListModel):
         self._text = ""
         self._cats: dict[str, Category] = {}
         self._colours: dict[str, str] = {}
+        self._texts: dict[Highlight, str] = {}  # row texts, asked for many times a layout
 
     def set_context(self, text: str, cats: dict[str, Category], colours: dict[str, str]) -> None:
         self._text, self._cats, self._colours = text, cats, colours
+        self._texts = {}
 
     def set_highlights(self, hs: tuple[Highlight, ...]) -> None:
         if hs == self._rows:
@@ -55,7 +64,12 @@ class HighlightsModel(QAbstractListModel):
         h = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
                     Qt.ItemDataRole.ToolTipRole):
-            return self.row_text(h)
+            text = self._texts.get(h)
+            if text is None:
+                if len(self._texts) > 5000:
+                    self._texts = {}
+                text = self._texts[h] = self.row_text(h)
+            return text
         if role == Qt.ItemDataRole.DecorationRole and h.label in self._colours:
             return QColor(self._colours[h.label])
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -71,6 +85,32 @@ class HighlightsModel(QAbstractListModel):
             return -1
 
 
+class RowSizeCache(QStyledItemDelegate):
+    """Remembers each row's size by its text, the width and the font.
+
+    Every change of the draft lays the whole list out again, and measuring 200 word-
+    wrapped rows cost ~16 ms, a whole frame (bench/run.py: add or remove a highlight).
+    A row's size depends only on its text, the width and the font, so most rows are
+    measured once.
+    """
+
+    MAX = 5000
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._sizes: dict[tuple[str, int, str], QSize] = {}
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
+        key = (str(index.data(Qt.ItemDataRole.DisplayRole)), option.rect.width(),
+               option.font.key())
+        size = self._sizes.get(key)
+        if size is None:
+            if len(self._sizes) >= self.MAX:
+                self._sizes.clear()
+            size = self._sizes[key] = super().sizeHint(option, index)
+        return QSize(size)
+
+
 class HighlightsView(QListView):
     """Keyboard: Up/Down to move, Delete to remove, Return to show it in the article."""
 
@@ -84,6 +124,7 @@ class HighlightsView(QListView):
             "Your highlights, one per row. Delete removes the selected one; Return shows it.")
         self.model_ = HighlightsModel()
         self.setModel(self.model_)
+        self.setItemDelegate(RowSizeCache(self))
         self.setWordWrap(True)
         self.setAlternatingRowColors(True)
         self.setSpacing(1)

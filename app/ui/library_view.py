@@ -108,7 +108,10 @@ class LessonCardDelegate(QStyledItemDelegate):
         h = int(line * 1.25) + 2 * line + 3 * self.PAD
         if index.data(Role.UNIT_HEADER):
             h += int(line * 2.4)
-        return QSize(option.rect.width() or 600, h)
+        # no width of its own: the card spans the viewport (a width taken from an earlier
+        # layout overflowed it when a scroll bar appeared, and at 200 % text cut the
+        # cards' right edge off behind a horizontal scroll bar)
+        return QSize(1, h)
 
     def paint(self, p: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         base, title_font, header_font, line = self._metrics(option)
@@ -187,6 +190,8 @@ class LibraryView(QListView):
         self.setItemDelegate(LessonCardDelegate(self))
         self.setUniformItemSizes(False)
         self.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setSpacing(2)
         self.doubleClicked.connect(self._on_double_clicked)
 

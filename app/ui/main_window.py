@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -106,6 +107,11 @@ class MainWindow(QMainWindow):
         for a in (bigger, smaller, reset):
             v.addAction(a)
         self.view_menu = v
+        ins = mb.addMenu("&Instructor")
+        self.instructor_action = QAction("Instructor mode…", self)
+        self.instructor_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.instructor_action.triggered.connect(self.open_instructor)
+        ins.addAction(self.instructor_action)
         h = mb.addMenu("&Help")
         keys = QAction("Keyboard shortcuts", self)
         keys.setShortcut(QKeySequence.StandardKey.HelpContents)
@@ -118,10 +124,11 @@ class MainWindow(QMainWindow):
         self.apply_zoom(ZOOM_STEPS[max(0, min(len(ZOOM_STEPS) - 1, i + d))], save=True)
 
     def apply_zoom(self, zoom: float, save: bool = False) -> None:
-        from app.ui.fonts import reading_font, ui_font
+        from app.ui.fonts import reading_font, set_app_font, ui_font
 
         self._zoom = zoom
         f = ui_font(zoom)
+        set_app_font(f)  # every widget, dialogs included
         self.setFont(f)
         for label in self.findChildren(QLabel):
             scale = LABEL_SCALE.get(label.objectName())
@@ -222,6 +229,20 @@ class MainWindow(QMainWindow):
     def _on_feedback_try_again(self, lesson_id: str) -> None:
         self.open_reader(lesson_id, ())
         self.statusBar().showMessage("A fresh copy: your earlier attempts are kept.", 6000)
+
+    def open_instructor(self) -> None:
+        """Instructor mode, behind the password (chosen on first use)."""
+        from app.ui.instructor.gate import unlock
+        from app.ui.instructor.window import InstructorWindow
+
+        self.reader.flush()
+        if not unlock(self, self.repo):
+            return
+        self.instructor = InstructorWindow(self.repo, parent=self)
+        self.instructor.setWindowFlag(Qt.WindowType.Window)
+        self.instructor.destroyed.connect(lambda *_: self.show_library())
+        self.instructor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.instructor.show()
 
     def show_shortcuts(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts", (

@@ -3,6 +3,7 @@ for the selected highlight. Emits ``draft_changed`` (debounced) for autosave."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -59,11 +60,14 @@ class ReaderPage(QWidget):
         self.back_button.setAccessibleName("Back to the lesson library")
         self.back_button.clicked.connect(self._on_back_clicked)
         self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setObjectName("lessonTitle")
         self.title.setWordWrap(True)
         self.source = QLabel()
+        self.source.setTextFormat(Qt.TextFormat.PlainText)
         self.source.setObjectName("sourceLine")
         self.instructions = QLabel()
+        self.instructions.setTextFormat(Qt.TextFormat.PlainText)
         self.instructions.setObjectName("instructions")
         self.instructions.setWordWrap(True)
         head = QVBoxLayout()
@@ -267,7 +271,8 @@ class ReaderPage(QWidget):
 
     def _after_change(self, old: tuple[Highlight, ...], selected: Highlight | None) -> None:
         self._refresh(changed_ranges(old, self.draft.highlights), selected)
-        self._save_timer.start()
+        if not self._save_timer.isActive():  # saved at most AUTOSAVE_MS after any change
+            self._save_timer.start()
 
     def flush(self) -> None:
         """Save now (autosave normally waits ``AUTOSAVE_MS`` after the last change)."""
@@ -314,7 +319,8 @@ class ReaderPage(QWidget):
             return
         name = next((c.name for c in self.cats if c.id == h.label), h.label)
         assert self.lesson is not None
-        self.detail_label.setText(f"<b>{name}</b>: “{quote(self.lesson.text, h, 80)}”")
+        self.detail_label.setText(
+            f"<b>{html.escape(name)}</b>: “{html.escape(quote(self.lesson.text, h, 80))}”")
         self.category_box.setCurrentIndex(max(0, self.category_box.findData(h.label)))
         if not self.note_edit.hasFocus():
             self.note_edit.setText(h.note)

@@ -17,6 +17,9 @@ TEXT_LIGHT = "#1b1b1f"
 TEXT_DARK = "#ececf1"
 BASE_LIGHT = "#fbfaf7"
 BASE_DARK = "#1e1f24"
+ERROR_LIGHT = "#b00020"  # 6.4:1 on the light window colour
+ERROR_DARK = "#ff8a80"  # 6.5:1 on the dark window colour (#b00020 would be 2.0:1)
+MIN_CONTRAST = 4.5  # WCAG 2.1 AA, normal text
 
 # (light background, dark background), in category order
 CATEGORY_COLOURS: list[tuple[str, str]] = [
@@ -73,9 +76,9 @@ def styles_for(categories: list[Category]) -> dict[str, CategoryStyle]:
     out: dict[str, CategoryStyle] = {}
     for i, c in enumerate(categories):
         light, dark = CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]
-        if c.color:
-            light = c.color
-            dark = _darken(c.color)
+        if c.color:  # a pack's own colour: keep its hue, but keep the text readable
+            light = readable_background(c.color, TEXT_LIGHT, toward="#ffffff")
+            dark = readable_background(_darken(c.color), TEXT_DARK, toward="#000000")
         underline = c.underline or DEFAULT_UNDERLINES[i % len(DEFAULT_UNDERLINES)]
         out[c.id] = CategoryStyle(c, i, light, dark, underline)
     return out
@@ -85,6 +88,20 @@ def _darken(hex_colour: str) -> str:
     c = QColor(hex_colour)
     h, s, v, _ = c.getHsvF()
     return QColor.fromHsvF(h, min(1.0, s * 1.1 + 0.1), 0.35).name()
+
+
+def readable_background(colour: str, text: str, toward: str) -> str:
+    """``colour``, mixed step by step with ``toward`` until ``text`` on it has a contrast
+    of at least ``MIN_CONTRAST`` (a pack may ask for black or pure red)."""
+    c, t = QColor(colour), QColor(toward)
+    for k in range(21):
+        f = k / 20
+        mixed = QColor(round(c.red() + (t.red() - c.red()) * f),
+                       round(c.green() + (t.green() - c.green()) * f),
+                       round(c.blue() + (t.blue() - c.blue()) * f)).name()
+        if contrast(text, mixed) >= MIN_CONTRAST + 0.1:
+            return mixed
+    return toward
 
 
 def is_dark(palette: QPalette) -> bool:
@@ -123,7 +140,7 @@ def apply_palette(app, dark: bool) -> None:  # app: QApplication
         p.setColor(QPalette.ColorRole.Button, QColor("#30323a"))
         p.setColor(QPalette.ColorRole.ButtonText, QColor(TEXT_DARK))
         p.setColor(QPalette.ColorRole.AlternateBase, QColor("#2b2c33"))
-        p.setColor(QPalette.ColorRole.Highlight, QColor("#4a78c2"))
+        p.setColor(QPalette.ColorRole.Highlight, QColor("#4470b8"))  # white on it: 4.9:1
         p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
         p.setColor(QPalette.ColorRole.PlaceholderText, QColor("#a0a3ad"))
     else:

@@ -1,0 +1,31 @@
+"""``close-reader instructor reset-password``: for someone with access to the machine's
+files who has lost the instructor password. Lessons, keys and results are kept."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("instructor", help="instructor-mode administration")
+    isub = p.add_subparsers(dest="instructor_command", metavar="ACTION", required=True)
+    r = isub.add_parser("reset-password",
+                        help="forget the instructor password; the next start of instructor "
+                             "mode asks for a new one")
+    r.add_argument("--yes", action="store_true", help="do it without asking")
+    r.set_defaults(func=cmd_reset)
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    from app.cli import db_path
+    from app.core.errors import UserError
+    from app.store.repo import open_repo
+
+    if not args.yes:
+        raise UserError("this forgets the instructor password; run again with --yes to do it")
+    repo = open_repo(db_path(args))
+    repo.db.execute("DELETE FROM settings WHERE key = ?", ["instructor_password"])
+    print(f"The instructor password for {db_path(args)} is reset. "
+          "Open instructor mode to choose a new one.")
+    return 0

@@ -1,0 +1,44 @@
+"""The instructor password: stored only as a salted scrypt hash, checked in constant time."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+
+# scrypt cost: n=2**15, r=8, p=1 (≈ 32 MiB, ~0.1 s) — OWASP's recommended minimum or better
+N, R, P = 2**15, 8, 1
+MAXMEM = 64 * 1024 * 1024
+MIN_LENGTH = 6
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$n$r$p$salt$hash`` (base64), with a fresh 16-byte salt."""
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=N, r=R, p=P, maxmem=MAXMEM,
+                            dklen=32)
+    return "$".join(["scrypt", str(N), str(R), str(P),
+                     base64.b64encode(salt).decode(), base64.b64encode(digest).decode()])
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt_b64, digest_b64 = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        salt, expected = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
+        digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=int(n), r=int(r),
+                                p=int(p), maxmem=MAXMEM, dklen=len(expected))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(digest, expected)
+
+
+def password_problem(password: str, again: str) -> str | None:
+    """Why a new password cannot be used, or None."""
+    if len(password) < MIN_LENGTH:
+        return f"Use at least {MIN_LENGTH} characters."
+    if password != again:
+        return "The two passwords are not the same."
+    return None

@@ -1,0 +1,154 @@
+"""The curated lexicons in ``assets/lexicons/`` and spaCy phrase matchers over them.
+
+A lexicon is a tab-separated file: ``phrase<TAB>kind<TAB>reason``; ``phrase`` holds the
+forms of one entry separated by ``|``, ``reason`` one sentence in which ``{quote}``
+becomes the matched words. Lines starting with ``#`` are comments. spaCy is imported
+only inside functions.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from app import paths
+
+LOADED_FILE = "loaded_language.tsv"
+VAGUE_FILE = "vague_attribution.tsv"
+
+
+@dataclass(frozen=True)
+class Entry:
+    forms: tuple[str, ...]  # lower-case; the first is the base form
+    kind: str  # the technique (loaded) or the cue kind (vague attribution)
+    reason: str  # with "{quote}"
+
+    def reason_for(self, quote: str) -> str:
+        q = " ".join(quote.split())
+        return self.reason.replace("{quote}", q)
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int  # token index
+    end: int  # token index, exclusive
+    entry: Entry
+
+
+def parse_lexicon(lines: Iterable[str], source: str = "lexicon") -> list[Entry]:
+    """Parse lexicon lines; a malformed line raises ``ValueError`` naming it."""
+    out: list[Entry] = []
+    for n, raw in enumerate(lines, 1):
+        line = raw.rstrip("\n\r")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 3 or not all(c.strip() for c in cols):
+            raise ValueError(f"{source}, line {n}: expected phrase<TAB>kind<TAB>reason")
+        forms = tuple(dict.fromkeys(v for f in cols[0].split("|") if f.strip()
+                                    for v in _spellings(f.strip().lower())))
+        out.append(Entry(forms, cols[1].strip(), cols[2].strip()))
+    return out
+
+
+def _spellings(form: str) -> tuple[str, ...]:
+    """A form and its hyphenated or spaced twin: "far right" / "far-right"."""
+    words = form.split()
+    if len(words) == 2 and "-" not in form:
+        return form, "-".join(words)
+    if form.count("-") == 1 and " " not in form and all(form.split("-")):
+        return form, form.replace("-", " ")
+    return (form,)
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(name: str, folder: str | None = None) -> tuple[Entry, ...]:
+    path = Path(folder) if folder else paths.lexicons_dir()
+    f = path / name
+    with open(f, encoding="utf-8") as fh:
+        return tuple(parse_lexicon(fh, source=str(f)))
+
+
+def loaded_entries() -> tuple[Entry, ...]:
+    return load_lexicon(LOADED_FILE)
+
+
+def vague_entries() -> tuple[Entry, ...]:
+    return load_lexicon(VAGUE_FILE)
+
+
+@lru_cache(maxsize=8)
+def verb_list(kind: str = "verb") -> tuple[frozenset[str], frozenset[str]]:
+    """(base forms, all forms) of the vague-attribution entries of ``kind`` (verb lists
+    such as the reporting verbs)."""
+    verbs = [e for e in vague_entries() if e.kind == kind]
+    return (frozenset(e.forms[0] for e in verbs),
+            frozenset(f for e in verbs for f in e.forms))
+
+
+def has_lemmas(nlp: Any) -> bool:
+    return "lemmatizer" in getattr(nlp, "pipe_names", ())
+
+
+class LexiconMatcher:
+    """Phrase matchers over one lexicon for one pipeline: every form on ``LOWER``, and,
+    when the pipeline has a lemmatizer, the base form on ``LEMMA`` (so "demonizes"
+    matches "demonize")."""
+
+    def __init__(self, nlp: Any, entries: Iterable[Entry]) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.entries = tuple(entries)
+        self._lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._lemma = PhraseMatcher(nlp.vocab, attr="LEMMA") if has_lemmas(nlp) else None
+        self._by_key: dict[int, Entry] = {}
+        make = nlp.tokenizer
+        for i, e in enumerate(self.entries):
+            key = f"lex{id(self)}-{i}"
+            self._lower.add(key, [make(f) for f in e.forms])
+            if self._lemma is not None:
+                doc = make(e.forms[0])
+                for tok in doc:
+                    tok.lemma_ = tok.lower_
+                self._lemma.add(key, [doc])
+            self._by_key[nlp.vocab.strings[key]] = e
+
+    def __call__(self, doc: Any) -> list[Match]:
+        """Matches, longest first where they overlap, in text order."""
+        raw = list(self._lower(doc))
+        if self._lemma is not None:
+            raw += list(self._lemma(doc))
+        found = {(s, e, k) for k, s, e in raw}
+        return longest_first([Match(s, e, self._by_key[k]) for s, e, k in found])
+
+
+def longest_first(matches: Iterable[Match]) -> list[Match]:
+    """Keep the longest of overlapping matches (earlier first on ties), in text order."""
+    taken: list[Match] = []
+    used: set[int] = set()
+    for m in sorted(matches, key=lambda m: (-(m.end - m.start), m.start)):
+        if used.isdisjoint(range(m.start, m.end)):
+            taken.append(m)
+            used.update(range(m.start, m.end))
+    return sorted(taken, key=lambda m: m.start)
+
+
+_cache: weakref.WeakKeyDictionary[Any, dict[str, LexiconMatcher]] = weakref.WeakKeyDictionary()
+_cache_lock = threading.Lock()
+
+
+def matcher_for(nlp: Any, name: str, skip_kinds: tuple[str, ...] = ()) -> LexiconMatcher:
+    """The (cached) matcher of lexicon ``name`` for pipeline ``nlp``, leaving out the
+    entries of ``skip_kinds``."""
+    with _cache_lock:
+        per = _cache.setdefault(nlp, {})
+        key = f"{name}:{','.join(skip_kinds)}"
+        if key not in per:
+            entries = [e for e in load_lexicon(name) if e.kind not in skip_kinds]
+            per[key] = LexiconMatcher(nlp, entries)
+        return per[key]

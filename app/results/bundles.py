@@ -1,0 +1,170 @@
+"""Submission bundles: export this machine's attempts; import many bundles at once.
+
+Import is all-or-nothing per call: every file is read and validated before anything
+is written, and the whole import is one transaction. ``submission_id`` is the
+identity of an attempt, so importing the same bundle (or an overlapping later export
+from the same machine) twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.answers import Bundle, BundledSubmission, read_bundle, write_bundle
+from app.core.errors import FormatError, UserError
+from app.core.lessons import LESSON_ID_RE, Lesson
+from app.grading import grade_lesson, refresh_grades
+from app.store.repo import Repo, now_iso
+
+BUNDLE_SUFFIXES = (".json", ".crsub")
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    files: int
+    added: int
+    duplicates: int
+    unknown_lessons: tuple[tuple[str, str], ...]  # (student, lesson) stored ungraded
+    no_key: tuple[tuple[str, str], ...]  # lesson here but without its key: ungraded
+    regraded: int  # earlier attempts regraded against the current key
+    errors: tuple[str, ...]  # attempts stored ungraded: they do not fit the lesson here
+
+    def line(self) -> str:
+        """One line for the command line and the status bar."""
+        n = self.added
+        text = (f"Imported {n} new attempt{'s' * (n != 1)} from {self.files} "
+                f"file{'s' * (self.files != 1)}")
+        notes = []
+        if self.duplicates:
+            notes.append(f"{self.duplicates} already here")
+        if self.unknown_lessons:
+            ids = sorted({lesson for _, lesson in self.unknown_lessons})
+            notes.append(f"{len(self.unknown_lessons)} for "
+                         f"{'a lesson' if len(ids) == 1 else 'lessons'} not on this machine: "
+                         + ", ".join(ids))
+        if self.no_key:
+            ids = sorted({lesson for _, lesson in self.no_key})
+            notes.append(f"{len(self.no_key)} ungraded until the key arrives: " + ", ".join(ids))
+        if self.errors:
+            notes.append(f"{len(self.errors)} not graded (they do not fit the lesson here)")
+        if self.regraded:
+            notes.append(f"{self.regraded} earlier attempt{'s' * (self.regraded != 1)} "
+                         "regraded against the current key")
+        return text + (f" ({'; '.join(notes)})" if notes else "")
+
+
+# -- export -------------------------------------------------------------------
+def export_bundle(repo: Repo, path: str | os.PathLike[str], student: str | None = None) -> int:
+    """Write this machine's submitted attempts (all students, or one) to a bundle.
+
+    Attempts imported from other machines are not exported again. Returns the number
+    of attempts written; the file is written atomically (even when there are none).
+    """
+    machine = repo.machine_id()
+    sid = repo.student(student, create=False).id if student is not None else None
+    subs = [s for s in repo.submissions(student_id=sid, with_reports=False)
+            if s.machine == machine]
+    subs.sort(key=lambda s: (s.submitted_at, s.student, s.lesson_id, s.attempt))
+    bundle = Bundle(machine=machine, exported_at=now_iso(), submissions=tuple(
+        BundledSubmission(submission_id=s.submission_id, attempt=s.attempt,
+                          lesson=s.lesson_id, student=s.student, submitted_at=s.submitted_at,
+                          highlights=s.highlights)
+        for s in subs))
+    write_bundle(path, bundle)
+    return len(subs)
+
+
+# -- import -------------------------------------------------------------------
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Files as given; a folder stands for the bundle files directly inside it
+    (Windows shells do not expand ``*.json``, and teachers collect into a folder)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir()
+                           if f.is_file() and f.suffix.lower() in BUNDLE_SUFFIXES
+                           and not f.name.startswith("."))
+            if not found:
+                raise UserError(f"{p}: the folder holds no submission files (*.json)")
+            out += found
+        else:
+            out.append(p)
+    return out
+
+
+def load_bundles(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, Bundle]]:
+    """Read and validate every file; the first bad one raises, naming the file."""
+    files = expand_paths(paths)
+    if not files:
+        raise UserError("no submission files given")
+    loaded = []
+    for f in files:
+        bundle = read_bundle(f)
+        for i, s in enumerate(bundle.submissions):
+            if not LESSON_ID_RE.fullmatch(s.lesson):
+                raise FormatError(f"{f.name}: submissions[{i}]: field 'lesson' "
+                                  f"'{s.lesson[:40]}' is not a lesson id")
+        loaded.append((f, bundle))
+    return loaded
+
+
+def import_bundles(repo: Repo, paths: Iterable[str | os.PathLike[str]]) -> ImportSummary:
+    """Validate every bundle, then store, grade and report their new attempts."""
+    return import_loaded(repo, load_bundles(paths))
+
+
+def import_loaded(repo: Repo, loaded: Sequence[tuple[Path, Bundle]]) -> ImportSummary:
+    lessons: dict[str, Lesson | None] = {}
+
+    def lesson(lid: str) -> Lesson | None:
+        if lid not in lessons:
+            try:
+                lessons[lid] = repo.get_lesson(lid, with_key=True)
+            except UserError:
+                lessons[lid] = None
+        return lessons[lid]
+
+    added = dups = 0
+    unknown: list[tuple[str, str]] = []
+    no_key: list[tuple[str, str]] = []
+    errors: list[str] = []
+    touched: set[tuple[int, str]] = set()
+    seen: set[str] = set()
+    with repo.database.transaction():
+        for path, bundle in loaded:
+            for s in bundle.submissions:
+                if s.submission_id in seen or repo.has_submission(s.submission_id):
+                    dups += 1
+                    continue
+                seen.add(s.submission_id)
+                st = repo.student(s.student)
+                le = lesson(s.lesson)
+                score = report = version = None
+                if le is None:
+                    unknown.append((st.name, s.lesson))
+                elif le.key is None:
+                    no_key.append((st.name, s.lesson))
+                else:
+                    try:
+                        rep = grade_lesson(le, s.highlights, f"{path.name}: {s.student}")
+                    except UserError as e:
+                        errors.append(str(e))
+                    else:
+                        score, report = rep.score, rep.as_json(le.id, st.name)
+                        version = repo.key_version(le.id)
+                repo.add_submission(
+                    st.id, s.lesson, s.highlights, score=score, report=report,
+                    key_version=version, submission_id=s.submission_id,
+                    submitted_at=s.submitted_at, machine=bundle.machine, imported=True,
+                    attempt=s.attempt)
+                touched.add((st.id, s.lesson))
+                added += 1
+        for student_id, lesson_id in touched:
+            repo.renumber_attempts(student_id, lesson_id)
+        regraded = refresh_grades(repo)
+    return ImportSummary(files=len(loaded), added=added, duplicates=dups,
+                         unknown_lessons=tuple(unknown), no_key=tuple(no_key),
+                         regraded=regraded, errors=tuple(errors))

@@ -1,0 +1,206 @@
+"""The class view of one lesson, and one student's progress across lessons.
+
+Which attempt counts: by default each student's **first** attempt. After submitting,
+a student sees the key with its explanations, so a second attempt mostly shows what
+they read in the feedback; the first attempt is what the student spotted on their
+own, which is what a teacher wants to discuss ("most of you missed the anonymous
+source in paragraph 3") and what shows real progress from lesson to lesson. The
+gradebook still shows best and latest; ``rule="latest"`` or ``"best"`` is available.
+
+Everything is graded afresh against the current key (grading is ~1 ms per attempt),
+so the figures never come from a report made against an older key.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from app.core.errors import UserError
+from app.core.lessons import KeySpan, Lesson
+from app.core.scoring import Figures, Report
+from app.core.spans import Span
+from app.grading import grade_lesson
+from app.store.repo import Repo, Submission, time_key
+
+RULES = ("first", "latest", "best")
+BINS = tuple(f"{10 * i}–{10 * i + 9}" for i in range(9)) + ("90–100",)
+
+
+@dataclass(frozen=True)
+class KeySpanStat:
+    number: int  # 1-based, in text order: the number printed beside the span
+    span: KeySpan
+    found: int  # students with status "found" (coverage ≥ 0.5)
+    partial: int  # students with status "partial"
+    missed: int
+    wrong_label: int  # of the missed: marked it, but with another category
+    students: int
+
+    def share(self, status: str) -> float:
+        return getattr(self, status) / self.students if self.students else 0.0
+
+
+@dataclass(frozen=True)
+class ExtraGroup:
+    """Overlapping "extra" highlights (the key marks none of it) of several students."""
+    start: int  # extent of the group
+    end: int
+    core_start: int  # the stretch marked by the most students
+    core_end: int
+    quote: str  # the core's text
+    students: int  # distinct students with an extra highlight in the group
+    labels: Mapping[str, int]  # category -> students who marked it so
+
+
+@dataclass(frozen=True)
+class ClassFigures:
+    precision: float | None  # mean over the students who marked anything in the category
+    recall: float | None  # mean over all students; None: the key has no required span
+    marking: int  # students with at least one highlight in the category
+
+
+@dataclass(frozen=True)
+class ClassView:
+    lesson: Lesson
+    rule: str
+    students: tuple[str, ...]  # names, in the order of ``scores``
+    scores: tuple[int, ...]
+    key: tuple[KeySpanStat, ...]
+    extras: tuple[ExtraGroup, ...]  # most-marked first
+    histogram: tuple[int, ...]  # ten bins: 0–9, 10–19, …, 90–100
+    by_label: Mapping[str, ClassFigures]
+    overall: ClassFigures
+    not_graded: tuple[str, ...]  # students whose attempt does not fit this lesson's text
+
+    @property
+    def mean_score(self) -> float | None:
+        return sum(self.scores) / len(self.scores) if self.scores else None
+
+
+@dataclass(frozen=True)
+class ProgressPoint:
+    lesson_id: str
+    title: str
+    attempt: int
+    submitted_at: str
+    score: int
+    by_label: Mapping[str, Figures]  # precision, recall, found / required, …
+
+
+def choose_attempts(subs: Sequence[Submission], lesson: Lesson,
+                    rule: str) -> tuple[dict[int, tuple[Submission, Report]], list[str]]:
+    """Per student id: the attempt that counts under ``rule``, graded on the current key."""
+    if rule not in RULES:
+        raise ValueError(f"rule must be one of {RULES}")
+    by_student: dict[int, list[Submission]] = {}
+    for s in sorted(subs, key=lambda s: (s.attempt, time_key(s.submitted_at))):
+        by_student.setdefault(s.student_id, []).append(s)
+    chosen: dict[int, tuple[Submission, Report]] = {}
+    failed: list[str] = []
+    for sid, attempts in by_student.items():
+        if rule != "best":
+            attempts = [attempts[0] if rule == "first" else attempts[-1]]
+        graded = []
+        for s in attempts:
+            try:
+                graded.append((s, grade_lesson(lesson, s.highlights)))
+            except UserError:
+                continue
+        if graded:
+            chosen[sid] = max(graded, key=lambda g: (g[1].score, -g[0].attempt))
+        else:
+            failed.append(attempts[0].student)
+    return chosen, failed
+
+
+def class_view(repo: Repo, lesson_id: str, rule: str = "first") -> ClassView:
+    lesson = repo.get_lesson(lesson_id, with_key=True)
+    if lesson.key is None:
+        raise UserError(f"lesson '{lesson_id}' has no answer key on this machine yet")
+    chosen, failed = choose_attempts(repo.submissions(lesson_id=lesson_id, with_reports=False),
+                                     lesson, rule)
+    graded = sorted(chosen.values(), key=lambda g: g[0].student.casefold())
+    reports = [r for _, r in graded]
+    n = len(reports)
+    stats = []
+    for i, t in enumerate(sorted(lesson.key, key=lambda k: (k.start, k.end, k.label))):
+        results = [r.key[i] for r in reports]
+        wrong = sum(1 for r, k in zip(reports, results, strict=True) if k.status == "missed"
+                    and any(h.span.label != t.label and _ov(h.span, t) for h in r.highlights))
+        stats.append(KeySpanStat(i + 1, t, *(sum(k.status == st for k in results)
+                                             for st in ("found", "partial", "missed")),
+                                 wrong, n))
+    hist = [0] * 10
+    for r in reports:
+        hist[min(r.score // 10, 9)] += 1
+    extras = [(h.span.start, h.span.end, h.span.label, j) for j, r in enumerate(reports)
+              for h in r.highlights if h.status == "extra"]
+    return ClassView(
+        lesson=lesson, rule=rule, students=tuple(s.student for s, _ in graded),
+        scores=tuple(r.score for r in reports), key=tuple(stats),
+        extras=tuple(group_extras(extras, lesson.text)), histogram=tuple(hist),
+        by_label={lab: class_figures([r.by_label[lab] for r in reports])
+                  for lab in lesson.categories},
+        overall=class_figures([r.overall for r in reports]), not_graded=tuple(sorted(failed)))
+
+
+def class_figures(figs: Sequence[Figures]) -> ClassFigures:
+    marking = [f for f in figs if f.highlights]
+    p = sum(f.precision for f in marking) / len(marking) if marking else None
+    r = sum(f.recall for f in figs) / len(figs) if figs and figs[0].required else None
+    return ClassFigures(p, r, len(marking))
+
+
+def group_extras(spans: Sequence[tuple[int, int, str, int]], text: str) -> list[ExtraGroup]:
+    """Cluster overlapping ``(start, end, label, student)`` spans; rank by students."""
+    groups: list[list[tuple[int, int, str, int]]] = []
+    end = -1
+    for sp in sorted(spans):
+        if groups and sp[0] < end:
+            groups[-1].append(sp)
+            end = max(end, sp[1])
+        else:
+            groups.append([sp])
+            end = sp[1]
+    out = []
+    for g in groups:
+        cuts = sorted({x for s in g for x in s[:2]})
+        best, core = 0, (g[0][0], g[0][1])
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            depth = len({s[3] for s in g if s[0] <= a and b <= s[1]})
+            if depth > best:
+                best, core = depth, (a, b)
+            elif depth == best and a == core[1]:
+                core = (core[0], b)  # extend a run of equally marked stretches
+        labels = Counter(lab for lab, _ in {(s[2], s[3]) for s in g})
+        out.append(ExtraGroup(g[0][0], max(s[1] for s in g), core[0], core[1],
+                              text[core[0]:core[1]].strip(), len({s[3] for s in g}),
+                              dict(labels)))
+    out.sort(key=lambda e: (-e.students, e.start))
+    return out
+
+
+def student_progress(repo: Repo, student_id: int, rule: str = "first") -> list[ProgressPoint]:
+    """Per lesson (with its key here), the counted attempt's figures per category,
+    in submission order: is the student getting better at spotting each kind?"""
+    subs = repo.submissions(student_id=student_id, with_reports=False)
+    points: list[tuple[tuple, ProgressPoint]] = []
+    for lid in dict.fromkeys(s.lesson_id for s in subs):
+        try:
+            lesson = repo.get_lesson(lid, with_key=True)
+        except UserError:
+            continue
+        if lesson.key is None:
+            continue
+        chosen, _ = choose_attempts([s for s in subs if s.lesson_id == lid], lesson, rule)
+        for sub, rep in chosen.values():
+            points.append(((time_key(sub.submitted_at), lid), ProgressPoint(
+                lid, lesson.title, sub.attempt, sub.submitted_at, rep.score,
+                dict(rep.by_label))))
+    return [p for _, p in sorted(points, key=lambda x: x[0])]
+
+
+def _ov(a: Span, b: KeySpan) -> int:
+    return max(0, min(a.end, b.end) - max(a.start, b.start))

@@ -1,0 +1,233 @@
+"""The gradebook: students × lessons with best and latest score and attempt count.
+
+Built from one query over ``submissions`` (plus the student and lesson lists) without
+loading grade reports: 600 attempts take a few milliseconds.
+
+CSV layouts (decided for spreadsheets and LMS grade imports):
+
+- **wide** (default): a header row ``Student, <lesson id>, …``, then one row per
+  student with the *best* score of each lesson, an empty cell where the student has
+  no graded attempt (an LMS reads empty as "no grade", not as zero). Columns are lesson
+  **ids**, not titles: ids never change when an instructor edits a title, so the same
+  column lines up with the same LMS grade item every time the file is re-imported,
+  and they hold no commas or quotes. Only lessons with at least one graded attempt get
+  a column (an empty column would create an empty grade item in the LMS).
+- **long** (``long=True``): one row per attempt: ``Student, Lesson, Lesson title,
+  Attempt, Submitted at, Score`` and a precision and a recall column per category.
+
+Files are UTF-8 **with a BOM** and CRLF line ends (RFC 4180): Excel, the teacher's
+most likely tool, reads a CSV without a BOM as the local ANSI code page and garbles
+names such as "Zoë" or "Łucja"; Google Sheets, LibreOffice, Moodle and Canvas skip the
+BOM. Every text cell beginning with ``= + - @`` (or a tab or carriage return) gets a
+leading apostrophe, so a student named ``=HYPERLINK(…)`` cannot become a formula.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.lessons import Category
+from app.store.repo import Repo, Student
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Cell:
+    best: int | None  # best graded score; None when no attempt is graded yet
+    latest: int | None  # score of the latest attempt (None: not graded yet)
+    attempts: int
+    last_submitted: str
+
+
+@dataclass(frozen=True)
+class GradebookLesson:
+    id: str
+    title: str
+    here: bool  # the lesson is on this machine (else its attempts wait ungraded)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    student_id: int
+    lesson_id: str
+    attempt: int
+    submitted_at: str
+    score: int | None
+    by_label: Mapping[str, tuple[float, float]]  # label -> (precision, recall)
+
+
+@dataclass(frozen=True)
+class Gradebook:
+    students: tuple[Student, ...]
+    lessons: tuple[GradebookLesson, ...]
+    cells: Mapping[tuple[int, str], Cell]
+    attempts: tuple[Attempt, ...]
+    categories: tuple[Category, ...]  # categories of the lessons shown, in app order
+
+    def cell(self, student_id: int, lesson_id: str) -> Cell | None:
+        return self.cells.get((student_id, lesson_id))
+
+    def lesson_mean(self, lesson_id: str, which: str = "best") -> float | None:
+        vals = [getattr(c, which) for (_, lid), c in self.cells.items() if lid == lesson_id]
+        vals = [v for v in vals if v is not None]
+        return sum(vals) / len(vals) if vals else None
+
+    def student_mean(self, student_id: int, which: str = "best") -> float | None:
+        vals = [getattr(c, which) for (sid, _), c in self.cells.items() if sid == student_id]
+        vals = [v for v in vals if v is not None]
+        return sum(vals) / len(vals) if vals else None
+
+    def matching(self, text: str) -> tuple[Student, ...]:
+        """Students whose name contains ``text`` (case ignored): the filter box."""
+        needle = " ".join(text.split()).casefold()
+        return tuple(s for s in self.students if needle in s.name.casefold())
+
+    def sorted_students(self, lesson_id: str | None = None, which: str = "best",
+                        descending: bool = True) -> tuple[Student, ...]:
+        """By name (``lesson_id=None``) or by a lesson's score; ungraded always last."""
+        if lesson_id is None:
+            return tuple(sorted(self.students, key=lambda s: s.name.casefold(),
+                                reverse=not descending))
+        def key(s: Student) -> tuple[bool, int, str]:
+            c = self.cell(s.id, lesson_id)
+            v = getattr(c, which) if c else None
+            return (v is None, -(v or 0) if descending else (v or 0), s.name.casefold())
+        return tuple(sorted(self.students, key=key))
+
+
+def build_gradebook(repo: Repo, all_lessons: bool = False) -> Gradebook:
+    """Students × lessons. Lessons: those with attempts (``all_lessons``: every lesson
+    here too), in library order, then any lesson not on this machine with attempts."""
+    attempts = tuple(_attempt(r) for r in repo.attempt_rows())
+    cells: dict[tuple[int, str], Cell] = {}
+    for a in attempts:  # in attempt order, so the last one seen is the latest
+        old = cells.get((a.student_id, a.lesson_id))
+        best = a.score if old is None else _max(old.best, a.score)
+        cells[(a.student_id, a.lesson_id)] = Cell(best, a.score, (old.attempts if old else 0) + 1,
+                                                  a.submitted_at)
+    attempted = {lid for _, lid in cells}
+    library = repo.list_lessons()
+    here = {le.id for le in library}
+    lessons = [GradebookLesson(le.id, le.title, True) for le in library
+               if all_lessons or le.id in attempted]
+    lessons += [GradebookLesson(lid, lid, False) for lid in sorted(attempted - here)]
+    used = {lab for a in attempts if a.lesson_id in attempted for lab in a.by_label}
+    cats = tuple(c for c in repo.categories().values() if c.id in used)
+    return Gradebook(tuple(repo.students()), tuple(lessons), cells, attempts, cats)
+
+
+def _max(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _attempt(r: Mapping) -> Attempt:
+    figures: dict[str, tuple[float, float]] = {}
+    if r["by_label"]:
+        for lab, f in json.loads(r["by_label"]).items():
+            figures[lab] = (float(f.get("precision", 0.0)), float(f.get("recall", 0.0)))
+    return Attempt(r["student_id"], r["lesson_id"], r["attempt"], r["submitted_at"],
+                   r["score"], figures)
+
+
+# -- CSV ----------------------------------------------------------------------
+def safe_cell(value: object) -> str:
+    """A cell's text, neutralised when a spreadsheet would read it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_rows(gb: Gradebook, long: bool = False) -> list[list[str]]:
+    if long:
+        return _long_rows(gb)
+    lessons = [le for le in gb.lessons
+               if any(c.best is not None for (_, lid), c in gb.cells.items() if lid == le.id)]
+    rows = [["Student", *(le.id for le in lessons)]]
+    for s in gb.sorted_students():
+        cells = [gb.cell(s.id, le.id) for le in lessons]
+        rows.append([safe_cell(s.name),
+                     *("" if c is None or c.best is None else str(c.best) for c in cells)])
+    return rows
+
+
+def _long_rows(gb: Gradebook) -> list[list[str]]:
+    names = {s.id: s.name for s in gb.students}
+    titles = {le.id: le.title if le.here else "" for le in gb.lessons}
+    header = ["Student", "Lesson", "Lesson title", "Attempt", "Submitted at", "Score"]
+    for c in gb.categories:
+        header += [f"{c.name} precision", f"{c.name} recall"]
+    rows = [header]
+    order = sorted(gb.attempts, key=lambda a: (names.get(a.student_id, "").casefold(),
+                                                a.student_id, a.lesson_id, a.attempt))
+    for a in order:
+        row = [safe_cell(names.get(a.student_id, "")), a.lesson_id,
+               safe_cell(titles.get(a.lesson_id, "")), str(a.attempt),
+               safe_cell(a.submitted_at), "" if a.score is None else str(a.score)]
+        for c in gb.categories:
+            f = a.by_label.get(c.id) if a.score is not None else None
+            row += [f"{f[0]:.3f}", f"{f[1]:.3f}"] if f else ["", ""]
+        rows.append(row)
+    return rows
+
+
+def write_csv(gb: Gradebook, path: str | os.PathLike[str], long: bool = False) -> int:
+    """Write the wide (or long) CSV atomically; returns the number of data rows."""
+    rows = csv_rows(gb, long)
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    p = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
+            f.write(buf.getvalue())
+        os.replace(tmp, p)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return len(rows) - 1
+
+
+# -- text table (the command line) --------------------------------------------
+def format_table(gb: Gradebook) -> str:
+    """A readable table: best score, the latest in brackets when it differs, ×n attempts."""
+    if not gb.students or not gb.lessons:
+        return "No attempts yet. Import submission files: close-reader submissions import FILE"
+
+    def show(c: Cell | None) -> str:
+        if c is None:
+            return "–"
+        if c.best is None:
+            return "ungraded" + (f" ×{c.attempts}" if c.attempts > 1 else "")
+        text = str(c.best)
+        if c.latest is not None and c.latest != c.best:
+            text += f" ({c.latest})"
+        return text + (f" ×{c.attempts}" if c.attempts > 1 else "")
+
+    tags = [f"L{i}" for i in range(1, len(gb.lessons) + 1)]
+    grid = [["Student", *tags]]
+    for s in gb.sorted_students():
+        grid.append([s.name, *(show(gb.cell(s.id, le.id)) for le in gb.lessons)])
+    means = [gb.lesson_mean(le.id) for le in gb.lessons]
+    grid.append(["Class mean (best)", *("–" if m is None else f"{m:.0f}" for m in means)])
+    widths = [max(len(r[i]) for r in grid) for i in range(len(grid[0]))]
+    lines = [f"Gradebook: {len(gb.students)} students × {len(gb.lessons)} lessons "
+             "(best score; latest in brackets when different; ×n = attempts)", ""]
+    for i, r in enumerate(grid):
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
+        if i == 0 or i == len(grid) - 2:
+            lines.append("  ".join("-" * w for w in widths))
+    lines.append("")
+    tw = max(len(le.id) for le in gb.lessons)
+    for tag, le in zip(tags, gb.lessons, strict=True):
+        title = le.title if le.here else "(not on this machine: attempts wait ungraded)"
+        lines.append(f"{tag:<4}{le.id:<{tw}}  {title}")
+    return "\n".join(lines)

@@ -1,0 +1,279 @@
+"""Printable PDF reports: one student's feedback on one lesson, and a class summary.
+
+The student report is the feedback view on paper: score, counts in words, the article
+with the student's highlights underlined and the key's passages in [brackets] tagged
+with their number and status in words ("2 missed"), then every key passage's
+explanation. Colour only repeats what the words and shapes already say.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from app.core.errors import UserError
+from app.core.lessons import Lesson
+from app.core.scoring import Figures, Report
+from app.grading import grade_lesson
+from app.results.classview import BINS, ClassView, class_view
+from app.results.pdfdoc import GREY, Bracket, Mark, SchoolPDF, local_time, today
+from app.store.repo import Repo, Submission
+
+STATUS_WORDS = {"found": "found", "partial": "partly found", "missed": "missed"}
+STATUS_COLORS = {"found": (20, 110, 45), "partial": (150, 90, 0), "missed": (170, 30, 30)}
+HL_WORDS = {"match": "matches the key", "wrong_label": "right passage, other category",
+            "extra": "not in the key"}
+HL_TAGS = {"match": "", "wrong_label": "other category", "extra": "extra"}
+LEGEND = ("How to read this: your highlights are underlined. The answer key's passages "
+          "are in bold [brackets]; the tag after each bracket gives its number and whether "
+          "you found it. A dashed underline tagged “extra” is a passage the key does not "
+          "mark; “other category” means the key marks it with a different category.")
+
+
+def _names(repo: Repo) -> dict[str, str]:
+    return {c.id: c.name for c in repo.categories().values()}
+
+
+def _lesson(repo: Repo, lesson_id: str) -> Lesson:
+    lesson = repo.get_lesson(lesson_id, with_key=True)
+    if lesson.key is None:
+        raise UserError(f"lesson '{lesson_id}' has no answer key on this machine yet")
+    return lesson
+
+
+def counts_in_words(name: str, f: Figures) -> str:
+    """"Loaded language: you found 1 of 2 passages (and 1 more partly). …"""
+    if f.required:
+        text = f"{name}: you found {f.found} of {f.required} passage{'s' * (f.required != 1)}"
+        if f.partial:
+            text += f" (and {f.partial} more partly)"
+        text += "."
+    else:
+        text = f"{name}: the key marks no passage you had to find."
+    if f.highlights == 1:
+        text += f" Your highlight {'matches' if f.matched else 'does not match'} the key."
+    elif f.highlights:
+        text += f" {f.matched} of your {f.highlights} highlights match the key."
+    else:
+        text += " You made no highlights in this category."
+    return text
+
+
+def student_report_pdf(repo: Repo, student_id: int, lesson_id: str,
+                       path: str | os.PathLike[str], attempt: int | None = None) -> Path:
+    """The feedback report for one student's attempt (default: the latest)."""
+    lesson = _lesson(repo, lesson_id)
+    subs = repo.submissions(student_id=student_id, lesson_id=lesson_id, with_reports=False)
+    if not subs:
+        raise UserError(f"this student has not submitted lesson '{lesson_id}'")
+    chosen = [s for s in subs if attempt is None or s.attempt == attempt]
+    if not chosen:
+        raise UserError(f"no attempt {attempt} at lesson '{lesson_id}' for this student")
+    sub = max(chosen, key=lambda s: s.attempt)
+    report = grade_lesson(lesson, sub.highlights, "this attempt")
+    names = _names(repo)
+
+    pdf = SchoolPDF("Feedback report", f"{sub.student} · {lesson.title}")
+    pdf.title_block(lesson.title, lesson.source.line())
+    pdf.facts([("Student", sub.student),
+               ("Attempt", f"{sub.attempt} of {len(subs)}, submitted "
+                           f"{local_time(sub.submitted_at)}"),
+               ("Date", today())])
+    _score_box(pdf, report)
+    for lab in lesson.categories:
+        pdf.bullet(counts_in_words(names.get(lab, lab), report.by_label[lab]))
+    _over_highlighting(pdf, report)
+
+    pdf.heading("Your highlights and the key")
+    pdf.para(LEGEND, size=8.5, color=GREY, h=4.4, keep=10)
+    pdf.ln(2)
+    brackets = [Bracket(k.span.start, k.span.end, f"{i} {STATUS_WORDS[k.status]}",
+                        STATUS_COLORS[k.status]) for i, k in enumerate(report.key, 1)]
+    marks = [Mark(h.span.start, h.span.end, HL_TAGS[h.status],
+                  "solid" if h.status == "match" else "dash") for h in report.highlights]
+    pdf.article(lesson.text, brackets, marks)
+
+    pdf.heading("The key, explained")
+    for i, k in enumerate(report.key, 1):
+        _key_entry(pdf, i, k.span.label, names, k.status, k.coverage, k.span.required,
+                   k.span.quote, k.span.explanation)
+    _student_highlights(pdf, sub, report, lesson, names)
+    pdf.output(str(path))
+    return Path(path)
+
+
+def _score_box(pdf: SchoolPDF, report: Report) -> None:
+    y = pdf.get_y()
+    pdf.set_draw_color(150, 150, 150)
+    pdf.set_line_width(0.3)
+    pdf.rect(pdf.l_margin, y, pdf.epw, 20)
+    pdf.set_xy(pdf.l_margin + 4, y + 3)
+    pdf.set_font("sans", "B", 22)
+    pdf.cell(48, 14, f"Score: {report.score}")
+    pdf.set_font("sans", "", 10)
+    pdf.set_xy(pdf.l_margin + 56, y + 4)
+    o = report.overall
+    pdf.cell(0, 6, f"out of 100  ·  precision {o.precision:.0%}  ·  recall {o.recall:.0%}")
+    pdf.bar(pdf.l_margin + 56, y + 11.5, pdf.epw - 62, 4, report.score / 100)
+    pdf.set_xy(pdf.l_margin, y + 24)
+
+
+def _over_highlighting(pdf: SchoolPDF, report: Report) -> None:
+    wide = [h for h in report.highlights if h.status == "match" and h.inside < 0.5]
+    if wide:
+        pdf.ln(1)
+        pdf.para(f"Note: {len(wide)} of your highlights cover a key passage but also much "
+                 "more. Most of the words in them are ordinary reporting. Try to mark just "
+                 "the words that do the work.", size=9.5, style="", color=GREY, h=5)
+
+
+def _key_entry(pdf: SchoolPDF, i: int, label: str, names: dict[str, str], status: str,
+               coverage: float, required: bool, quote: str, explanation: str) -> None:
+    if pdf.get_y() + 22 > pdf.page_break_trigger:
+        pdf.add_page()
+    pdf.set_font("sans", "B", 10)
+    pdf.set_text_color(*STATUS_COLORS[status])
+    head = (f"{i}.  {names.get(label, label)} — {STATUS_WORDS[status]}"
+            f" ({coverage:.0%} of it highlighted)")
+    pdf.para(head, style="B", size=10, color=STATUS_COLORS[status])
+    if not required:
+        pdf.para("Optional: no penalty for marking it or not.", size=9, color=GREY, indent=6)
+    pdf.para(f"“{_short(quote, 600)}”", family="serif", style="I", size=10, indent=6)
+    if explanation:
+        pdf.para(explanation, size=10, indent=6)
+    pdf.ln(2.5)
+
+
+def _student_highlights(pdf: SchoolPDF, sub: Submission, report: Report, lesson: Lesson,
+                        names: dict[str, str]) -> None:
+    pdf.heading("Your highlights")
+    if not report.highlights:
+        pdf.para("You made no highlights in this attempt.")
+        return
+    for h in report.highlights:
+        s = h.span
+        line = f"{names.get(s.label, s.label)} — {HL_WORDS[h.status]}"
+        if h.status == "match" and h.inside < 0.5:
+            line += f" (but {1 - h.inside:.0%} of it lies outside the key passage)"
+        pdf.para(line, style="B", size=9.5)
+        pdf.para(f"“{_short(lesson.text[s.start:s.end], 600)}”", family="serif", style="I", size=9.5,
+                 indent=6)
+        for note in dict.fromkeys(x.note for x in sub.highlights if x.note and
+                                  x.label == s.label and s.start <= x.start < s.end):
+            pdf.para(f"Your note: {note}", size=9.5, indent=6, color=GREY)
+        pdf.ln(1.5)
+
+
+# -- class summary --------------------------------------------------------------
+def class_summary_pdf(repo: Repo, lesson_id: str, path: str | os.PathLike[str],
+                      rule: str = "first") -> Path:
+    view = class_view(repo, lesson_id, rule)
+    lesson, names = view.lesson, _names(repo)
+    pdf = SchoolPDF("Class summary", f"Class summary · {lesson.title}")
+    pdf.title_block(lesson.title, lesson.source.line())
+    mean = "–" if view.mean_score is None else f"{view.mean_score:.0f} out of 100"
+    counted = {"first": "each student's first attempt (before seeing the key)",
+               "latest": "each student's latest attempt", "best": "each student's best attempt"}
+    pdf.facts([("Students", str(len(view.scores))), ("Counted", counted[view.rule]),
+               ("Mean score", mean), ("Date", today())], label_w=34)
+    if view.not_graded:
+        pdf.para("Not graded (their highlights do not fit this version of the text): "
+                 + ", ".join(view.not_graded), size=9, color=GREY)
+    _histogram(pdf, view)
+    _category_table(pdf, view, names)
+    _key_table(pdf, view, names)
+    pdf.heading("The article: how many found each passage")
+    pdf.para("Key passages are in bold [brackets]; the tag gives the passage number and the "
+             "share of students who found it. The darker the grey behind a passage, the "
+             "more students missed it.", size=8.5, color=GREY, h=4.4, keep=10)
+    pdf.ln(2)
+    pdf.article(lesson.text, [Bracket(s.span.start, s.span.end,
+                                      f"{s.number} · {s.share('found'):.0%} found",
+                                      _share_color(s.share("found")), _shade(s.share("missed")))
+                              for s in view.key])
+    _extras(pdf, view, names)
+    pdf.output(str(path))
+    return Path(path)
+
+
+def _share_color(share: float) -> tuple[int, int, int]:
+    return STATUS_COLORS["found" if share >= 0.67 else "partial" if share >= 0.34 else "missed"]
+
+
+def _shade(missed: float) -> tuple[int, int, int] | None:
+    if missed <= 0:
+        return None
+    g = round(245 - 55 * missed)
+    return (g, g, g)
+
+
+def _histogram(pdf: SchoolPDF, view: ClassView) -> None:
+    pdf.heading("Scores", keep=75)
+    total = sum(view.histogram) or 1
+    for label, n in zip(BINS, view.histogram, strict=True):
+        y = pdf.get_y()
+        pdf.set_font("sans", "", 9)
+        pdf.cell(18, 5.5, label, align="R")
+        pdf.bar(pdf.l_margin + 21, y + 1, 110, 3.5, n / total)
+        pdf.set_x(pdf.l_margin + 134)
+        pdf.cell(0, 5.5, f"{n} student{'s' * (n != 1)} ({n / total:.0%})" if n else "–")
+        pdf.ln(5.5)
+    pdf.para("Score range, and the number of students in it; bars show the share of "
+             "the class.", size=8.5, color=GREY, h=4.4, keep=10)
+
+
+def _short(text: str, limit: int) -> str:
+    """A quote on one line (paragraph breaks folded), cut with "…" past ``limit``."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{x:.0%}"
+
+
+def _category_table(pdf: SchoolPDF, view: ClassView, names: dict[str, str]) -> None:
+    pdf.heading("By category (class means)", keep=40)
+    rows = [["Category", "Precision", "Recall", "Students marking"]]
+    for lab, f in [*view.by_label.items(), ("", view.overall)]:
+        rows.append([names.get(lab, lab) if lab else "All categories", _pct(f.precision),
+                     _pct(f.recall), str(f.marking)])
+    pdf.grid(rows, (70, 30, 30, 40), ("LEFT", "RIGHT", "RIGHT", "RIGHT"))
+    pdf.para("Precision: how much of what students marked is in the key (averaged over "
+             "students who marked something). Recall: how much of the key they found.",
+             size=8.5, color=GREY, h=4.4, keep=10)
+
+
+def _key_table(pdf: SchoolPDF, view: ClassView, names: dict[str, str]) -> None:
+    pdf.heading("Key passages", keep=45)
+    rows = [["#", "Category", "Passage", "Found", "Partly", "Missed", "Other category"]]
+    for s in view.key:
+        quote = _short(s.span.quote, 160)
+        opt = " (optional)" if not s.span.required else ""
+        rows.append([str(s.number), names.get(s.span.label, s.span.label) + opt, f"“{quote}”",
+                     f"{s.share('found'):.0%}", f"{s.share('partial'):.0%}",
+                     f"{s.share('missed'):.0%}", str(s.wrong_label) if s.wrong_label else "–"])
+    pdf.grid(rows, (8, 36, 58, 16, 16, 16, 20),
+             ("RIGHT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), size=9, line_height=5)
+    pdf.para("Share of students who found, partly found or missed each passage. Other "
+             "category: students who missed it but marked it with a different category.",
+             size=8.5, color=GREY, h=4.4, keep=10)
+
+
+def _extras(pdf: SchoolPDF, view: ClassView, names: dict[str, str], top: int = 8) -> None:
+    pdf.heading("Marked by students, not in the key")
+    shared = [e for e in view.extras if e.students >= 2][:top] or list(view.extras[:top])
+    if not shared:
+        pdf.para("No student marked anything outside the key.")
+        return
+    pdf.para("Where the class disagrees with the key: often the best place to start a "
+             "discussion.", size=8.5, color=GREY, h=4.4, keep=10)
+    pdf.ln(1)
+    for i, e in enumerate(shared, 1):
+        how = ", ".join(f"{names.get(lab, lab)} {n}" for lab, n in
+                        sorted(e.labels.items(), key=lambda x: -x[1]))
+        pdf.para(f"{i}.  {e.students} student{'s' * (e.students != 1)}  ({how})",
+                 style="B", size=9.5)
+        quote = _short(e.quote, 300)
+        pdf.para(f"“{quote}”", family="serif", style="I", size=9.5, indent=6)
+        pdf.ln(1.5)

@@ -1,0 +1,492 @@
+"""The key editor: the same article view as the reader, marking key spans with a
+category, an explanation and required/optional; spaCy suggestions beside it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import UserError
+from app.core.keydraft import KeyDraft
+from app.core.lessons import Category, KeySpan, Lesson
+from app.core.spans import snap
+from app.ui.article import ArticleView, Mark
+from app.ui.highlights_list import quote
+from app.ui.instructor.suggest_worker import SuggestionWorker
+from app.ui.theme import is_dark, styles_for
+
+ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class KeyEditor(QWidget):
+    saved = Signal(object)  # Lesson with its new key
+    preview_requested = Signal(object)  # Lesson
+    back_requested = Signal()
+    message = Signal(str)
+
+    def __init__(self, worker: SuggestionWorker) -> None:
+        super().__init__()
+        self.worker = worker
+        self.lesson: Lesson | None = None
+        self.tokens: list[tuple[int, int]] = []
+        self.cats: list[Category] = []
+        self.key = KeyDraft("")
+        self._selected: KeySpan | None = None
+        self._saved_state: tuple[KeySpan, ...] = ()
+        self._request = 0
+        worker.suggestions_ready.connect(self._on_worker_suggestions_ready)
+        worker.failed.connect(self._on_worker_failed)
+        worker.model_ready.connect(self._on_worker_model_ready)
+        self._build()
+
+    def _build(self) -> None:
+        self.title = QLabel()
+        self.title.setObjectName("lessonTitle")
+        self.title.setWordWrap(True)
+        self.guide = QLabel()
+        self.guide.setWordWrap(True)
+        back = QPushButton("← Lessons")
+        back.setAccessibleName("Back to the lessons")
+        back.clicked.connect(self._on_back)
+        self.save_button = QPushButton("Save key")
+        self.save_button.setObjectName("primary")
+        self.save_button.clicked.connect(self.save)
+        preview = QPushButton("Preview as a student")
+        preview.clicked.connect(self._on_preview)
+        top = QHBoxLayout()
+        top.addWidget(back)
+        top.addStretch(1)
+        top.addWidget(preview)
+        top.addWidget(self.save_button)
+
+        self.article = ArticleView()
+        self.article.setAccessibleName("Article (key editor)")
+        self.article.category_key_pressed.connect(self._on_article_category_key)
+        self.article.cursor_moved.connect(self._on_article_cursor_moved)
+        self.toolbar = QToolBar("Key tools")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.mark_actions: list[QAction] = []
+        self.remove_action = QAction("Remove key span", self)
+        self.remove_action.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.remove_action.triggered.connect(lambda: self.remove(self._span_here()))
+        self.article.addAction(self.remove_action)
+        self.undo_action = QAction("Undo", self)
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_action.triggered.connect(lambda: self._history(self.key.undo))
+        self.redo_action = QAction("Redo", self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.redo_action.triggered.connect(lambda: self._history(self.key.redo))
+        self.addAction(self.undo_action)
+        self.addAction(self.redo_action)
+        self.suggest_action = QAction("Suggest spans", self)
+        self.suggest_action.triggered.connect(self.request_suggestions)
+
+        # key spans tab
+        self.spans = QListWidget()
+        self.spans.setAccessibleName("Key spans")
+        self.spans.setWordWrap(True)
+        self.spans.currentItemChanged.connect(self._on_spans_current)
+        self.category_box = QComboBox()
+        self.category_box.setAccessibleName("Category of the key span")
+        self.category_box.activated.connect(self._on_category_box_activated)
+        self.explanation = QPlainTextEdit()
+        self.explanation.setAccessibleName("Explanation for students")
+        self.explanation.setPlaceholderText(
+            "One or two sentences for a student: what is wrong here, and what a careful "
+            "writer would have done.")
+        self.explanation.setMaximumHeight(110)
+        self.explanation.setTabChangesFocus(True)
+        self.required = QCheckBox("Required (untick: optional — defensible either way)")
+        self.required.toggled.connect(self._on_required_toggled)
+        self.apply_button = QPushButton("Save explanation")
+        self.apply_button.clicked.connect(self._on_apply_clicked)
+        self.bounds_button = QPushButton("Set to the article selection")
+        self.bounds_button.setAccessibleName("Move this span to the selected words")
+        self.bounds_button.clicked.connect(self._on_bounds_clicked)
+        self.unplaced: list[KeySpan] = []
+        self.unplaced_list = QListWidget()
+        self.unplaced_list.setAccessibleName("Key spans to place again")
+        self.unplaced_list.setMaximumHeight(90)
+        self.place_button = QPushButton("Place on the article selection")
+        self.place_button.setAccessibleName("Place the chosen span on the selected words")
+        self.place_button.clicked.connect(self._on_place_clicked)
+        self.unplaced_label = QLabel("These key spans lost their words when the text was "
+                                     "edited. Select the words in the article, choose a span "
+                                     "here, and place it:")
+        self.unplaced_label.setWordWrap(True)
+        tab1 = QWidget()
+        l1 = QVBoxLayout(tab1)
+        l1.addWidget(self.unplaced_label)
+        l1.addWidget(self.unplaced_list)
+        l1.addWidget(self.place_button)
+        l1.addWidget(self.spans, 1)
+        l1.addWidget(self.category_box)
+        l1.addWidget(self.explanation)
+        l1.addWidget(self.required)
+        row = QHBoxLayout()
+        row.addWidget(self.apply_button)
+        row.addWidget(self.bounds_button)
+        l1.addLayout(row)
+
+        # suggestions tab
+        self.suggestions = QListWidget()
+        self.suggestions.setAccessibleName("Suggestions")
+        self.suggestions.setWordWrap(True)
+        self.suggestions.currentItemChanged.connect(self._on_suggestion_current)
+        self.suggest_status = QLabel("Suggestions come from spaCy and the lexicons: "
+                                     "accept, adjust or reject each one.")
+        self.suggest_status.setWordWrap(True)
+        run = QPushButton("Suggest spans")
+        run.clicked.connect(self.request_suggestions)
+        accept = QPushButton("Accept")
+        accept.setAccessibleName("Accept the suggestion")
+        accept.clicked.connect(self.accept_current_suggestion)
+        reject = QPushButton("Reject")
+        reject.setAccessibleName("Reject the suggestion")
+        reject.clicked.connect(self.reject_current_suggestion)
+        tab2 = QWidget()
+        l2 = QVBoxLayout(tab2)
+        l2.addWidget(self.suggest_status)
+        l2.addWidget(run)
+        l2.addWidget(self.suggestions, 1)
+        row2 = QHBoxLayout()
+        row2.addWidget(accept)
+        row2.addWidget(reject)
+        l2.addLayout(row2)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(tab1, "Key spans")
+        self.tabs.addTab(tab2, "Suggestions")
+        split = QSplitter()
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.article)
+        split.addWidget(self.tabs)
+        split.setSizes([720, 400])
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.title)
+        lay.addWidget(self.guide)
+        lay.addWidget(self.toolbar)
+        lay.addWidget(split, 1)
+
+    # -- loading --------------------------------------------------------------
+    def set_lesson(self, lesson: Lesson, categories: dict[str, Category],
+                   tokens: list[tuple[int, int]]) -> None:
+        self.lesson = lesson
+        self.tokens = tokens
+        self.cats = [categories.get(c) or Category(c, c) for c in lesson.categories]
+        self.styles = styles_for(self.cats)
+        self.key = KeyDraft(lesson.text, lesson.key or ())
+        self._saved_state = self.key.spans
+        self.title.setText(f"Answer key: {lesson.title}")
+        self.category_box.clear()
+        for c in self.cats:
+            self.category_box.addItem(c.name, c.id)
+        for a in self.mark_actions:
+            self.article.removeAction(a)
+        self.toolbar.clear()
+        self.mark_actions = []
+        for i, c in enumerate(self.cats):
+            a = QAction(f"Mark as {c.name}", self)
+            a.setIconText(f"{i + 1}  {c.name}" if i < 9 else c.name)
+            if i < 9:
+                a.setShortcut(QKeySequence(str(i + 1)))
+                a.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            a.triggered.connect(lambda _=False, cid=c.id: self.mark_selection(cid))
+            self.article.addAction(a)
+            self.toolbar.addAction(a)
+            self.mark_actions.append(a)
+        self.toolbar.addSeparator()
+        for a in (self.remove_action, self.undo_action, self.redo_action, self.suggest_action):
+            self.toolbar.addAction(a)
+        self.article.set_article(lesson.text)
+        self.suggestions.clear()
+        self._refresh()
+
+    def set_unplaced(self, spans: list[KeySpan]) -> None:
+        self.unplaced = list(spans)
+        self._show_unplaced()
+
+    def _show_unplaced(self) -> None:
+        self.unplaced_list.clear()
+        for k in self.unplaced:
+            self.unplaced_list.addItem(f"{k.label}: “{k.quote[:80]}”")
+        for w in (self.unplaced_label, self.unplaced_list, self.place_button):
+            w.setVisible(bool(self.unplaced))
+        if self.unplaced:
+            self.unplaced_list.setCurrentRow(0)
+
+    def _on_place_clicked(self) -> None:
+        i = self.unplaced_list.currentRow()
+        sel = self.article.selection()
+        if not 0 <= i < len(self.unplaced) or sel is None or self.lesson is None:
+            self.message.emit("Select the words in the article and a span in the list.")
+            return
+        span = snap(self.lesson.text, sel[0], sel[1], self.tokens)
+        if span is None:
+            return
+        old = self.unplaced[i]
+        if self._try(lambda: self.key.add(span[0], span[1], old.label, old.explanation,
+                                          old.required)) is not None:
+            del self.unplaced[i]
+            self._show_unplaced()
+
+    # -- edits ----------------------------------------------------------------
+    def mark_selection(self, label: str) -> KeySpan | None:
+        if self.lesson is None:
+            return None
+        sel = self.article.selection()
+        if sel is None:
+            here = self._span_here()
+            if here is not None:
+                return self._try(lambda: self.key.update(here, label=label))
+            self.message.emit("Select the words to mark first.")
+            return None
+        span = snap(self.lesson.text, sel[0], sel[1], self.tokens)
+        if span is None:
+            self.message.emit("That selection has no words in it.")
+            return None
+        return self._try(lambda: self.key.add(span[0], span[1], label))
+
+    def _try(self, edit) -> KeySpan | None:  # noqa: ANN001
+        try:
+            k = edit()
+        except UserError as e:
+            self.message.emit(str(e))
+            return None
+        self._refresh(k)
+        if not k.explanation:
+            self.tabs.setCurrentIndex(0)
+            self.explanation.setFocus()
+        return k
+
+    def remove(self, k: KeySpan | None) -> None:
+        if k is None:
+            self.message.emit("There is no key span here.")
+            return
+        self.key.remove(k)
+        self._refresh()
+
+    def _history(self, step) -> None:  # noqa: ANN001
+        if step():
+            self._refresh()
+
+    def _span_here(self) -> KeySpan | None:
+        if self.spans.hasFocus() and self.spans.currentItem():
+            return self.spans.currentItem().data(ROLE)
+        here = self.key.at(self.article.cursor_offset())
+        return here[0] if here else self._selected
+
+    def is_dirty(self) -> bool:
+        return self.key.spans != self._saved_state or self._unplaced_dirty
+
+    _unplaced_dirty = False
+
+    def save(self) -> Lesson | None:
+        if self.lesson is None:
+            return None
+        self._on_apply_clicked()
+        lesson = replace(self.lesson, key=self.key.spans)
+        self._saved_state = self.key.spans
+        self.lesson = lesson
+        self.saved.emit(lesson)
+        missing = sum(1 for k in self.key.spans if not k.explanation.strip())
+        self.message.emit("Key saved." + (f" {missing} span(s) still need an explanation."
+                                          if missing else ""))
+        return lesson
+
+    # -- suggestions ----------------------------------------------------------
+    def request_suggestions(self) -> None:
+        if self.lesson is None:
+            return
+        self.suggest_status.setText("Looking for suggestions…")
+        self.tabs.setCurrentIndex(1)
+        self._request = self.worker.request(self.lesson.text)
+
+    def _on_worker_suggestions_ready(self, rid: int, items: list) -> None:
+        if rid != self.worker.latest or self.lesson is None:
+            return
+        self.suggestions.clear()
+        names = {c.id: c.name for c in self.cats}
+        existing = {(k.start, k.end, k.label) for k in self.key.spans}
+        shown = 0
+        for s in items:
+            if s.label not in names or (s.start, s.end, s.label) in existing:
+                continue
+            it = QListWidgetItem(f"{names[s.label]}: “{s.quote[:100]}”\n{s.reason}")
+            it.setData(ROLE, s)
+            self.suggestions.addItem(it)
+            shown += 1
+        notice = self.worker.notice or ""
+        self.suggest_status.setText(
+            f"{shown} suggestion{'s' * (shown != 1)}. Nothing enters the key until you "
+            f"accept it. {notice}".strip())
+        if shown:
+            self.suggestions.setCurrentRow(0)
+
+    def _on_worker_failed(self, rid: int, msg: str) -> None:
+        if rid == self.worker.latest:
+            self.suggest_status.setText(f"Suggestions failed: {msg}")
+
+    def _on_worker_model_ready(self, notice: str) -> None:
+        if notice:
+            self.suggest_status.setText(notice)
+
+    def accept_current_suggestion(self) -> KeySpan | None:
+        it = self.suggestions.currentItem()
+        if it is None:
+            return None
+        s = it.data(ROLE)
+        k = self._try(lambda: self.key.add(s.start, s.end, s.label, _draft_explanation(s)))
+        if k is not None:
+            self.suggestions.takeItem(self.suggestions.row(it))
+        return k
+
+    def reject_current_suggestion(self) -> None:
+        it = self.suggestions.currentItem()
+        if it is not None:
+            self.suggestions.takeItem(self.suggestions.row(it))
+
+    def _on_suggestion_current(self, it: QListWidgetItem | None, _prev=None) -> None:
+        if it is not None:
+            s = it.data(ROLE)
+            self.article.select_range(s.start, s.end)
+
+    # -- view -----------------------------------------------------------------
+    def _refresh(self, selected: KeySpan | None = None) -> None:
+        dark = is_dark(self.palette())
+        marks = []
+        names = {c.id: c.name for c in self.cats}
+        for k in self.key.spans:
+            st = self.styles.get(k.label)
+            if st is None:
+                continue
+            bg = st.background(dark)
+            if not k.required:
+                bg = QColor(bg).lighter(108) if not dark else QColor(bg).darker(130)
+            marks.append(Mark(k.start, k.end, bg, st.underline_qt(),
+                              f"{names[k.label]}{'' if k.required else ' (optional)'}"))
+        self.article.set_marks(marks)
+        self.spans.blockSignals(True)
+        self.spans.clear()
+        for k in self.key.spans:
+            flag = "" if k.required else " (optional)"
+            warn = "" if k.explanation.strip() else "\n⚠ needs an explanation"
+            it = QListWidgetItem(f"{names.get(k.label, k.label)}{flag}: “{quote(self.key.text, k, 90)}”"
+                                 f"{warn}")
+            it.setData(ROLE, k)
+            self.spans.addItem(it)
+        self.spans.blockSignals(False)
+        self.undo_action.setEnabled(self.key.can_undo())
+        self.redo_action.setEnabled(self.key.can_redo())
+        self._update_guide()
+        self._select(selected if selected in self.key.spans else None)
+
+    def _update_guide(self) -> None:
+        if self.lesson is None:
+            return
+        words = max(1, self.lesson.word_count)
+        req = sum(k.required for k in self.key.spans)
+        parts = []
+        for c in self.cats:
+            n = sum(1 for k in self.key.spans if k.label == c.id and k.required)
+            o = sum(1 for k in self.key.spans if k.label == c.id and not k.required)
+            parts.append(f"{c.name}: {n} required, {o} optional")
+        per_k = req * 1000 / words
+        self.guide.setText(
+            " · ".join(parts) + f" — {per_k:.1f} required per 1,000 words "
+            "(aim for about 6–15). Select words and press a number key to mark them.")
+
+    def _select(self, k: KeySpan | None) -> None:
+        self._selected = k
+        on = k is not None
+        for w in (self.category_box, self.explanation, self.required, self.apply_button,
+                  self.bounds_button):
+            w.setEnabled(on)
+        if k is None:
+            self.explanation.setPlainText("")
+            self.article.set_focus_mark(0, 0)
+            return
+        for i in range(self.spans.count()):
+            if self.spans.item(i).data(ROLE) == k:
+                self.spans.blockSignals(True)
+                self.spans.setCurrentRow(i)
+                self.spans.blockSignals(False)
+        self.category_box.setCurrentIndex(max(0, self.category_box.findData(k.label)))
+        self.explanation.setPlainText(k.explanation)
+        self.required.blockSignals(True)
+        self.required.setChecked(k.required)
+        self.required.blockSignals(False)
+        self.article.set_focus_mark(k.start, k.end)
+
+    # -- slots ----------------------------------------------------------------
+    def _on_article_category_key(self, i: int) -> None:
+        if 0 <= i < len(self.mark_actions):
+            self.mark_actions[i].trigger()
+
+    def _on_article_cursor_moved(self, pos: int) -> None:
+        if not self.article.textCursor().hasSelection():
+            here = self.key.at(pos)
+            if here:
+                self._select(here[0])
+
+    def _on_spans_current(self, it: QListWidgetItem | None, _prev=None) -> None:
+        if it is not None:
+            self._select(it.data(ROLE))
+
+    def _on_category_box_activated(self, i: int) -> None:
+        if self._selected is not None:
+            sel = self._selected
+            self._try(lambda: self.key.update(sel, label=self.category_box.itemData(i)))
+
+    def _on_required_toggled(self, on: bool) -> None:
+        if self._selected is not None and self._selected.required != on:
+            sel = self._selected
+            self._try(lambda: self.key.update(sel, required=on))
+
+    def _on_apply_clicked(self) -> None:
+        k = self._selected
+        if k is not None and self.explanation.toPlainText().strip() != k.explanation:
+            text = " ".join(self.explanation.toPlainText().split())
+            self._try(lambda: self.key.update(k, explanation=text))
+
+    def _on_bounds_clicked(self) -> None:
+        k, sel = self._selected, self.article.selection()
+        if k is None or sel is None or self.lesson is None:
+            self.message.emit("Select the words in the article first.")
+            return
+        span = snap(self.lesson.text, sel[0], sel[1], self.tokens)
+        if span:
+            self._try(lambda: self.key.update(k, start=span[0], end=span[1]))
+
+    def _on_preview(self) -> None:
+        if self.lesson is not None:
+            self.preview_requested.emit(replace(self.lesson, key=None))
+
+    def _on_back(self) -> None:
+        self.back_requested.emit()
+
+
+def _draft_explanation(s) -> str:  # noqa: ANN001
+    """A starting explanation from the suggestion's reason; the instructor edits it."""
+    return s.reason

@@ -1,0 +1,266 @@
+"""New or edited lesson: paste or import the article, see what the importer removed
+(and restore any of it), edit the metadata and the categories."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.lessons import LESSON_ID_RE, LEVELS, MAX_TEXT_CHARS, Category, Lesson, Source
+from app.core.packs import UNSHOWABLE
+
+IMPORT_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm *.docx);;All files (*)"
+
+
+def slug(title: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return (s or "lesson")[:60].rstrip("-")
+
+
+class LessonDialog(QDialog):
+    def __init__(self, parent: QWidget | None, categories: dict[str, Category],
+                 existing_ids: set[str], units: list[str], lesson: Lesson | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit lesson" if lesson else "New lesson")
+        self.resize(1100, 760)
+        self.original = lesson
+        self.existing_ids = existing_ids - ({lesson.id} if lesson else set())
+        self.imported = None  # ImportedArticle of the last import or clean-up
+        self._text_at_import = ""
+        self.result_lesson: Lesson | None = None
+
+        self.title = QLineEdit(lesson.title if lesson else "")
+        self.title.setAccessibleName("Title")
+        self.lesson_id = QLineEdit(lesson.id if lesson else "")
+        self.lesson_id.setAccessibleName("Lesson id")
+        self.lesson_id.setReadOnly(lesson is not None)
+        self.lesson_id.setPlaceholderText("made from the title")
+        self.title.textEdited.connect(self._on_title_edited)
+        src = lesson.source if lesson else Source()
+        self.outlet = QLineEdit(src.outlet)
+        self.outlet.setAccessibleName("Outlet")
+        self.author = QLineEdit(src.author)
+        self.author.setAccessibleName("Author")
+        self.published = QLineEdit(src.published)
+        self.published.setAccessibleName("Published")
+        self.published.setPlaceholderText("YYYY-MM-DD, if known")
+        self.url = QLineEdit(src.url)
+        self.url.setAccessibleName("Address (URL)")
+        self.level = QComboBox()
+        self.level.setAccessibleName("Level")
+        self.level.addItem("—", "")
+        for lv in LEVELS:
+            self.level.addItem(lv.capitalize(), lv)
+        self.level.setCurrentIndex(max(0, self.level.findData(lesson.level if lesson else "")))
+        self.unit = QComboBox()
+        self.unit.setEditable(True)
+        self.unit.setAccessibleName("Unit")
+        self.unit.addItems([""] + units)
+        self.unit.setCurrentText(lesson.unit if lesson else "")
+        self.instructions = QPlainTextEdit(lesson.instructions if lesson else "")
+        self.instructions.setAccessibleName("Instructions for students")
+        self.instructions.setTabChangesFocus(True)
+        self.instructions.setMaximumHeight(70)
+        self.notes = QPlainTextEdit(lesson.teacher_notes if lesson else "")
+        self.notes.setAccessibleName("Teacher notes")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMaximumHeight(70)
+        self.cats = QListWidget()
+        self.cats.setAccessibleName("Categories students may use")
+        self.cats.setMaximumHeight(90)
+        chosen = set(lesson.categories) if lesson else {"unsupported_claim", "loaded_language"}
+        for c in categories.values():
+            it = QListWidgetItem(c.name)
+            it.setData(Qt.ItemDataRole.UserRole, c.id)
+            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Checked if c.id in chosen else Qt.CheckState.Unchecked)
+            self.cats.addItem(it)
+
+        form = QFormLayout()
+        form.addRow("Title:", self.title)
+        form.addRow("Id:", self.lesson_id)
+        form.addRow("Outlet:", self.outlet)
+        form.addRow("Author:", self.author)
+        form.addRow("Published:", self.published)
+        form.addRow("Address:", self.url)
+        form.addRow("Level:", self.level)
+        form.addRow("Unit:", self.unit)
+        form.addRow("Instructions:", self.instructions)
+        form.addRow("Teacher notes:", self.notes)
+        form.addRow("Categories:", self.cats)
+        meta = QWidget()
+        meta.setLayout(form)
+
+        self.text = QPlainTextEdit(lesson.text if lesson else "")
+        self.text.setAccessibleName("Article text")
+        self.text.setPlaceholderText("Paste the article here, or import a file. "
+                                     "Separate paragraphs with a blank line.")
+        self.text.setTabChangesFocus(True)
+        import_button = QPushButton("Import file…")
+        import_button.setAccessibleName("Import an article file")
+        import_button.clicked.connect(self._on_import_clicked)
+        clean_button = QPushButton("Clean up pasted text")
+        clean_button.clicked.connect(self._on_clean_clicked)
+        self.removed = QListWidget()
+        self.removed.setAccessibleName("Removed as not part of the article")
+        self.removed.itemChanged.connect(self._on_removed_item_changed)
+        self.removed_label = QLabel("The importer's removals appear here; tick one to put "
+                                    "it back.")
+        self.removed_label.setWordWrap(True)
+        tools = QHBoxLayout()
+        tools.addWidget(import_button)
+        tools.addWidget(clean_button)
+        tools.addStretch(1)
+        right = QVBoxLayout()
+        right.addLayout(tools)
+        right.addWidget(self.text, 3)
+        right.addWidget(self.removed_label)
+        right.addWidget(self.removed, 1)
+        right_w = QWidget()
+        right_w.setLayout(right)
+        split = QSplitter()
+        split.addWidget(meta)
+        split.addWidget(right_w)
+        split.setSizes([420, 680])
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._on_save)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(split, 1)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+
+    # -- import and clean-up --------------------------------------------------
+    def load_article(self, article) -> None:  # noqa: ANN001 — ImportedArticle
+        self.imported = article
+        self.text.setPlainText(article.text)
+        self._text_at_import = article.text
+        if article.title and not self.title.text():
+            self.title.setText(article.title)
+            self._on_title_edited(article.title)
+        if article.author and not self.author.text():
+            self.author.setText(article.author)
+        self.removed.blockSignals(True)
+        self.removed.clear()
+        for r in article.removals:
+            it = QListWidgetItem(f"{r.reason}: “{r.text[:120]}”")
+            it.setData(Qt.ItemDataRole.UserRole, r.index)
+            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Unchecked)
+            self.removed.addItem(it)
+        self.removed.blockSignals(False)
+        n = len(article.removals)
+        self.removed_label.setText(
+            f"Removed {n} part{'s' * (n != 1)} that look{'s' * (n == 1)} like site clutter. "
+            "Tick any to put it back." if n else "Nothing was removed.")
+        if article.warnings:
+            self.error.setText(" ".join(article.warnings))
+
+    def import_path(self, path: str) -> bool:
+        from app.core.cleaning import ArticleImportError, import_file
+        from app.core.errors import UserError
+
+        try:
+            article = import_file(path)
+        except (ArticleImportError, UserError, OSError) as e:
+            QMessageBox.warning(self, "Could not import", str(e))
+            return False
+        self.load_article(article)
+        return True
+
+    def _on_import_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import an article", "", IMPORT_FILTER)
+        if path:
+            self.import_path(path)
+
+    def _on_clean_clicked(self) -> None:
+        from app.core.cleaning import ArticleImportError, clean_text
+
+        try:
+            self.load_article(clean_text(self.text.toPlainText()))
+        except ArticleImportError as e:
+            self.error.setText(str(e))
+
+    def _on_removed_item_changed(self, _item: QListWidgetItem) -> None:
+        if self.imported is None:
+            return
+        if self.text.toPlainText() != self._current_import_text():
+            ok = QMessageBox.question(
+                self, "Restore removed text",
+                "You have edited the text since the import. Putting a removed part back "
+                "rebuilds the text from the import and loses those edits. Go on?")
+            if ok != QMessageBox.StandardButton.Yes:
+                return
+        self.text.setPlainText(self._current_import_text())
+
+    def _current_import_text(self) -> str:
+        keep = [self.removed.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.removed.count())
+                if self.removed.item(i).checkState() == Qt.CheckState.Checked]
+        return self.imported.with_restored(keep).text if self.imported else ""
+
+    def _on_title_edited(self, title: str) -> None:
+        if self.original is None:
+            base = slug(title)
+            cand, n = base, 2
+            while cand in self.existing_ids:
+                cand, n = f"{base[:58]}-{n}", n + 1
+            self.lesson_id.setText(cand)
+
+    # -- saving ---------------------------------------------------------------
+    def _on_save(self) -> None:
+        text = UNSHOWABLE.sub(lambda m: "\n" if m.group() in "\r\u2028\u2029" else "",
+                              self.text.toPlainText().replace("\r\n", "\n")).strip()
+        lid = self.lesson_id.text().strip()
+        cats = tuple(self.cats.item(i).data(Qt.ItemDataRole.UserRole)
+                     for i in range(self.cats.count())
+                     if self.cats.item(i).checkState() == Qt.CheckState.Checked)
+        problem = None
+        if not self.title.text().strip():
+            problem = "Give the lesson a title."
+        elif not text:
+            problem = "The article text is empty."
+        elif len(text) > MAX_TEXT_CHARS:
+            problem = f"The article is longer than {MAX_TEXT_CHARS:,} characters."
+        elif not LESSON_ID_RE.fullmatch(lid):
+            problem = "The id may use lower-case letters, digits and '-' (up to 64)."
+        elif lid in self.existing_ids:
+            problem = f"Another lesson already has the id '{lid}'."
+        elif not cats:
+            problem = "Choose at least one category."
+        if problem:
+            self.error.setText(problem)
+            return
+        base = self.original or Lesson(id=lid, title="", text="")
+        self.result_lesson = replace(
+            base, id=lid, title=self.title.text().strip(), text=text,
+            source=Source(self.outlet.text().strip(), self.author.text().strip(),
+                          self.published.text().strip(), self.url.text().strip()),
+            level=self.level.currentData() or "", unit=self.unit.currentText().strip(),
+            instructions=self.instructions.toPlainText().strip(),
+            teacher_notes=self.notes.toPlainText().strip(), categories=cats)
+        self.accept()

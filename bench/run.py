@@ -1,0 +1,599 @@
+"""Every budget of docs/quality.md, measured: medians of several runs, with the natural
+baseline measured beside it in the same run.
+
+    python bench/run.py [--json] [--runs N]
+
+Prints a table (figure, measured, budget, baseline, result); with ``--json``, one JSON
+object keyed by budget name. Timings come from this machine as it is (shared, noisy):
+read them as medians, and compare a figure with its baseline rather than in isolation.
+Nothing here is a test; tests never assert on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+BUNDLE_DIR = ROOT / "dist" / "close-reader"
+ENV = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+       "PYTHONPATH": str(ROOT)}
+ENV.pop("CLOSE_READER_DB", None)
+
+# name -> (what, unit, budget or None, comparison "<=")
+BUDGETS: dict[str, tuple[str, str, float | None]] = {
+    "cold_start_s": ("cold start to a usable library (selftest, new database)", "s", 0.8),
+    "cold_start_existing_db_s": ("cold start, database already filled", "s", 0.8),
+    "open_lesson_ms": ("open 5,000-word lesson with 200 highlights, painted", "ms", 100.0),
+    "highlight_add_ms": ("add one highlight on it, repainted", "ms", 16.0),
+    "highlight_remove_ms": ("remove one highlight on it, repainted", "ms", 16.0),
+    "grade_ms": ("grade one submission (200 highlights, 60 key spans)", "ms", 2.0),
+    "gradebook_s": ("gradebook 30 × 20 = 600 submissions from the database", "s", 1.0),
+    "suggest_s": ("suggestions, 1,000-word article, pipeline warm", "s", 0.5),
+    "gui_stall_ms": ("longest GUI-thread stall while spaCy loads or works", "ms", 50.0),
+    "rss_mb": ("resident memory with the 5,000-word lesson open", "MB", 250.0),
+    "bundle_mb": ("PyInstaller bundle on disk", "MB", 300.0),
+    "bundle_start_s": ("bundle cold start to library (selftest)", "s", 2.0),
+}
+
+
+def entry(name: str, value: float | None, *, baseline: float | None = None,
+          baseline_what: str = "", runs: list[float] | None = None, status: str = "",
+          note: str = "", **extra: Any) -> dict[str, Any]:
+    what, unit, budget = BUDGETS[name]
+    ok = None if value is None or budget is None else value <= budget
+    if not status:
+        status = "pass" if ok else ("FAIL" if ok is False else "n/a")
+    out: dict[str, Any] = {"what": what, "value": value, "unit": unit, "budget": budget,
+                           "pass": ok, "status": status}
+    if baseline is not None:
+        out["baseline"] = baseline
+        out["baseline_what"] = baseline_what
+        out["ratio_to_baseline"] = value / baseline if value and baseline else None
+    if runs is not None:
+        out["runs"] = runs
+    if note:
+        out["note"] = note
+    out.update(extra)
+    return out
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def _python_json(code: str, timeout: float = 120, cwd: Path = ROOT) -> dict[str, Any]:
+    """Run ``code`` in a fresh interpreter; its last stdout line is a JSON object."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=ENV, cwd=cwd, timeout=timeout)
+    if out.returncode != 0:
+        raise RuntimeError(f"subprocess failed ({out.returncode}): {out.stderr.strip()[-600:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# -- cold start -------------------------------------------------------------------
+PROCESS_AGE = textwrap.dedent('''
+    def process_age_s():
+        """Seconds since this process started: the same computation as selftest's."""
+        with open("/proc/self/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        start_ticks = int(fields[19])
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+''')
+
+BARE_QT = PROCESS_AGE + textwrap.dedent('''
+    import json, os, time
+    t_entry = time.perf_counter()
+    age_at_entry = process_age_s()
+    from PySide6.QtWidgets import QApplication, QMainWindow
+    app = QApplication([])
+    win = QMainWindow()
+    win.resize(1180, 800)
+    win.show()
+    QApplication.processEvents()
+    win.repaint()
+    shown = age_at_entry + (time.perf_counter() - t_entry)
+    import psutil
+    print(json.dumps({"startup_s": shown, "rss_mb": psutil.Process().memory_info().rss / 2**20}))
+''')
+
+
+def _selftest(cmd: list[str], db: Path | None = None) -> dict[str, Any]:
+    args = [*cmd, *(["--db", str(db)] if db else []), "selftest"]
+    out = subprocess.run(args, capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=120)
+    if out.returncode != 0:
+        raise RuntimeError(f"selftest failed: {out.stderr.strip()[-400:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_cold_start(runs: int) -> dict[str, dict[str, Any]]:
+    cmd = [sys.executable, "-m", "app"]
+    bare, fresh, filled, opened, spacy = [], [], [], [], []
+    with tempfile.TemporaryDirectory(prefix="cr-bench-") as tmp:
+        db = Path(tmp) / "filled.db"
+        _selftest(cmd, db)  # fills the database once (bundled lessons)
+        for _ in range(runs):  # interleaved, so load on the machine hits all alike
+            bare.append(_python_json(BARE_QT)["startup_s"])
+            r = _selftest(cmd)
+            fresh.append(r["startup_s"])
+            spacy.append(bool(r.get("spacy_loaded")))
+            r = _selftest(cmd, db)
+            filled.append(r["startup_s"])
+            opened.append(r["open_lesson_s"])
+            spacy.append(bool(r.get("spacy_loaded")))
+    b = median(bare)
+    note = ("spaCy was imported during start-up (quality.md: the student path must not "
+            "import it)" if any(spacy) else "spaCy not imported during start-up")
+    return {
+        "cold_start_s": entry("cold_start_s", median(fresh), baseline=b,
+                              baseline_what="bare QApplication + empty QMainWindow shown",
+                              runs=fresh, note=note, spacy_loaded=any(spacy)),
+        "cold_start_existing_db_s": entry(
+            "cold_start_existing_db_s", median(filled), baseline=b,
+            baseline_what="bare QApplication + empty QMainWindow shown", runs=filled,
+            selftest_open_lesson_s=median(opened)),
+    }
+
+
+# -- the reader: open, add, remove ------------------------------------------------
+def bench_reader(runs: int) -> dict[str, dict[str, Any]]:
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui import create_main_window
+    from bench.synthetic import STUDENT, make_db, words_of
+
+    tmp = tempfile.TemporaryDirectory(prefix="cr-bench-")
+    db = Path(tmp.name) / "reader.db"
+    lesson_id, sid = make_db(db)
+    win = create_main_window(db, student=STUDENT)
+    win.resize(1280, 800)
+    win.show()
+    QApplication.processEvents()
+    reader, article = win.reader, win.reader.article
+
+    def painted() -> None:
+        QApplication.processEvents()
+        article.viewport().repaint()
+
+    opens = []
+    for _ in range(runs + 1):
+        win.show_library()
+        QApplication.processEvents()
+        t0 = time.perf_counter()
+        win.open_lesson(lesson_id)  # draft from the database, lesson, tokens, set_lesson
+        painted()
+        opens.append(time.perf_counter() - t0)
+    first_open, opens = opens[0], opens[1:]
+    assert len(reader.draft.highlights) == 200, len(reader.draft.highlights)
+
+    text = reader.lesson.text
+    taken = {(h.start, h.end) for h in reader.draft.highlights}
+    free = [w for w in words_of(text)
+            if not any(s < w[1] and w[0] < e for s, e in taken)]
+    step = max(1, len(free) // (4 * runs + 8))
+    adds, removes, saves = [], [], []
+    for k, (s, e) in enumerate(free[::step][: 4 * runs + 4]):
+        article.select_range(s, e)  # scrolls there, as the student's selection would
+        painted()
+        action = reader.highlight_actions[k % len(reader.highlight_actions)]
+        t0 = time.perf_counter()
+        action.trigger()
+        painted()
+        adds.append(time.perf_counter() - t0)
+        h = next(x for x in reader.draft.highlights if x.start <= s < x.end)
+        t0 = time.perf_counter()
+        reader.flush()  # the autosave write, normally 300 ms later
+        saves.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        reader.remove(h)
+        painted()
+        removes.append(time.perf_counter() - t0)
+        reader.flush()
+    saved = win.repo.draft(sid, lesson_id)
+    win.close()
+    win.repo.database.close()
+    QApplication.processEvents()
+    tmp.cleanup()
+    ms = [x * 1000 for x in opens]
+    return {
+        "open_lesson_ms": entry("open_lesson_ms", median(ms), runs=ms,
+                                first_open_ms=first_open * 1000, highlights=len(saved)),
+        "highlight_add_ms": entry("highlight_add_ms", median(adds) * 1000,
+                                  runs=[x * 1000 for x in adds],
+                                  max_ms=max(adds) * 1000,
+                                  autosave_write_ms=median(saves) * 1000),
+        "highlight_remove_ms": entry("highlight_remove_ms", median(removes) * 1000,
+                                     runs=[x * 1000 for x in removes],
+                                     max_ms=max(removes) * 1000),
+    }
+
+
+# -- grading ------------------------------------------------------------------------
+def bench_grade(runs: int) -> dict[str, dict[str, Any]]:
+    from app.core.scoring import grade
+    from bench.synthetic import synthetic_lesson
+
+    lesson, _, hs = synthetic_lesson()
+    assert lesson.key is not None
+    times = []
+    for _ in range(max(101, 40 * runs)):
+        t0 = time.perf_counter()
+        grade(lesson.key, hs, lesson.categories)
+        times.append(time.perf_counter() - t0)
+    ms = median(times) * 1000
+    typical = _typical_grade_ms(max(101, 40 * runs))
+    return {"grade_ms": entry("grade_ms", ms, max_ms=max(times) * 1000, samples=len(times),
+                              typical_ms=typical,
+                              note=(f"a typical submission (a bundled lesson's key, 12 "
+                                    f"highlights): {typical:.2f} ms" if typical else ""))}
+
+
+def _typical_grade_ms(n: int) -> float | None:
+    """A bundled lesson with its key, graded against 12 highlights on its key's words."""
+    from app import paths
+    from app.core.lessons import Highlight
+    from app.core.packs import read_pack
+    from app.core.scoring import grade
+
+    packs = sorted(p for p in paths.lessons_dir().glob("*.json") if p.name != "tokens.json")
+    lessons = [le for p in packs for le in read_pack(p).lessons if le.key] if packs else []
+    if not lessons:
+        return None
+    le = lessons[0]
+    hs = [Highlight(k.start, k.end, k.label) for k in le.key[::2]][:12]
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        grade(le.key, hs, le.categories)
+        times.append(time.perf_counter() - t0)
+    return median(times) * 1000
+
+
+# -- benches owned by other modules ---------------------------------------------------
+def _bench_module(name: str) -> Any | None:
+    if not (BENCH / f"{name}.py").is_file():
+        return None
+    return importlib.import_module(f"bench.{name}")
+
+
+def _quiet(fn: Callable[[], Any]) -> Any:
+    with contextlib.redirect_stdout(io.StringIO()):
+        return fn()
+
+
+def bench_gradebook(runs: int) -> dict[str, dict[str, Any]]:
+    mod = _bench_module("gradebook_bench")
+    if mod is None:
+        return {"gradebook_s": entry("gradebook_s", None, status="not built yet",
+                                     note="bench/gradebook_bench.py does not exist yet")}
+    r = _quiet(lambda: mod.run(False, max(5, runs)))
+    value = r.get("open_and_build_gradebook_s")
+    return {"gradebook_s": entry(
+        "gradebook_s", value, submissions=r.get("submissions"),
+        open_refresh_and_build_s=r.get("open_refresh_and_build_s"),
+        cli_gradebook_process_s=r.get("cli_gradebook_process_s"),
+        note="open the database + build_gradebook (bench/gradebook_bench.py)")}
+
+
+def bench_suggest(runs: int) -> dict[str, dict[str, Any]]:
+    mod = _bench_module("suggest_bench")
+    if mod is None:
+        return {"suggest_s": entry("suggest_s", None, status="not built yet",
+                                   note="bench/suggest_bench.py does not exist yet")}
+    r = _quiet(lambda: mod.run(False))
+    sp = r.get("speed", {})
+    pooled = {k: {"precision": v["precision"], "recall": v["recall"],
+                  "target_met": v["target_met"]}
+              for k, v in r.get("quality", {}).get("pooled", {}).items()}
+    return {"suggest_s": entry(
+        "suggest_s", sp.get("suggest_median_s"), baseline=sp.get("nlp_median_s"),
+        baseline_what="spaCy's own nlp(text), same article, same run",
+        words=sp.get("words"), pipeline=r.get("pipeline"),
+        model_load_s=r.get("model_load_s"), quality=pooled)}
+
+
+# -- the GUI thread while spaCy loads and works --------------------------------------
+STALL = textwrap.dedent('''
+    import json, os, sys, time
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+    text = open(sys.argv[1], encoding="utf-8").read()
+    app = QApplication([])
+    win = QMainWindow()
+    win.show()
+    gaps = {"load": [], "work": []}
+    phase = ["idle"]
+    last = [time.perf_counter()]
+    marks = {}
+
+    def tick():
+        now = time.perf_counter()
+        if phase[0] in gaps:
+            gaps[phase[0]].append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(tick)
+    timer.start()
+
+    def done(kind):
+        phase[0] = "done"
+        marks["end"] = time.perf_counter()
+        QTimer.singleShot(0, app.quit)
+
+    try:
+        from app.ui.instructor.suggest_worker import SuggestionWorker
+        harness = "app.ui.instructor.suggest_worker.SuggestionWorker"
+    except ImportError:
+        SuggestionWorker = None
+        harness = "a QThread loading spaCy (no instructor suggestion worker yet)"
+
+    if SuggestionWorker is not None:
+        worker = SuggestionWorker()
+
+        def on_ready(_notice):
+            marks["loaded"] = time.perf_counter()
+            phase[0] = "work"
+            worker.request(text)
+
+        worker.model_ready.connect(on_ready)
+        worker.suggestions_ready.connect(lambda rid, found: (marks.__setitem__("n", len(found)),
+                                                              done("ok")))
+        worker.failed.connect(lambda rid, msg: (marks.__setitem__("error", msg), done("fail")))
+
+        def start():
+            phase[0] = "load"
+            last[0] = marks["start"] = time.perf_counter()
+            worker.preload()
+    else:
+        from PySide6.QtCore import QThread, Signal
+
+        class Loader(QThread):
+            loaded = Signal()
+            worked = Signal(int)
+
+            def run(self):
+                from app.nlp.suggest import default_pipeline
+                nlp = default_pipeline()[0]
+                self.loaded.emit()
+                self.worked.emit(len(nlp(text)))
+
+        worker = Loader()
+
+        def on_loaded():
+            marks["loaded"] = time.perf_counter()
+            phase[0] = "work"
+
+        worker.loaded.connect(on_loaded)
+        worker.worked.connect(lambda n: (marks.__setitem__("n", n), done("ok")))
+
+        def start():
+            phase[0] = "load"
+            last[0] = marks["start"] = time.perf_counter()
+            worker.start()
+
+    QTimer.singleShot(300, start)
+    QTimer.singleShot(120_000, app.quit)
+    app.exec()
+    out = {"harness": harness,
+           "load_max_gap_ms": max(gaps["load"], default=0) * 1000,
+           "work_max_gap_ms": max(gaps["work"], default=0) * 1000,
+           "load_s": marks.get("loaded", 0) - marks.get("start", 0),
+           "work_s": marks.get("end", 0) - marks.get("loaded", 0),
+           "ticks": len(gaps["load"]) + len(gaps["work"]), "error": marks.get("error")}
+    print(json.dumps(out))
+    os._exit(0)
+''')
+
+
+def _article_1000_words() -> str:
+    try:
+        sb = _bench_module("suggest_bench")
+        if sb is not None:
+            from app.core.packs import read_pack
+
+            pack_path, _ = sb._pack_path()
+            return sb.article([le.text for le in read_pack(pack_path).lessons])
+    except Exception:  # noqa: BLE001 — fall back to synthetic text
+        pass
+    from bench.synthetic import synthetic_text
+
+    return synthetic_text(1000)
+
+
+def bench_stall(runs: int) -> dict[str, dict[str, Any]]:
+    with tempfile.TemporaryDirectory(prefix="cr-bench-") as tmp:
+        f = Path(tmp) / "article.txt"
+        f.write_text(_article_1000_words(), encoding="utf-8")
+        results = []
+        for _ in range(max(1, min(3, runs))):
+            out = subprocess.run([sys.executable, "-c", STALL, str(f)], capture_output=True,
+                                 text=True, env=ENV, cwd=ROOT, timeout=180)
+            if out.returncode != 0:
+                return {"gui_stall_ms": entry("gui_stall_ms", None, status="error",
+                                              note=out.stderr.strip()[-400:])}
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    # a gap is the time between two 5 ms ticks: the stall is the gap beyond the interval
+    stalls = [max(r["load_max_gap_ms"], r["work_max_gap_ms"]) - 5 for r in results]
+    worst = max(results, key=lambda r: max(r["load_max_gap_ms"], r["work_max_gap_ms"]))
+    return {"gui_stall_ms": entry(
+        "gui_stall_ms", median(stalls), runs=stalls, harness=results[0]["harness"],
+        load_stall_ms=median([r["load_max_gap_ms"] - 5 for r in results]),
+        work_stall_ms=median([r["work_max_gap_ms"] - 5 for r in results]),
+        load_s=median([r["load_s"] for r in results]),
+        work_s=median([r["work_s"] for r in results]),
+        worst_run=worst, note="largest gap of a 5 ms QTimer on the GUI thread, minus 5 ms")}
+
+
+# -- memory -------------------------------------------------------------------------
+RSS = textwrap.dedent('''
+    import json, sys
+    import psutil
+    from PySide6.QtWidgets import QApplication
+    from app.ui import create_main_window
+    win = create_main_window(sys.argv[1], student=sys.argv[2])
+    win.resize(1280, 800)
+    win.show()
+    win.open_lesson(sys.argv[3])
+    QApplication.processEvents()
+    win.reader.article.viewport().repaint()
+    win.reader.article.verticalScrollBar().setValue(
+        win.reader.article.verticalScrollBar().maximum())  # lay out the whole document
+    QApplication.processEvents()
+    win.reader.article.viewport().repaint()
+    rss = psutil.Process().memory_info().rss / 2**20
+    print(json.dumps({"rss_mb": rss, "highlights": len(win.reader.draft.highlights),
+                      "spacy_loaded": "spacy" in sys.modules}))
+''')
+
+
+def bench_memory(runs: int) -> dict[str, dict[str, Any]]:
+    from bench.synthetic import STUDENT, make_db
+
+    with tempfile.TemporaryDirectory(prefix="cr-bench-") as tmp:
+        db = Path(tmp) / "rss.db"
+        lesson_id, _ = make_db(db)
+        rs, base = [], []
+        for _ in range(max(3, min(5, runs))):
+            out = subprocess.run([sys.executable, "-c", RSS, str(db), STUDENT, lesson_id],
+                                 capture_output=True, text=True, env=ENV, cwd=ROOT,
+                                 timeout=120)
+            if out.returncode != 0:
+                return {"rss_mb": entry("rss_mb", None, status="error",
+                                        note=out.stderr.strip()[-400:])}
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            rs.append(r["rss_mb"])
+            base.append(_python_json(BARE_QT)["rss_mb"])
+    return {"rss_mb": entry("rss_mb", median(rs), baseline=median(base),
+                            baseline_what="bare QApplication + empty QMainWindow shown",
+                            runs=rs, spacy_loaded=r["spacy_loaded"])}
+
+
+# -- the PyInstaller bundle ------------------------------------------------------------
+def bench_bundle(runs: int) -> dict[str, dict[str, Any]]:
+    exe = BUNDLE_DIR / ("close-reader.exe" if os.name == "nt" else "close-reader")
+    if not exe.is_file():
+        note = f"{BUNDLE_DIR.relative_to(ROOT)} does not exist (build it with PyInstaller)"
+        return {"bundle_mb": entry("bundle_mb", None, status="not built", note=note),
+                "bundle_start_s": entry("bundle_start_s", None, status="not built",
+                                        note=note)}
+    size = 0
+    for folder, _, files in os.walk(BUNDLE_DIR):
+        for name in files:
+            with contextlib.suppress(OSError):
+                size += os.lstat(os.path.join(folder, name)).st_size
+    starts, spacy = [], []
+    with tempfile.TemporaryDirectory(prefix="cr-bench-") as tmp:
+        db = Path(tmp) / "bundle.db"
+        try:
+            _selftest([str(exe)], db)  # fill once
+            for _ in range(runs):
+                r = _selftest([str(exe)], db)
+                starts.append(r["startup_s"])
+                spacy.append(bool(r.get("spacy_loaded")))
+        except (RuntimeError, subprocess.TimeoutExpired, ValueError) as e:
+            return {"bundle_mb": entry("bundle_mb", size / 2**20),
+                    "bundle_start_s": entry("bundle_start_s", None, status="error",
+                                            note=str(e)[-400:])}
+    return {"bundle_mb": entry("bundle_mb", size / 2**20),
+            "bundle_start_s": entry("bundle_start_s", median(starts), runs=starts,
+                                    spacy_loaded=any(spacy))}
+
+
+# -- report -------------------------------------------------------------------------
+STEPS: list[tuple[Callable[[int], dict[str, dict[str, Any]]], tuple[str, ...]]] = [
+    (bench_cold_start, ("cold_start_s", "cold_start_existing_db_s")),
+    (bench_reader, ("open_lesson_ms", "highlight_add_ms", "highlight_remove_ms")),
+    (bench_grade, ("grade_ms",)),
+    (bench_gradebook, ("gradebook_s",)),
+    (bench_suggest, ("suggest_s",)),
+    (bench_stall, ("gui_stall_ms",)),
+    (bench_memory, ("rss_mb",)),
+    (bench_bundle, ("bundle_mb", "bundle_start_s")),
+]
+
+
+def _fmt(v: float | None, unit: str) -> str:
+    if v is None:
+        return "—"
+    return f"{v:.3f} {unit}" if unit == "s" else f"{v:.1f} {unit}"
+
+
+def print_table(results: dict[str, dict[str, Any]], runs: int, elapsed: float) -> None:
+    print(f"Close Reader budgets (docs/quality.md): medians of {runs} runs; "
+          f"{os.cpu_count()} CPUs; Qt platform {ENV['QT_QPA_PLATFORM']}; "
+          f"took {elapsed:.0f} s\n")
+    head = f"{'figure':<58} {'measured':>11} {'budget':>9} {'baseline':>11}  result"
+    print(head)
+    print("-" * len(head))
+    for name, (what, unit, budget) in BUDGETS.items():
+        r = results.get(name)
+        if r is None:
+            continue
+        base = _fmt(r.get("baseline"), unit) if r.get("baseline") is not None else ""
+        b = f"≤ {budget:g} {unit}" if budget is not None else ""
+        print(f"{what[:58]:<58} {_fmt(r['value'], unit):>11} {b:>9} {base:>11}  "
+              f"{r['status']}")
+    print()
+    for name, r in results.items():
+        extra = []
+        if r.get("ratio_to_baseline"):
+            extra.append(f"{r['ratio_to_baseline']:.2f}× the baseline "
+                         f"({r.get('baseline_what')})")
+        if r.get("note"):
+            extra.append(r["note"])
+        if extra:
+            print(f"  {name}: " + "; ".join(extra))
+
+
+def run(runs: int = 5, json_out: bool = False) -> dict[str, dict[str, Any]]:
+    t0 = time.perf_counter()
+    results: dict[str, dict[str, Any]] = {}
+    for step, names in STEPS:
+        try:
+            results.update(step(runs))
+        except Exception as e:  # noqa: BLE001 — one broken measure must not hide the rest
+            for n in names:
+                results[n] = entry(n, None, status="error", note=f"{type(e).__name__}: {e}")
+    elapsed = time.perf_counter() - t0
+    if json_out:
+        print(json.dumps({"runs": runs, "elapsed_s": elapsed, **results}, indent=2,
+                         default=str))
+    else:
+        print_table(results, runs, elapsed)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--runs", type=int, default=5, help="runs per measure (default 5)")
+    args = ap.parse_args(argv)
+    run(max(1, args.runs), args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

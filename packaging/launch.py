@@ -1,0 +1,35 @@
+"""PyInstaller entry point for the ``close-reader`` executable: runs ``app.cli.main``.
+
+Kept tiny on purpose (and not named ``app.py``, which would shadow the ``app`` package).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _ensure_streams() -> None:
+    """A windowed (no-console) build has ``sys.stdout``/``sys.stderr`` set to None;
+    send them to a log file so that ``print`` and logging never crash the app."""
+    if sys.stdout is not None and sys.stderr is not None:
+        return
+    try:
+        from app.paths import log_dir
+
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        stream = open(folder / "close-reader.log", "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+    except OSError:
+        stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stdout is None:
+        sys.stdout = stream
+    if sys.stderr is None:
+        sys.stderr = stream
+
+
+if __name__ == "__main__":
+    _ensure_streams()
+    from app.cli import main
+
+    raise SystemExit(main())

@@ -1,0 +1,245 @@
+"""Instructor mode driven offscreen: the password gate, a new lesson from a file, the key
+editor with suggestions, editing text with re-anchoring, and packs between machines."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog, QLineEdit
+
+from app.core.packs import read_pack
+from app.core.password import hash_password, password_problem, verify_password
+from app.library import import_pack
+from app.store.repo import open_repo
+from tests.uihelpers import by_name, on_next_dialog
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+ARTICLE = (
+    "<html><head><title>Budget row</title><script>document.write('EVIL')</script></head>"
+    "<body><nav>Home | Sport</nav><article><h1>Budget row</h1>"
+    "<p>Experts warn that the reckless budget will ruin the city, according to sources "
+    "within the council.</p><p>The mayor, Ana Ruiz, said spending rose 4% last year.</p>"
+    "<img src='http://example.com/x.png'><form><input name=q>Search</form></article>"
+    "<div class='comments'>Leave a Reply. Your email address will not be published.</div>"
+    "</body></html>")
+
+
+def test_password_hash_and_check():
+    h = hash_password("correct horse")
+    assert h.startswith("scrypt$") and "correct horse" not in h
+    assert verify_password("correct horse", h)
+    assert not verify_password("correct hors", h)
+    assert not verify_password("x", "garbage")
+    assert hash_password("correct horse") != h  # salted
+    assert password_problem("abc", "abc") and password_problem("abcdefg", "abcdefh")
+    assert password_problem("abcdefg", "abcdefg") is None
+
+
+@pytest.fixture
+def repo_with_sample(db_path, sample_pack):
+    r = open_repo(db_path)
+    import_pack(r, read_pack(sample_pack))
+    yield r
+    r.database.close()
+
+
+def _fill_password(text: str, again: bool):
+    def fill(d: QDialog) -> None:
+        fields = d.findChildren(QLineEdit)
+        for f in fields[: 2 if again else 1]:
+            f.setText(text)
+        QTest.keyClick(fields[0], Qt.Key.Key_Return)
+    return fill
+
+
+def test_gate_first_use_then_password_then_refusal(qtbot, repo_with_sample):
+    from app.ui.instructor.gate import SETTING, unlock
+
+    on_next_dialog(_fill_password("teacher-pass", again=True))
+    assert unlock(None, repo_with_sample)
+    stored = repo_with_sample.setting(SETTING)
+    assert stored and "teacher-pass" not in stored
+    on_next_dialog(_fill_password("teacher-pass", again=False))
+    assert unlock(None, repo_with_sample)
+    # a student guessing: the wrong password keeps the dialog open; cancel gives up
+    def wrong(d: QDialog) -> None:
+        d.findChildren(QLineEdit)[0].setText("guess")
+        QTest.keyClick(d.findChildren(QLineEdit)[0], Qt.Key.Key_Return)
+        assert d.isVisible()
+        d.reject()
+    on_next_dialog(wrong)
+    assert not unlock(None, repo_with_sample)
+
+
+def test_student_window_cannot_open_instructor_without_password(qtbot, db_path, sample_pack):
+    from app.ui import create_main_window
+    from app.ui.instructor.gate import SETTING
+
+    w = create_main_window(db_path, student="Ana")
+    qtbot.addWidget(w)
+    w.repo.set_setting(SETTING, hash_password("teacher-pass"))
+    on_next_dialog(lambda d: d.reject())
+    w.open_instructor()
+    assert getattr(w, "instructor", None) is None
+
+
+@pytest.fixture
+def instructor(qtbot, repo_with_sample):
+    from app.ui.instructor.suggest_worker import SuggestionWorker, SyncExecutor
+    from app.ui.instructor.window import InstructorWindow
+
+    worker = SuggestionWorker(executor=SyncExecutor())
+    w = InstructorWindow(repo_with_sample, worker=worker)
+    w.show()
+    yield w
+    w.editor._saved_state = w.editor.key.spans  # no "save changes?" question at teardown
+    w.close()
+    w.deleteLater()
+
+
+def test_new_lesson_from_hostile_html_then_key_with_suggestions(qtbot, instructor, tmp_path,
+                                                                 monkeypatch):
+    import socket
+
+    def no_network(*a, **k):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    page = tmp_path / "story.html"
+    page.write_text(ARTICLE, encoding="utf-8")
+
+    def fill(d: QDialog) -> None:
+        assert d.import_path(str(page))
+        text = by_name(d, "Article text").toPlainText()
+        assert "EVIL" not in text and "Search" not in text and "Leave a Reply" not in text
+        assert "reckless budget" in text
+        by_name(d, "Title").setText("Budget row")
+        d._on_title_edited("Budget row")
+        d._on_save()
+
+    on_next_dialog(fill)
+    lid = instructor.new_lesson()
+    assert lid == "budget-row"
+    lesson = instructor.repo.get_lesson(lid, with_key=True)
+    assert lesson.key == () or lesson.key is None
+    assert instructor.repo.tokens(lid)
+
+    instructor.edit_key(lid)
+    ed = instructor.editor
+    text = ed.lesson.text
+    i = text.index("reckless")
+    ed.article.select_range(i + 1, i + 5)
+    QTest.keyClick(ed.article, Qt.Key.Key_2)
+    assert [(k.start, k.end, k.label) for k in ed.key.spans] == \
+        [(i, i + len("reckless"), "loaded_language")]
+    # the same label may not overlap: refused with a message, key unchanged
+    msgs = []
+    ed.message.connect(msgs.append)
+    ed.article.select_range(i, i + len("reckless budget"))
+    QTest.keyClick(ed.article, Qt.Key.Key_2)
+    assert len(ed.key.spans) == 1 and "overlap" in msgs[-1]
+    # explanation and optional
+    ed.explanation.setPlainText("A feeling word: it judges the budget instead of describing it.")
+    ed._on_apply_clicked()
+    ed.required.setChecked(False)
+    assert ed.key.spans[0].explanation.startswith("A feeling word")
+    assert ed.key.spans[0].required is False
+    # suggestions: nothing enters the key until accepted
+    ed.request_suggestions()
+    n = ed.suggestions.count()
+    assert n >= 1
+    assert len(ed.key.spans) == 1
+    rows = [ed.suggestions.item(r).text() for r in range(n)]
+    assert any("Experts warn" in r for r in rows)
+    ed.suggestions.setCurrentRow(next(r for r, t in enumerate(rows) if "Experts warn" in t))
+    k = ed.accept_current_suggestion()
+    assert k is not None and k.label == "unsupported_claim" and k.explanation
+    assert ed.suggestions.count() == n - 1
+    ed.save()
+    stored = instructor.repo.get_lesson(lid, with_key=True).key
+    assert {x.label for x in stored} == {"loaded_language", "unsupported_claim"}
+    assert all(text[x.start:x.end] == x.quote for x in stored)
+
+
+def test_editing_text_reanchors_key_and_flags_lost_spans(qtbot, instructor):
+    from app.lesson_edit import unplaced_key
+
+    lesson = instructor.repo.get_lesson("sample-budget", with_key=True)
+    new_text = "A new first line.\n\n" + lesson.text.replace("reckless", "careful")
+
+    def edit(d: QDialog) -> None:
+        by_name(d, "Article text").setPlainText(new_text)
+        on_next_dialog(lambda box: box.accept(), after=d)  # "could not be placed" notice
+        d._on_save()
+
+    instructor.lessons.setCurrentRow(0)
+    assert instructor.current_id() == "sample-budget"
+    on_next_dialog(edit)
+    instructor.edit_details()
+    after = instructor.repo.get_lesson("sample-budget", with_key=True)
+    assert after.text == new_text
+    for k in after.key:
+        assert new_text[k.start:k.end] == k.quote
+    quotes = {k.quote for k in after.key}
+    assert "disastrous power grab" in quotes
+    lost = unplaced_key(instructor.repo, "sample-budget")
+    assert {k.quote for k in lost} == {"reckless", "Experts warn that the reckless plan will fail"}
+    # the key editor lists them and can place one on a selection
+    instructor.edit_key("sample-budget")
+    ed = instructor.editor
+    assert ed.unplaced_list.count() == 2
+    i = new_text.index("careful")
+    ed.unplaced_list.setCurrentRow([k.quote for k in ed.unplaced].index("reckless"))
+    ed.article.select_range(i, i + len("careful"))
+    ed._on_place_clicked()
+    assert any(k.quote == "careful" for k in ed.key.spans)
+    assert ed.unplaced_list.count() == 1
+
+
+def test_export_without_keys_imports_on_a_student_machine(qtbot, instructor, tmp_path):
+    from app.library import export_pack
+
+    out = tmp_path / "class.crpack"
+    export_pack(instructor.repo, ["sample-budget"], out, include_keys=False)
+    assert '"key"' not in out.read_text(encoding="utf-8")
+    student = open_repo(tmp_path / "student.db")
+    import_pack(student, read_pack(out))
+    le = student.get_lesson("sample-budget", with_key=True)
+    assert le.key is None and le.text == instructor.repo.get_lesson("sample-budget").text
+    student.database.close()
+
+
+def test_pack_import_preview_requires_replace_for_existing(qtbot, instructor, sample_pack):
+    from PySide6.QtWidgets import QCheckBox, QDialogButtonBox
+
+    from app.ui.instructor.pack_dialogs import import_pack_interactive
+
+    def check(d: QDialog) -> None:
+        ok = d.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        assert not ok.isEnabled()  # both lessons exist already
+        d.findChild(QCheckBox).setChecked(True)
+        assert ok.isEnabled()
+        ok.click()
+
+    on_next_dialog(check)
+    assert import_pack_interactive(instructor, instructor.repo, str(sample_pack)) == \
+        ["sample-budget", "sample-fear"]
+
+
+def test_preview_shows_the_student_view_and_saves_nothing(qtbot, instructor):
+    from app.ui.instructor.preview import PreviewDialog
+
+    lesson = instructor.repo.get_lesson("sample-budget")
+    d = PreviewDialog(instructor, lesson, instructor.repo.categories(),
+                      instructor.repo.tokens("sample-budget"))
+    qtbot.addWidget(d)
+    d.show()
+    art = by_name(d, "Article")
+    assert art.toPlainText() == lesson.text
+    art.select_range(0, 7)
+    QTest.keyClick(art, Qt.Key.Key_1)
+    assert len(d.reader.draft.highlights) == 1
+    d.reader.flush()
+    assert instructor.repo.drafts_for_lesson("sample-budget") == []

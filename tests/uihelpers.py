@@ -1,0 +1,54 @@
+"""Finding widgets and actions the way a screen reader or an acceptance test does."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+def by_name(root: QWidget, name: str) -> QWidget:
+    found = [w for w in root.findChildren(QWidget) if w.accessibleName() == name]
+    assert found, f"no widget with accessible name {name!r}"
+    visible = [w for w in found if w.isVisible()] or found
+    return visible[0]
+
+
+def action(root: QWidget, text: str) -> QAction:
+    found = [a for a in root.findChildren(QAction) if a.text() == text]
+    assert found, f"no action {text!r}"
+    return found[0]
+
+
+def accept_next_dialog(key_return: bool = True) -> None:
+    """Press Return on the next modal dialog (e.g. the submit confirmation)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    def go() -> None:
+        w = QApplication.activeModalWidget()
+        if w is None:
+            QTimer.singleShot(20, go)
+            return
+        QTest.keyClick(w, Qt.Key.Key_Return)
+
+    QTimer.singleShot(20, go)
+
+
+def labels_text(root: QWidget) -> str:
+    from PySide6.QtWidgets import QLabel
+
+    return "\n".join(lb.text() for lb in root.findChildren(QLabel))
+
+
+def on_next_dialog(fn, after: QWidget | None = None) -> None:  # noqa: ANN001
+    """Run ``fn(dialog)`` on the next modal dialog (other than ``after``) once shown."""
+
+    def go() -> None:
+        w = QApplication.activeModalWidget()
+        if w is None or w is after or not w.isVisible():
+            QTimer.singleShot(20, go)
+            return
+        fn(w)
+
+    QTimer.singleShot(20, go)
