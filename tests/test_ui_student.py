@@ -256,3 +256,17 @@ def test_student_flow_never_imports_spacy(tmp_path, sample_pack):
                          cwd=Path(__file__).resolve().parent.parent, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().endswith("CLEAN")
+
+
+def test_export_submissions_from_the_app_for_the_teacher(qtbot, window, tmp_path):
+    from app.core.answers import read_bundle
+    from app.grading import submit
+
+    submit(window.repo, window.student.id, window.student.name, "sample-budget", ())
+    other = window.repo.student("Ben")
+    submit(window.repo, other.id, other.name, "sample-budget", ())
+    mine = tmp_path / "mine.json"
+    assert window.export_submissions(mine=True, path=str(mine)) == 1
+    assert [s.student for s in read_bundle(mine).submissions] == ["Ana P."]
+    everyone = tmp_path / "all.json"
+    assert window.export_submissions(mine=False, path=str(everyone)) == 2

@@ -28,6 +28,7 @@ QLabel#error { color: ERROR_COLOUR; }
 QPushButton { padding: 6px 14px; }
 QPushButton#primary { font-weight: 600; }
 QListWidget::item { padding: 6px 4px; border-bottom: 1px solid palette(midlight); }
+QListWidget::item:selected { background: palette(highlight); color: palette(highlighted-text); }
 QListView, QListWidget { border: 1px solid palette(mid); border-radius: 6px; }
 QToolBar { border: none; spacing: 4px; padding: 4px 0; }
 QTextEdit { border: 1px solid palette(mid); border-radius: 6px; }
@@ -49,7 +50,9 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
         base_point_size()  # remember the system's size before the app sets its own
         dark = is_dark(app.palette()) or _system_prefers_dark(app)
         apply_palette(app, dark)
-        app.setStyleSheet(STYLE.replace("ERROR_COLOUR", ERROR_DARK if dark else ERROR_LIGHT))
+        app.setProperty("close_reader_style",
+                        STYLE.replace("ERROR_COLOUR", ERROR_DARK if dark else ERROR_LIGHT))
+        app.setStyleSheet(app.property("close_reader_style"))
         app.setProperty("close_reader_ready", True)
     return app
 

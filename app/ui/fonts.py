@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QApplication
 from app import paths
 
 READING_FAMILY = "DejaVu Serif"
+# (object name, size relative to the UI font, CSS weight)
+HEADINGS = (("lessonTitle", 1.45, 600), ("scoreLabel", 2.2, 700), ("headline", 1.15, 600))
 UI_FAMILY = "DejaVu Sans"
 
 
@@ -49,7 +51,13 @@ def set_app_font(font: QFont) -> None:
     base_point_size()
     app.setFont(font)
     app.setProperty("close_reader_font_size", font.pointSizeF())
-    app.setStyleSheet(app.styleSheet())  # styled widgets pick the new font up
+    # headings are sized in the style sheet, relative to this font; re-applying the
+    # sheet also makes styled widgets pick the new font up
+    size = font.pointSizeF()
+    headings = "".join(
+        f"QLabel#{name} {{ font-size: {size * scale:.1f}pt; font-weight: {weight}; }}\n"
+        for name, scale, weight in HEADINGS)
+    app.setStyleSheet((app.property("close_reader_style") or "") + headings)
 
 
 def ui_font(zoom: float = 1.0) -> QFont:

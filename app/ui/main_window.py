@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -23,7 +23,6 @@ from app.ui.library_view import LibraryRow, LibraryView
 from app.ui.reader_page import ReaderPage
 from app.ui.signin_page import SignInPage
 
-LABEL_SCALE = {"lessonTitle": 1.45, "scoreLabel": 2.2, "headline": 1.15}
 ZOOM_STEPS = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
 
 
@@ -84,6 +83,13 @@ class MainWindow(QMainWindow):
         self.library_action.triggered.connect(self.show_library)
         m.addAction(self.library_action)
         m.addSeparator()
+        self.export_mine_action = QAction("Export my submissions…", self)
+        self.export_mine_action.triggered.connect(lambda: self.export_submissions(mine=True))
+        m.addAction(self.export_mine_action)
+        self.export_all_action = QAction("Export all submissions on this computer…", self)
+        self.export_all_action.triggered.connect(lambda: self.export_submissions(mine=False))
+        m.addAction(self.export_all_action)
+        m.addSeparator()
         quit_action = QAction("Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -130,13 +136,6 @@ class MainWindow(QMainWindow):
         f = ui_font(zoom)
         set_app_font(f)  # every widget, dialogs included
         self.setFont(f)
-        for label in self.findChildren(QLabel):
-            scale = LABEL_SCALE.get(label.objectName())
-            if scale:
-                big = QFont(f)
-                big.setPointSizeF(f.pointSizeF() * scale)
-                big.setWeight(QFont.Weight.Bold if scale > 1.3 else QFont.Weight.DemiBold)
-                label.setFont(big)
         for w in (self.reader.article, self.feedback.article):
             w.set_reading_font(reading_font(zoom))
         if save:
@@ -229,6 +228,31 @@ class MainWindow(QMainWindow):
     def _on_feedback_try_again(self, lesson_id: str) -> None:
         self.open_reader(lesson_id, ())
         self.statusBar().showMessage("A fresh copy: your earlier attempts are kept.", 6000)
+
+    def export_submissions(self, mine: bool, path: str | None = None) -> int | None:
+        """Write a submission bundle for the teacher (this student's, or everyone's)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from app.results.bundles import export_bundle
+
+        self.reader.flush()
+        student = self.student.name if mine and self.student else None
+        if path is None:
+            who = (student or "all").replace(" ", "-").replace(".", "")
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Save submissions for your teacher", f"submissions-{who}.json",
+                "Submission bundles (*.json)")
+            if not path:
+                return None
+        try:
+            n = export_bundle(self.repo, path, student=student)
+        except (UserError, OSError) as e:
+            QMessageBox.warning(self, "Could not export", str(e))
+            return None
+        self.statusBar().showMessage(
+            f"Saved {n} submitted attempt{'s' * (n != 1)} to {path}. Hand this file to "
+            "your teacher (USB stick, shared folder or LMS).", 10000)
+        return n
 
     def open_instructor(self) -> None:
         """Instructor mode, behind the password (chosen on first use)."""

@@ -28,6 +28,7 @@ from app.core.keydraft import KeyDraft
 from app.core.lessons import Category, KeySpan, Lesson
 from app.core.spans import snap
 from app.ui.article import ArticleView, Mark
+from app.ui.fonts import reading_font
 from app.ui.highlights_list import quote
 from app.ui.instructor.suggest_worker import SuggestionWorker
 from app.ui.theme import is_dark, styles_for
@@ -78,6 +79,7 @@ class KeyEditor(QWidget):
 
         self.article = ArticleView()
         self.article.setAccessibleName("Article (key editor)")
+        self.article.set_reading_font(reading_font())
         self.article.category_key_pressed.connect(self._on_article_category_key)
         self.article.cursor_moved.connect(self._on_article_cursor_moved)
         self.toolbar = QToolBar("Key tools")
@@ -105,6 +107,8 @@ class KeyEditor(QWidget):
         self.spans = QListWidget()
         self.spans.setAccessibleName("Key spans")
         self.spans.setWordWrap(True)
+        self.spans.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.spans.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.spans.currentItemChanged.connect(self._on_spans_current)
         self.category_box = QComboBox()
         self.category_box.setAccessibleName("Category of the key span")
@@ -152,6 +156,8 @@ class KeyEditor(QWidget):
         self.suggestions = QListWidget()
         self.suggestions.setAccessibleName("Suggestions")
         self.suggestions.setWordWrap(True)
+        self.suggestions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.suggestions.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.suggestions.currentItemChanged.connect(self._on_suggestion_current)
         self.suggest_status = QLabel("Suggestions come from spaCy and the lexicons: "
                                      "accept, adjust or reject each one.")
@@ -328,10 +334,11 @@ class KeyEditor(QWidget):
             return
         self.suggestions.clear()
         names = {c.id: c.name for c in self.cats}
-        existing = {(k.start, k.end, k.label) for k in self.key.spans}
         shown = 0
         for s in items:
-            if s.label not in names or (s.start, s.end, s.label) in existing:
+            if s.label not in names or any(  # already in the key (or overlapping it)
+                    k.label == s.label and k.start < s.end and s.start < k.end
+                    for k in self.key.spans):
                 continue
             it = QListWidgetItem(f"{names[s.label]}: “{s.quote[:100]}”\n{s.reason}")
             it.setData(ROLE, s)

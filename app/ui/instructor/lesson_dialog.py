@@ -123,6 +123,7 @@ class LessonDialog(QDialog):
         clean_button.clicked.connect(self._on_clean_clicked)
         self.removed = QListWidget()
         self.removed.setAccessibleName("Removed as not part of the article")
+        self.removed.setWordWrap(True)
         self.removed.itemChanged.connect(self._on_removed_item_changed)
         self.removed_label = QLabel("The importer's removals appear here; tick one to put "
                                     "it back.")
@@ -167,7 +168,7 @@ class LessonDialog(QDialog):
         self.removed.blockSignals(True)
         self.removed.clear()
         for r in article.removals:
-            it = QListWidgetItem(f"{r.reason}: “{r.text[:120]}”")
+            it = QListWidgetItem(f"{r.reason.rstrip('.')}: “{r.text[:120]}”")
             it.setData(Qt.ItemDataRole.UserRole, r.index)
             it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             it.setCheckState(Qt.CheckState.Unchecked)

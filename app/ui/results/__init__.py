@@ -1,0 +1,1 @@
+"""The instructor's "Class results" window: gradebook, class view, student progress."""

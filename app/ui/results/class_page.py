@@ -1,0 +1,254 @@
+"""The class view of one lesson: the article with each key span shaded by the share of
+students who found it, the most common extra highlights, the score histogram and the
+class's precision and recall per category in words."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QTextCharFormat
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import UserError
+from app.results.classview import ClassFigures, ClassView, KeySpanStat, class_view
+from app.store.repo import Repo
+from app.ui.article import ArticleView, Mark
+from app.ui.fonts import reading_font
+from app.ui.results.histogram import ScoreHistogram
+from app.ui.theme import STATUS_STYLE, is_dark
+
+RANGE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+# shade of a key span by the share of students who found it: (status style, underline)
+SHADES = (
+    (2 / 3, "found", None),
+    (1 / 3, "partial", QTextCharFormat.UnderlineStyle.DashUnderline),
+    (0.0, "missed", QTextCharFormat.UnderlineStyle.WaveUnderline),
+)
+
+
+def shade(share: float) -> tuple[str, QTextCharFormat.UnderlineStyle | None]:
+    for floor, status, underline in SHADES:
+        if share >= floor:
+            return status, underline
+    return SHADES[-1][1], SHADES[-1][2]
+
+
+def span_tag(st: KeySpanStat) -> str:
+    """The text tag of a key span, e.g. "2 of 5 found"."""
+    return f"{st.found} of {st.students} found"
+
+
+def span_tip(st: KeySpanStat, names: Mapping[str, str]) -> str:
+    parts = [span_tag(st)]
+    if st.partial:
+        parts.append(f"{st.partial} partly")
+    if st.missed:
+        missed = f"{st.missed} missed"
+        if st.wrong_label:
+            missed += f" ({st.wrong_label} with another category)"
+        parts.append(missed)
+    opt = "" if st.span.required else ", optional"
+    return (f"Key span {st.number} ({names.get(st.span.label, st.span.label)}{opt}): "
+            + ", ".join(parts) + f" — {st.share('found'):.0%} found it")
+
+
+def figures_in_words(name: str, f: ClassFigures, students: int) -> str:
+    if f.recall is None:
+        found = "the key marks no required passage of this kind"
+    else:
+        found = (f"on average students found {f.recall:.0%} of the passages the key marks "
+                 f"(recall, over all {students})")
+    if f.precision is None:
+        marked = "nobody marked anything of this kind"
+    else:
+        marked = (f"{f.precision:.0%} of what they marked was in the key (precision, over the "
+                  f"{f.marking} who marked any)")
+    return f"{name}: {found}; {marked}."
+
+
+class ClassPage(QWidget):
+    lesson_chosen = Signal(str)  # lesson id
+
+    def __init__(self, repo: Repo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.repo = repo
+        self.view: ClassView | None = None
+        self.marks: list[Mark] = []
+        self.tags: list[str] = []  # one per key span, in key order
+
+        self.lesson = QComboBox()
+        self.lesson.setAccessibleName("Lesson")
+        self.lesson.setMinimumContentsLength(30)
+        self.lesson.currentIndexChanged.connect(self._on_lesson_changed)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        top = QHBoxLayout()
+        label = QLabel("&Lesson:")
+        label.setBuddy(self.lesson)
+        top.addWidget(label)
+        top.addWidget(self.lesson)
+        top.addWidget(self.summary, 1)
+
+        self.article = ArticleView()
+        self.article.setAccessibleName("Class article")
+        self.article.setAccessibleDescription(
+            "The article. Each key passage is shaded by the share of students who found it; "
+            "the list Key passages says the same in words.")
+        self.article.set_reading_font(reading_font(0.85))
+
+        self.key_list = QListWidget()
+        self.key_list.setAccessibleName("Key passages")
+        self.key_list.setWordWrap(True)
+        self.extras = QListWidget()
+        self.extras.setAccessibleName("Most common extra highlights")
+        self.extras.setWordWrap(True)
+        for lst in (self.key_list, self.extras):
+            lst.itemActivated.connect(self._on_item_activated)
+            lst.currentItemChanged.connect(lambda it, _old: self._on_item_activated(it))
+        self.histogram = ScoreHistogram()
+        self.figures = QLabel()
+        self.figures.setWordWrap(True)
+        self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+
+        side = QWidget()
+        col = QVBoxLayout(side)
+        col.setContentsMargins(8, 0, 4, 0)
+        for title, w in (("Key passages (share of students who found each)", self.key_list),
+                         ("Most common extra highlights (not in the key)", self.extras),
+                         ("Score distribution", self.histogram),
+                         ("Precision and recall per category", self.figures)):
+            head = QLabel(f"<b>{title}</b>")
+            if w is not self.figures and w is not self.histogram:
+                head.setBuddy(w)
+            col.addWidget(head)
+            col.addWidget(w)
+        col.addWidget(self.legend)
+        col.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setMinimumWidth(380)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        split = QSplitter()
+        split.addWidget(self.article)
+        split.addWidget(scroll)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(split, 1)
+
+    # -- content --------------------------------------------------------------
+    def set_lessons(self, lessons: Sequence[tuple[str, str]]) -> None:
+        """``(id, title)`` of the lessons with attempts here; keeps the current one."""
+        current = self.current_lesson()
+        self.lesson.blockSignals(True)
+        self.lesson.clear()
+        for lid, title in lessons:
+            self.lesson.addItem(title, lid)
+        i = self.lesson.findData(current) if current else -1
+        self.lesson.setCurrentIndex(max(i, 0) if lessons else -1)
+        self.lesson.blockSignals(False)
+        self.show_lesson(self.current_lesson())
+
+    def current_lesson(self) -> str | None:
+        return self.lesson.currentData()
+
+    def choose_lesson(self, lesson_id: str) -> None:
+        i = self.lesson.findData(lesson_id)
+        if i >= 0 and i != self.lesson.currentIndex():
+            self.lesson.setCurrentIndex(i)
+
+    def _on_lesson_changed(self, _i: int) -> None:
+        lid = self.current_lesson()
+        self.show_lesson(lid)
+        if lid:
+            self.lesson_chosen.emit(lid)
+
+    def show_lesson(self, lesson_id: str | None) -> None:
+        self.view = None
+        self.marks, self.tags = [], []
+        self.key_list.clear()
+        self.extras.clear()
+        self.histogram.set_counts((0,) * 10)
+        self.figures.clear()
+        self.legend.clear()
+        if lesson_id is None:
+            self.article.set_article("")
+            self.summary.setText("No graded attempts yet: import submission files first.")
+            return
+        try:
+            view = self.view = class_view(self.repo, lesson_id)
+        except UserError as e:
+            self.article.set_article("")
+            self.summary.setText(str(e))
+            return
+        names = {c.id: c.name for c in self.repo.categories().values()}
+        self._fill(view, names)
+
+    def _fill(self, view: ClassView, names: Mapping[str, str]) -> None:
+        n = len(view.scores)
+        mean = "–" if view.mean_score is None else f"{view.mean_score:.0f}"
+        counted = {"first": "first attempts", "latest": "latest attempts",
+                   "best": "best attempts"}[view.rule]
+        extra = f"; {len(view.not_graded)} not graded" if view.not_graded else ""
+        self.summary.setText(f"{n} student{'s' * (n != 1)} · mean score {mean} · "
+                             f"counting each student's {counted} (before the key){extra}")
+        self.article.set_article(view.lesson.text)
+        dark = is_dark(self.palette())
+        for st in view.key:
+            status, underline = shade(st.share("found"))
+            light_bg, dark_bg, _ = STATUS_STYLE[status]
+            tip = span_tip(st, names)
+            self.marks.append(Mark(st.span.start, st.span.end, QColor(dark_bg if dark else light_bg),
+                                   underline, tip))
+            self.tags.append(span_tag(st))
+            quote = " ".join(st.span.quote.split())
+            quote = quote if len(quote) <= 70 else quote[:69] + "…"
+            item = QListWidgetItem(f"{st.number}. “{quote}” — {names.get(st.span.label, st.span.label)}"
+                                   f"{'' if st.span.required else ' (optional)'}: {span_tag(st)}")
+            item.setToolTip(tip)
+            item.setData(RANGE_ROLE, (st.span.start, st.span.end))
+            item.setBackground(QColor(dark_bg if dark else light_bg))
+            self.key_list.addItem(item)
+        self.article.set_marks(self.marks)
+        for ex in view.extras:
+            quote = ex.quote if len(ex.quote) <= 70 else ex.quote[:69] + "…"
+            labels = ", ".join(f"{names.get(lab, lab)} {k}" for lab, k in
+                               sorted(ex.labels.items(), key=lambda x: -x[1]))
+            item = QListWidgetItem(f"“{quote}” — {ex.students} student"
+                                   f"{'s' * (ex.students != 1)} ({labels})")
+            item.setData(RANGE_ROLE, (ex.core_start, ex.core_end))
+            self.extras.addItem(item)
+        if not view.extras:
+            self.extras.addItem("Nobody marked anything outside the key.")
+        self.histogram.set_counts(view.histogram)
+        lines = [figures_in_words(names.get(lab, lab), f, n) for lab, f in view.by_label.items()]
+        lines.append(figures_in_words("All categories", view.overall, n))
+        self.figures.setText("\n\n".join(lines))
+        self.legend.setText("Shading: green with no underline = found by two thirds or more; "
+                            "amber, dashed = by a third or more; red, wavy = by fewer. "
+                            "Hover a passage for its numbers.")
+
+    def _on_item_activated(self, item: QListWidgetItem | None) -> None:
+        rng = item.data(RANGE_ROLE) if item is not None else None
+        if rng:
+            self.article.select_range(*rng)

@@ -1,0 +1,91 @@
+"""The gradebook tab: import and export buttons, a name filter and the sortable table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.results.gradebook import Gradebook
+from app.ui.results.models import GradebookModel, GradebookRole, StudentFilterProxy
+
+
+class GradebookPage(QWidget):
+    import_requested = Signal()
+    export_requested = Signal(bool)  # long format
+    cell_chosen = Signal(int, object)  # student id, lesson id (None: the name column)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = GradebookModel(parent=self)
+        self.proxy = StudentFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        bar = QHBoxLayout()
+        for text, slot in (("Import submissions…", self.import_requested.emit),
+                           ("Export CSV…", lambda: self.export_requested.emit(False)),
+                           ("Export long CSV…", lambda: self.export_requested.emit(True))):
+            b = QPushButton(text)
+            b.setAccessibleName(text.rstrip("…"))
+            b.clicked.connect(slot)
+            bar.addWidget(b)
+        bar.addStretch(1)
+        self.filter = QLineEdit()
+        self.filter.setAccessibleName("Filter students")
+        self.filter.setPlaceholderText("Filter students by name")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setMinimumWidth(240)
+        self.filter.textChanged.connect(self.proxy.set_filter_text)
+        label = QLabel("&Filter:")
+        label.setBuddy(self.filter)
+        bar.addWidget(label)
+        bar.addWidget(self.filter)
+
+        self.table = QTableView()
+        self.table.setAccessibleName("Gradebook")
+        self.table.setAccessibleDescription(
+            "One row per student, one column per lesson: the best score, the latest in "
+            "brackets when it differs; a dash where the student has no attempt.")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        head.setDefaultSectionSize(150)
+        head.setMinimumSectionSize(90)
+        self.table.selectionModel().currentChanged.connect(self._on_table_current_changed)
+        self.note = QLabel("Click a column heading to sort. Best score; the latest attempt's "
+                           "score in brackets when different; — no attempt.")
+        self.note.setWordWrap(True)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.note)
+
+    def set_gradebook(self, gb: Gradebook) -> None:
+        self.model.set_gradebook(gb)
+        self.proxy.set_filter_text(self.filter.text())
+        self.table.resizeColumnToContents(0)
+        self.table.setColumnWidth(0, max(self.table.columnWidth(0), 160))
+
+    def _on_table_current_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        sid = current.data(GradebookRole.STUDENT_ID)
+        if sid is not None:
+            self.cell_chosen.emit(sid, current.data(GradebookRole.LESSON_ID))

@@ -1,0 +1,218 @@
+"""Table models of the results window: the gradebook and one student's progress."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from enum import IntEnum
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from app.core.lessons import Category
+from app.results.classview import ProgressPoint
+from app.results.gradebook import Cell, Gradebook
+
+EMPTY = "—"
+TITLE_CHARS = 26
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class GradebookRole(IntEnum):
+    SORT = Qt.ItemDataRole.UserRole + 1  # number (score; -1 when none) or folded name
+    STUDENT_ID = Qt.ItemDataRole.UserRole + 2
+    LESSON_ID = Qt.ItemDataRole.UserRole + 3  # None in the student column
+
+
+def cell_text(c: Cell | None) -> str:
+    """Best score, the latest in brackets when it differs; "—" when not attempted."""
+    if c is None:
+        return EMPTY
+    if c.best is None:
+        return "ungraded"
+    if c.latest is not None and c.latest != c.best:
+        return f"{c.best} ({c.latest})"
+    return str(c.best)
+
+
+def short(text: str, limit: int = TITLE_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class GradebookModel(QAbstractTableModel):
+    """Rows: students; column 0 the name, then one column per lesson."""
+
+    def __init__(self, gradebook: Gradebook | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self._gb: Gradebook | None = None
+        self.set_gradebook(gradebook)
+
+    @property
+    def gradebook(self) -> Gradebook | None:
+        return self._gb
+
+    def set_gradebook(self, gradebook: Gradebook | None) -> None:
+        self.beginResetModel()
+        self._gb = gradebook
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() or self._gb is None else len(self._gb.students)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() or self._gb is None else 1 + len(self._gb.lessons)
+
+    def lesson_id(self, column: int) -> str | None:
+        return self._gb.lessons[column - 1].id if self._gb and 1 <= column <= len(self._gb.lessons) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or self._gb is None:
+            return None
+        student = self._gb.students[index.row()]
+        col = index.column()
+        if col == 0:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return student.name
+            if role == GradebookRole.SORT:
+                return student.name.casefold()
+            if role == GradebookRole.STUDENT_ID:
+                return student.id
+            return None
+        lesson = self._gb.lessons[col - 1]
+        c = self._gb.cell(student.id, lesson.id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell_text(c)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            if c is None:
+                return f"{student.name}, {lesson.title}: not attempted"
+            return (f"{student.name}, {lesson.title}: best {cell_text(c).split(' ')[0]}, "
+                    f"latest {EMPTY if c.latest is None else c.latest}, "
+                    f"{c.attempts} attempt{'s' * (c.attempts != 1)}")
+        if role == Qt.ItemDataRole.ToolTipRole and c is not None:
+            return (f"Best {EMPTY if c.best is None else c.best}, latest "
+                    f"{EMPTY if c.latest is None else c.latest}; {c.attempts} attempt"
+                    f"{'s' * (c.attempts != 1)}, last on {c.last_submitted[:10]}")
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == GradebookRole.SORT:
+            return -1 if c is None or c.best is None else c.best
+        if role == GradebookRole.STUDENT_ID:
+            return student.id
+        if role == GradebookRole.LESSON_ID:
+            return lesson.id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or self._gb is None:
+            return None
+        if not 0 <= section < self.columnCount():
+            return None
+        if section == 0:
+            return "Student" if role == Qt.ItemDataRole.DisplayRole else None
+        le = self._gb.lessons[section - 1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return short(le.title)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            where = "" if le.here else " (not on this machine: attempts wait ungraded)"
+            return f"{le.title} [{le.id}]{where}: best score, the latest in brackets when different"
+        return None
+
+
+class StudentFilterProxy(QSortFilterProxyModel):
+    """Sorts by ``GradebookRole.SORT``; filters by name the way ``Gradebook.matching`` does."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSortRole(GradebookRole.SORT)
+        self.setDynamicSortFilter(True)
+        self._ids: set[int] | None = None
+
+    def set_filter_text(self, text: str) -> None:
+        src = self.sourceModel()
+        gb = src.gradebook if isinstance(src, GradebookModel) else None
+        self.beginFilterChange()
+        self._ids = None if gb is None or not text.strip() else {s.id for s in gb.matching(text)}
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802
+        if self._ids is None:
+            return True
+        sid = self.sourceModel().index(row, 0, parent).data(GradebookRole.STUDENT_ID)
+        return sid in self._ids
+
+
+class ProgressRole(IntEnum):
+    LESSON_ID = Qt.ItemDataRole.UserRole + 1
+    RECALL = Qt.ItemDataRole.UserRole + 2  # of the column's category (None elsewhere)
+
+
+class ProgressModel(QAbstractTableModel):
+    """One row per counted attempt, in submission order; a column per category."""
+
+    FIXED = ("Lesson", "Attempt", "Submitted", "Score")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._points: list[ProgressPoint] = []
+        self._cats: list[Category] = []
+
+    def set_points(self, points: Sequence[ProgressPoint], categories: Mapping[str, Category]) -> None:
+        self.beginResetModel()
+        self._points = list(points)
+        used = {lab for p in points for lab in p.by_label}
+        self._cats = [c for c in categories.values() if c.id in used]
+        self._cats += [Category(lab, lab) for lab in sorted(used - set(categories))]
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._points)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.FIXED) + len(self._cats)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        p = self._points[index.row()]
+        col = index.column()
+        if role == ProgressRole.LESSON_ID:
+            return p.lesson_id
+        cat = self._cats[col - len(self.FIXED)] if col >= len(self.FIXED) else None
+        fig = p.by_label.get(cat.id) if cat else None
+        if role == ProgressRole.RECALL:
+            return fig.recall if fig and fig.required else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        if col == 0:
+            return p.title
+        if col == 1:
+            return str(p.attempt)
+        if col == 2:
+            return p.submitted_at[:16].replace("T", " ")
+        if col == 3:
+            return str(p.score)
+        return progress_text(fig)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if not 0 <= section < self.columnCount():
+            return None
+        if section < len(self.FIXED):
+            return self.FIXED[section]
+        return self._cats[section - len(self.FIXED)].name
+
+
+def progress_text(fig) -> str:  # fig: Figures | None
+    if fig is None or not fig.required:
+        return EMPTY
+    return f"{fig.found} of {fig.required} found · recall {fig.recall:.0%}"

@@ -1,0 +1,105 @@
+"""One student's progress: per lesson, per category, found / required and recall."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.results.classview import student_progress
+from app.store.repo import Repo, Student
+from app.ui.results.models import ProgressModel
+
+
+class ProgressPage(QWidget):
+    student_chosen = Signal(int)
+
+    def __init__(self, repo: Repo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.repo = repo
+        self.student = QComboBox()
+        self.student.setAccessibleName("Student")
+        self.student.setMinimumContentsLength(24)
+        self.student.currentIndexChanged.connect(self._on_student_changed)
+        self.model = ProgressModel(self)
+        self.table = QTableView()
+        self.table.setAccessibleName("Student progress")
+        self.table.setAccessibleDescription(
+            "Per lesson in submission order: the score and, per category, how many of the "
+            "key's passages the student found and the recall. Each student's first attempt "
+            "counts (before they saw the key).")
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.trend = QLabel()
+        self.trend.setWordWrap(True)
+
+        top = QHBoxLayout()
+        label = QLabel("&Student:")
+        label.setBuddy(self.student)
+        top.addWidget(label)
+        top.addWidget(self.student)
+        top.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.trend)
+
+    def set_students(self, students: Sequence[Student]) -> None:
+        current = self.current_student()
+        self.student.blockSignals(True)
+        self.student.clear()
+        for s in students:
+            self.student.addItem(s.name, s.id)
+        i = self.student.findData(current) if current is not None else -1
+        self.student.setCurrentIndex(max(i, 0) if students else -1)
+        self.student.blockSignals(False)
+        self.show_student(self.current_student())
+
+    def current_student(self) -> int | None:
+        return self.student.currentData()
+
+    def choose_student(self, student_id: int) -> None:
+        i = self.student.findData(student_id)
+        if i >= 0 and i != self.student.currentIndex():
+            self.student.setCurrentIndex(i)
+
+    def _on_student_changed(self, _i: int) -> None:
+        sid = self.current_student()
+        self.show_student(sid)
+        if sid is not None:
+            self.student_chosen.emit(sid)
+
+    def show_student(self, student_id: int | None) -> None:
+        cats = self.repo.categories()
+        points = student_progress(self.repo, student_id) if student_id is not None else []
+        self.model.set_points(points, cats)
+        self.trend.setText(trend_words(points, cats) if points else
+                           "No graded attempts for this student yet.")
+
+
+def trend_words(points, cats) -> str:  # noqa: ANN001
+    """First against latest recall per category, in words."""
+    lines = []
+    for cid, cat in cats.items():
+        rs = [p.by_label[cid].recall for p in points
+              if cid in p.by_label and p.by_label[cid].required]
+        if len(rs) >= 2:
+            d = rs[-1] - rs[0]
+            how = "better" if d > 0.05 else "worse" if d < -0.05 else "about the same"
+            lines.append(f"{cat.name}: recall {rs[0]:.0%} in the first lesson, {rs[-1]:.0%} in "
+                         f"the latest ({how}).")
+    return " ".join(lines) or "Progress shows once the student has done two lessons."
