@@ -80,8 +80,9 @@ class GradebookPage(QWidget):
     def set_gradebook(self, gb: Gradebook) -> None:
         self.model.set_gradebook(gb)
         self.proxy.set_filter_text(self.filter.text())
-        self.table.resizeColumnToContents(0)
-        self.table.setColumnWidth(0, max(self.table.columnWidth(0), 160))
+        self.table.resizeColumnsToContents()
+        for c in range(self.model.columnCount()):
+            self.table.setColumnWidth(c, min(max(self.table.columnWidth(c) + 16, 120), 280))
 
     def _on_table_current_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
         if not current.isValid():

@@ -102,4 +102,5 @@ def trend_words(points, cats) -> str:  # noqa: ANN001
             how = "better" if d > 0.05 else "worse" if d < -0.05 else "about the same"
             lines.append(f"{cat.name}: recall {rs[0]:.0%} in the first lesson, {rs[-1]:.0%} in "
                          f"the latest ({how}).")
-    return " ".join(lines) or "Progress shows once the student has done two lessons."
+    return " ".join(lines) or ("No trend yet: no category appears in two of this "
+                                "student's lessons.")

@@ -1,0 +1,233 @@
+"""The "Class results" window: the composition root of the gradebook, class view and
+student progress tabs, with import, CSV export and PDF reports."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import UserError
+from app.grading import refresh_grades
+from app.results.bundles import BUNDLE_SUFFIXES, ImportSummary, import_bundles
+from app.results.gradebook import Gradebook, build_gradebook, write_csv
+from app.results.report_pdf import class_summary_pdf, student_report_pdf
+from app.store.repo import Repo
+from app.ui.results.class_page import ClassPage
+from app.ui.results.gradebook_page import GradebookPage
+from app.ui.results.progress_page import ProgressPage
+
+BUNDLE_FILTER = "Submission files (*.json *.crsub);;All files (*)"
+
+
+class ResultsWindow(QMainWindow):
+    def __init__(self, repo: Repo, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.repo = repo
+        self.gradebook: Gradebook | None = None
+        self.student_id: int | None = None
+        self.lesson_id: str | None = None
+        self.open_url = QDesktopServices.openUrl  # replaced in tests
+        self.setWindowTitle("Close Reader — Class results")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setAcceptDrops(True)
+        self.resize(1200, 800)
+
+        self.grades = GradebookPage()
+        self.classes = ClassPage(repo)
+        self.progress = ProgressPage(repo)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Results views")
+        self.tabs.tabBar().setAccessibleName("Results views")
+        self.tabs.addTab(self.grades, "&Gradebook")
+        self.tabs.addTab(self.classes, "&Class view")
+        self.tabs.addTab(self.progress, "Student &progress")
+
+        self.grades.import_requested.connect(self._on_grades_import_requested)
+        self.grades.export_requested.connect(self._on_grades_export_requested)
+        self.grades.cell_chosen.connect(self._on_grades_cell_chosen)
+        self.classes.lesson_chosen.connect(self._on_classes_lesson_chosen)
+        self.progress.student_chosen.connect(self._on_progress_student_chosen)
+
+        self.report_for = QLabel()
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.report_for, 1)
+        for text, slot in (("Save student report (PDF)…", lambda: self.save_student_report()),
+                           ("Save class summary (PDF)…", lambda: self.save_class_summary()),
+                           ("Print…", self.print_report)):
+            b = QPushButton(text)
+            b.setAccessibleName(text.rstrip("…"))
+            b.clicked.connect(slot)
+            bottom.addWidget(b)
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.addWidget(self.tabs, 1)
+        lay.addLayout(bottom)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage("Drop submission files (.json) here to import them.")
+        self.refresh()
+
+    # -- data -------------------------------------------------------------------
+    def refresh(self) -> None:
+        refresh_grades(self.repo)
+        gb = self.gradebook = build_gradebook(self.repo)
+        self.grades.set_gradebook(gb)
+        self.classes.set_lessons([(le.id, le.title) for le in gb.lessons if le.here])
+        self.progress.set_students(gb.students)
+        self.lesson_id = self.classes.current_lesson()
+        self.student_id = self.progress.current_student()
+        self._show_report_target()
+
+    def import_files(self, paths: Iterable[str | os.PathLike[str]]) -> ImportSummary | None:
+        """Import submission bundles; the summary goes to the status bar."""
+        paths = list(paths)
+        if not paths:
+            return None
+        try:
+            summary = import_bundles(self.repo, paths)
+        except UserError as e:
+            self._problem("Nothing was imported", str(e))
+            return None
+        self.refresh()
+        self.statusBar().showMessage(summary.line())
+        return summary
+
+    def export_csv(self, path: str | os.PathLike[str] | None = None, long: bool = False) -> Path | None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Export long CSV" if long else "Export CSV",
+                "gradebook-long.csv" if long else "gradebook.csv", "CSV files (*.csv)")
+            if not path:
+                return None
+        try:
+            n = write_csv(self.gradebook or build_gradebook(self.repo), path, long=long)
+        except OSError as e:
+            self._problem("The CSV was not saved", str(e))
+            return None
+        self.statusBar().showMessage(f"Wrote {n} row{'s' * (n != 1)} to {path}")
+        return Path(path)
+
+    def save_student_report(self, path: str | os.PathLike[str] | None = None) -> Path | None:
+        sid, lid = self.student_id, self.lesson_id
+        if sid is None or lid is None:
+            self._problem("No report", "Choose a student and a lesson first.")
+            return None
+        if path is None:
+            name = self._student_name(sid).replace(" ", "-")
+            path = self._ask_pdf("Save student report", f"{name}-{lid}.pdf")
+            if path is None:
+                return None
+        return self._write_pdf(lambda p: student_report_pdf(self.repo, sid, lid, p), path)
+
+    def save_class_summary(self, path: str | os.PathLike[str] | None = None) -> Path | None:
+        lid = self.lesson_id
+        if lid is None:
+            self._problem("No summary", "Choose a lesson first.")
+            return None
+        if path is None:
+            path = self._ask_pdf("Save class summary", f"class-{lid}.pdf")
+            if path is None:
+                return None
+        return self._write_pdf(lambda p: class_summary_pdf(self.repo, lid, p), path)
+
+    def print_report(self) -> None:
+        """Save the report for the chosen student (else the class summary) and open it
+        in the system's PDF viewer, which prints."""
+        folder = Path(tempfile.mkdtemp(prefix="close-reader-print-"))
+        if self.student_id is not None and self.lesson_id is not None:
+            out = self.save_student_report(folder / "report.pdf")
+        else:
+            out = self.save_class_summary(folder / "class-summary.pdf")
+        if out is not None:
+            self.open_url(QUrl.fromLocalFile(str(out)))
+
+    # -- helpers ----------------------------------------------------------------
+    def _ask_pdf(self, title: str, name: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self, title, name, "PDF files (*.pdf)")
+        return path or None
+
+    def _write_pdf(self, make, path: str | os.PathLike[str]) -> Path | None:  # noqa: ANN001
+        try:
+            out = Path(make(path))
+        except (UserError, OSError) as e:
+            self._problem("The PDF was not saved", str(e))
+            return None
+        self.statusBar().showMessage(f"Saved {out}")
+        return out
+
+    def _student_name(self, sid: int) -> str:
+        gb = self.gradebook
+        return next((s.name for s in gb.students if s.id == sid), "student") if gb else "student"
+
+    def _lesson_title(self, lid: str) -> str:
+        gb = self.gradebook
+        return next((le.title for le in gb.lessons if le.id == lid), lid) if gb else lid
+
+    def _show_report_target(self) -> None:
+        who = self._student_name(self.student_id) if self.student_id is not None else "—"
+        what = self._lesson_title(self.lesson_id) if self.lesson_id else "—"
+        self.report_for.setText(f"Reports for: <b>{who}</b> · <b>{what}</b>")
+
+    def _problem(self, title: str, text: str) -> None:
+        self.statusBar().showMessage(f"{title}: {text}")
+        QMessageBox.warning(self, title, text)
+
+    # -- slots ------------------------------------------------------------------
+    def _on_grades_import_requested(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import submissions", "", BUNDLE_FILTER)
+        self.import_files(paths)
+
+    def _on_grades_export_requested(self, long: bool) -> None:
+        self.export_csv(long=long)
+
+    def _on_grades_cell_chosen(self, student_id: int, lesson_id: str | None) -> None:
+        self.student_id = student_id
+        self.progress.choose_student(student_id)
+        if lesson_id is not None and self.classes.lesson.findData(lesson_id) >= 0:
+            self.lesson_id = lesson_id
+            self.classes.choose_lesson(lesson_id)
+        self._show_report_target()
+
+    def _on_classes_lesson_chosen(self, lesson_id: str) -> None:
+        self.lesson_id = lesson_id
+        self._show_report_target()
+
+    def _on_progress_student_chosen(self, student_id: int) -> None:
+        self.student_id = student_id
+        self._show_report_target()
+
+    # -- drag and drop ----------------------------------------------------------
+    @staticmethod
+    def _bundle_paths(e: QDragEnterEvent | QDropEvent) -> list[str]:
+        md = e.mimeData()
+        if not md.hasUrls():
+            return []
+        return [u.toLocalFile() for u in md.urls()
+                if u.isLocalFile() and u.toLocalFile().lower().endswith(BUNDLE_SUFFIXES)]
+
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802
+        if self._bundle_paths(e):
+            e.acceptProposedAction()
+        else:
+            e.ignore()
+
+    def dropEvent(self, e: QDropEvent) -> None:  # noqa: N802
+        paths = self._bundle_paths(e)
+        if paths:
+            e.acceptProposedAction()
+            self.import_files(paths)
