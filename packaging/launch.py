@@ -29,6 +29,9 @@ def _ensure_streams() -> None:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the instructor's spaCy worker process
     _ensure_streams()
     from app.cli import main
 

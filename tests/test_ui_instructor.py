@@ -243,3 +243,50 @@ def test_preview_shows_the_student_view_and_saves_nothing(qtbot, instructor):
     assert len(d.reader.draft.highlights) == 1
     d.reader.flush()
     assert instructor.repo.drafts_for_lesson("sample-budget") == []
+
+
+def test_suggestions_from_the_real_worker_process(qtbot, repo_with_sample):
+    """The default worker runs spaCy in a separate process; results arrive by signal."""
+    from app.ui.instructor.window import InstructorWindow
+
+    w = InstructorWindow(repo_with_sample)
+    try:
+        w.show()
+        w.edit_key("sample-budget")
+        ed = w.editor
+        ed.key.remove(next(k for k in ed.key.spans if k.quote == "reckless"))
+        ed.request_suggestions()
+        qtbot.waitUntil(lambda: ed.suggestions.count() > 0, timeout=90_000)
+        texts = [ed.suggestions.item(i).text() for i in range(ed.suggestions.count())]
+        assert any("reckless" in t for t in texts)
+    finally:
+        w.editor._saved_state = w.editor.key.spans
+        w.close()
+
+
+def test_the_spacy_worker_process_ends_when_the_app_is_killed(tmp_path):
+    """An app that dies abruptly (os._exit, like a kill) leaves no spaCy process behind:
+    if one lingered it would hold this pipe open and the run would time out."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "die.py"
+    script.write_text(
+        "import os\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from app.ui.instructor.suggest_worker import SuggestionWorker\n"
+        "if __name__ == '__main__':\n"
+        "    app = QApplication([])\n"
+        "    w = SuggestionWorker()\n"
+        "    w.model_ready.connect(lambda n: (print('READY', flush=True), os._exit(0)))\n"
+        "    w.preload()\n"
+        "    app.exec()\n", encoding="utf-8")
+    import os
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=120, cwd=root, env=env)
+    assert "READY" in out.stdout, out.stderr[-800:]

@@ -3,8 +3,9 @@ with optional key spans), and the teaching view of the same comparison."""
 
 from __future__ import annotations
 
+import bisect
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -110,18 +111,22 @@ def grade(
     for s in merged:
         s_by_label.setdefault(s.label, []).append(s)
 
+    key_index = {lb: _Index(ks) for lb, ks in key_by_label.items()}
+    s_index = {lb: _Index(ss) for lb, ss in s_by_label.items()}
+
     # Precision terms, one per merged student span.
     h_results: list[HighlightResult] = []
     p_sum: dict[str, float] = {}
     p_terms: list[tuple[int, int]] = []  # (|s ∩ key|, |s|) for the exact score
     for s in merged:
-        same = key_by_label.get(s.label, ())
-        inside = sum(_ov(s, t) for t in same)
+        same = key_index.get(s.label)
+        inside = sum(_ov(s, t) for t in same.overlapping(s)) if same else 0
         p_sum[s.label] = p_sum.get(s.label, 0.0) + inside / len(s)
         p_terms.append((inside, len(s)))
         if inside > 0:
             status = "match"
-        elif any(_ov(s, t) for t in key if t.label != s.label):
+        elif any(next(ix.overlapping(s), None) is not None
+                 for lb, ix in key_index.items() if lb != s.label):
             status = "wrong_label"
         else:
             status = "extra"
@@ -132,7 +137,8 @@ def grade(
     r_sum: dict[str, float] = {}
     r_terms: list[tuple[int, int]] = []  # (|t ∩ student|, |t|) for the exact score
     for t in sorted(key, key=lambda k: (k.start, k.end, k.label)):
-        covered = sum(_ov(s, t) for s in s_by_label.get(t.label, ()))
+        mine = s_index.get(t.label)
+        covered = sum(_ov(s, t) for s in mine.overlapping(t)) if mine else 0
         coverage = covered / (t.end - t.start)
         if t.required:
             r_sum[t.label] = r_sum.get(t.label, 0.0) + coverage
@@ -172,6 +178,22 @@ def grade(
         key=tuple(k_results),
         highlights=tuple(h_results),
     )
+
+
+class _Index:
+    """Spans sorted by start, for finding those that overlap a given span quickly."""
+
+    def __init__(self, spans: Sequence[Span | KeySpan]) -> None:
+        self.spans = sorted(spans, key=lambda x: (x.start, x.end))
+        self.starts = [x.start for x in self.spans]
+        self.longest = max((x.end - x.start for x in self.spans), default=0)
+
+    def overlapping(self, q: Span | KeySpan) -> Iterator[Span | KeySpan]:
+        # a span that overlaps q starts before q.end and after q.start - longest
+        i = bisect.bisect_right(self.starts, q.start - self.longest)
+        for x in self.spans[i:bisect.bisect_left(self.starts, q.end)]:
+            if x.end > q.start:
+                yield x
 
 
 def _ov(a: Span | KeySpan, b: Span | KeySpan) -> int:

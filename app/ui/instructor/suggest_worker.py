@@ -1,13 +1,21 @@
-"""spaCy on one worker thread: the model loads in the background; each request carries
-an id and only the newest answer is delivered, by queued signal. Nothing here touches a
-widget. Tests inject a synchronous executor."""
+"""spaCy off the GUI thread: the model loads in the background; each request carries an id
+and only the newest answer is delivered, by queued signal. Nothing here touches a widget.
+
+By default the work runs in one separate worker *process*: loading spaCy in a thread of
+this process holds the GIL for long stretches (extension modules, model weights) and
+stalled the window for over 50 ms; a process cannot. Tests inject a synchronous executor.
+"""
 
 from __future__ import annotations
 
 import itertools
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from PySide6.QtCore import QObject, Signal
+
+from app.nlp import service
 
 
 class SuggestionWorker(QObject):
@@ -17,20 +25,28 @@ class SuggestionWorker(QObject):
 
     def __init__(self, executor: Executor | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._executor = executor or ThreadPoolExecutor(max_workers=1,
-                                                        thread_name_prefix="spacy")
+        self._owned = executor is None
+        self._executor = executor or self._new_executor()
         self._ids = itertools.count(1)
         self.latest = 0
         self.notice: str | None = None
 
-    def preload(self) -> None:
-        self._executor.submit(self._load).add_done_callback(self._on_loaded)
-
     @staticmethod
-    def _load() -> str:
-        from app.nlp.suggest import default_pipeline
+    def _new_executor() -> Executor:
+        return ProcessPoolExecutor(max_workers=1, initializer=service.watch_parent,
+                                   mp_context=multiprocessing.get_context("spawn"))
 
-        return default_pipeline()[1]
+    def _submit(self, fn, *args) -> Future:  # noqa: ANN001
+        try:
+            return self._executor.submit(fn, *args)
+        except (BrokenProcessPool, RuntimeError):
+            if not self._owned:
+                raise
+            self._executor = self._new_executor()  # the worker died: start a new one
+            return self._executor.submit(fn, *args)
+
+    def preload(self) -> None:
+        self._submit(service.warm).add_done_callback(self._on_loaded)
 
     def _on_loaded(self, fut: Future) -> None:
         try:
@@ -42,15 +58,9 @@ class SuggestionWorker(QObject):
     def request(self, text: str) -> int:
         rid = next(self._ids)
         self.latest = rid
-        fut = self._executor.submit(self._run, text)
+        fut = self._submit(service.suggest_text, text)
         fut.add_done_callback(lambda f, rid=rid: self._on_done(rid, f))
         return rid
-
-    @staticmethod
-    def _run(text: str) -> list:
-        from app.nlp.suggest import default_pipeline, suggest
-
-        return suggest(text, default_pipeline()[0])
 
     def _on_done(self, rid: int, fut: Future) -> None:
         if rid != self.latest:
@@ -60,9 +70,9 @@ class SuggestionWorker(QObject):
         except Exception as e:  # noqa: BLE001
             self.failed.emit(rid, str(e))
 
-    def shutdown(self) -> None:
-        if isinstance(self._executor, ThreadPoolExecutor):
-            self._executor.shutdown(wait=False, cancel_futures=True)
+    def shutdown(self, wait: bool = False) -> None:
+        if self._owned:
+            self._executor.shutdown(wait=wait, cancel_futures=True)
 
 
 class SyncExecutor(Executor):
