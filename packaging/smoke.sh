@@ -109,6 +109,14 @@ print(f"{len(got)} suggestions, labels {labels}")
 output was: $out"
 note "suggest: $summary"
 
+# --- 4b. the instructor's spaCy worker process starts from the frozen bundle ----------
+out=$(run --db "$WORK/worker.db" selftest --suggestions 2>"$WORK/worker.err") || {
+  cat "$WORK/worker.err" >&2; fail "selftest --suggestions failed (the spaCy worker process)"; }
+n=$(printf '%s' "$out" | $HOST_PY -c 'import json,sys; print(json.load(sys.stdin).get("suggestions", 0))') ||
+  fail "selftest --suggestions printed no JSON: $out"
+[ "$n" -gt 0 ] || fail "the spaCy worker process returned no suggestions: $out"
+note "instructor worker process: $n suggestions for the first lesson ($out)"
+
 # --- 5. lessons list --------------------------------------------------------------------
 out=$(run --db "$WORK/lessons.db" lessons list 2>"$WORK/lessons.err") || {
   cat "$WORK/lessons.err" >&2; fail "lessons list exited non-zero"; }

@@ -17,6 +17,8 @@ SELFTEST_STUDENT = "Self-test"
 
 def register(sub: Any) -> None:
     p = sub.add_parser("selftest", help="start the app, open a lesson, print timings as JSON")
+    p.add_argument("--suggestions", action="store_true",
+                   help="also run the instructor's spaCy worker process on that lesson")
     p.set_defaults(func=cmd_selftest)
 
 
@@ -74,6 +76,9 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     startup = (age_at_entry + (t_library - t_entry)) if age_at_entry is not None \
         else t_library - t_entry
     text_ok = win.reader.article.toPlainText() == win.reader.lesson.text
+    extra: dict[str, Any] = {}
+    if getattr(args, "suggestions", False):
+        extra = _worker_suggestions(win.reader.lesson.text)
     win.close()
     if explicit and created:
         win.repo.delete_student(SELFTEST_STUDENT)
@@ -81,8 +86,30 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     app.processEvents()
     out = {"startup_s": round(startup, 4), "open_lesson_s": round(t_open, 4),
            "lessons": lessons, "first_lesson": first, "text_matches": text_ok,
-           "spacy_loaded": "spacy" in sys.modules, "platform": app.platformName()}
+           "spacy_loaded": "spacy" in sys.modules, "platform": app.platformName(), **extra}
     print(json.dumps(out))
     if tmp is not None:
         tmp.cleanup()
-    return 0 if text_ok else 1
+    return 0 if text_ok and extra.get("suggestions", 1) > 0 else 1
+
+
+def _worker_suggestions(text: str) -> dict[str, Any]:
+    """Run the instructor's suggestion worker (a separate process) and wait for it."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from app.ui.instructor.suggest_worker import SuggestionWorker
+
+    worker = SuggestionWorker()
+    loop = QEventLoop()
+    got: dict[str, Any] = {"suggestions": 0}
+    t0 = time.perf_counter()
+    worker.suggestions_ready.connect(lambda _rid, items: (got.update(suggestions=len(items)),
+                                                          loop.quit()))
+    worker.failed.connect(lambda _rid, msg: (got.update(suggest_error=msg), loop.quit()))
+    worker.request(text)
+    QTimer.singleShot(180_000, loop.quit)
+    loop.exec()
+    got["suggest_worker_s"] = round(time.perf_counter() - t0, 3)
+    got["suggest_notice"] = worker.notice or ""
+    worker.shutdown(wait=True)
+    return got
