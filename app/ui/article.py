@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QKeyEvent,
+    QPalette,
     QSyntaxHighlighter,
     QTextBlockFormat,
     QTextCharFormat,
@@ -198,6 +199,9 @@ class ArticleView(QTextEdit):
         self.ensureCursorVisible()
 
     def set_marks(self, marks: Sequence[Mark], changed: Sequence[tuple[int, int]] | None = None) -> None:
+        # underlines tell categories apart without colour: draw them in the text colour
+        # so they show in the dark palette as well as the light one
+        self.highlighter.underline_colour = self.palette().color(QPalette.ColorRole.Text)
         self.highlighter.set_marks(marks, changed)
 
     def set_focus_mark(self, start: int, end: int) -> None:
