@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from app.core.anchoring import reanchor
 from app.core.lessons import KeySpan, Lesson
+from app.library import Tokenizer, tokens_for
 from app.store.repo import Repo
 
 
@@ -32,11 +33,10 @@ def set_unplaced_key(repo: Repo, lesson_id: str, spans: list[KeySpan]) -> None:
     repo.set_setting(unplaced_setting(lesson_id), json.dumps([vars(k) for k in spans]))
 
 
-def save_lesson(repo: Repo, lesson: Lesson, is_new: bool) -> EditResult:
+def save_lesson(repo: Repo, lesson: Lesson, is_new: bool,
+                compute: Tokenizer | None = None) -> EditResult:
     """Store ``lesson`` (its text possibly edited); re-anchor what depends on the text."""
-    from app.library import tokens_for
-
-    toks = tokens_for([lesson])
+    toks = tokens_for([lesson], compute=compute)
     if is_new:
         repo.save_lessons([lesson], toks)
         return EditResult(lesson, (), 0)

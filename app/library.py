@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,25 +37,37 @@ def load_token_cache(folder: Path) -> dict[str, list[int]]:
     return data if isinstance(data, dict) else {}
 
 
-def tokens_for(lessons: Sequence[Lesson],
-               cache: dict[str, list[int]] | None = None) -> dict[str, list[tuple[int, int]]]:
-    """Token boundaries for each lesson, from the cache where its text matches."""
+Tokenizer = Callable[[list[str]], list[list[tuple[int, int]]]]
+
+
+def tokens_for(lessons: Sequence[Lesson], cache: dict[str, list[int]] | None = None,
+               compute: Tokenizer | None = None) -> dict[str, list[tuple[int, int]]]:
+    """Token boundaries for each lesson, from the cache where its text matches.
+
+    ``compute`` tokenizes the rest (default: spaCy in this process; the instructor
+    window passes its worker process, so the GUI thread never loads spaCy).
+    """
     out: dict[str, list[tuple[int, int]]] = {}
+    todo: list[Lesson] = []
     for le in lessons:
         flat = (cache or {}).get(text_digest(le.text))
         if flat is not None:
             out[le.id] = list(zip(flat[0::2], flat[1::2], strict=True))
         else:
-            from app.nlp.pipeline import token_bounds
-
-            out[le.id] = token_bounds(le.text)
+            todo.append(le)
+    if todo:
+        if compute is None:
+            from app.nlp.service import token_bounds_many as compute
+        for le, bounds in zip(todo, compute([le.text for le in todo]), strict=True):
+            out[le.id] = [tuple(b) for b in bounds]
     return out
 
 
 def import_pack(repo: Repo, pack: Pack, replace_existing: bool = False,
-                cache: dict[str, list[int]] | None = None) -> list[str]:
+                cache: dict[str, list[int]] | None = None,
+                compute: Tokenizer | None = None) -> list[str]:
     """Store every lesson of a validated pack, all or nothing. Returns the ids."""
-    toks = tokens_for(pack.lessons, cache)
+    toks = tokens_for(pack.lessons, cache, compute)
     with repo.database.transaction():
         repo.save_categories(c for c in pack.categories)
         repo.save_lessons(pack.lessons, toks, replace=replace_existing,

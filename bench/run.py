@@ -92,14 +92,7 @@ def _python_json(code: str, timeout: float = 120, cwd: Path = ROOT) -> dict[str,
 
 # -- cold start -------------------------------------------------------------------
 PROCESS_AGE = textwrap.dedent('''
-    def process_age_s():
-        """Seconds since this process started: the same computation as selftest's."""
-        with open("/proc/self/stat", encoding="ascii") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        start_ticks = int(fields[19])
-        with open("/proc/uptime", encoding="ascii") as f:
-            uptime = float(f.read().split()[0])
-        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+    from app.commands.selftest import process_age_s  # the same computation as selftest's
 ''')
 
 BARE_QT = PROCESS_AGE + textwrap.dedent('''

@@ -290,3 +290,39 @@ def test_the_spacy_worker_process_ends_when_the_app_is_killed(tmp_path):
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                          timeout=120, cwd=root, env=env)
     assert "READY" in out.stdout, out.stderr[-800:]
+
+
+def test_saving_and_importing_lessons_never_load_spacy_in_the_window_process(tmp_path,
+                                                                            sample_pack):
+    """Token bounds for a new lesson or an imported pack are computed by the worker
+    process: loading spaCy in the GUI process would freeze the window for a second."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "save.py"
+    script.write_text(
+        "import os, sys\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from app.core.lessons import Lesson\n"
+        "from app.core.packs import read_pack\n"
+        "from app.store.repo import open_repo\n"
+        "from app.ui.instructor.window import InstructorWindow\n"
+        "if __name__ == '__main__':\n"
+        "    app = QApplication([])\n"
+        f"    repo = open_repo({str(tmp_path / 'db.sqlite')!r})\n"
+        "    w = InstructorWindow(repo)\n"
+        "    w._save(Lesson(id='fresh', title='Fresh', text='Critics slammed the reckless plan.'),"
+        " is_new=True)\n"
+        "    from app.library import import_pack\n"
+        f"    import_pack(repo, read_pack({str(sample_pack)!r}), compute=w.worker.token_bounds)\n"
+        "    print('TOKENS', len(repo.tokens('fresh')), len(repo.tokens('sample-budget')))\n"
+        "    print('SPACY' if any(m.startswith('spacy') for m in sys.modules) else 'CLEAN')\n"
+        "    w.worker.shutdown(wait=True)\n", encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=180, cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+    assert out.returncode == 0, out.stderr[-1500:]
+    assert "TOKENS 6 " in out.stdout and "CLEAN" in out.stdout, out.stdout + out.stderr[-800:]

@@ -36,3 +36,10 @@ def suggest_text(text: str) -> list:
     from app.nlp.suggest import default_pipeline, suggest
 
     return suggest(text, default_pipeline()[0])
+
+
+def token_bounds_many(texts: list[str]) -> list[list[tuple[int, int]]]:
+    """Token boundaries of each text (what is stored with a lesson)."""
+    from app.nlp.pipeline import token_bounds
+
+    return [token_bounds(t) for t in texts]

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import UserError
 from app.core.packs import Pack, read_pack
+from app.library import Tokenizer
 from app.store.repo import Repo
 
 PACK_FILTER = "Lesson packs (*.crpack *.json);;All files (*)"
@@ -57,7 +58,8 @@ class ImportPreview(QDialog):
         lay.addWidget(self.buttons)
 
 
-def import_pack_interactive(parent: QWidget, repo: Repo, path: str | None = None) -> list[str]:
+def import_pack_interactive(parent: QWidget, repo: Repo, path: str | None = None,
+                            compute: Tokenizer | None = None) -> list[str]:
     from app.library import import_pack
 
     if path is None:
@@ -73,7 +75,8 @@ def import_pack_interactive(parent: QWidget, repo: Repo, path: str | None = None
     if d.exec() != QDialog.DialogCode.Accepted:
         return []
     try:
-        ids = import_pack(repo, pack, replace_existing=d.replace_box.isChecked())
+        ids = import_pack(repo, pack, replace_existing=d.replace_box.isChecked(),
+                          compute=compute)
     except UserError as e:
         QMessageBox.warning(parent, "This pack cannot be imported", str(e))
         return []

@@ -158,7 +158,7 @@ class InstructorWindow(QMainWindow):
                                 "key spans first, or keep the category.")
             return None
         try:
-            res = save_lesson(self.repo, lesson, is_new)
+            res = save_lesson(self.repo, lesson, is_new, compute=self.worker.token_bounds)
         except UserError as e:
             QMessageBox.warning(self, "Could not save the lesson", str(e))
             return None
@@ -233,7 +233,7 @@ class InstructorWindow(QMainWindow):
     def import_pack(self) -> None:
         from app.ui.instructor.pack_dialogs import import_pack_interactive
 
-        ids = import_pack_interactive(self, self.repo)
+        ids = import_pack_interactive(self, self.repo, compute=self.worker.token_bounds)
         if ids:
             self.refresh()
             self.statusBar().showMessage(f"Imported {len(ids)} lesson(s).", 6000)
