@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app import __version__
+from app.commands.common import db_path
 from app.core.errors import UserError
 
 COMMANDS = ("lessons", "grade", "suggest", "submissions", "gradebook", "instructor", "selftest")
@@ -39,22 +40,6 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         mod.register(sub)
     return p
-
-
-def db_path(args: argparse.Namespace) -> Path:
-    from app.paths import default_db_path
-
-    return args.db if args.db is not None else default_db_path()
-
-
-def open_repo_for(args: argparse.Namespace):  # -> Repo (kept lazy)
-    """Open the database named by --db / CLOSE_READER_DB, filling a new one."""
-    from app.library import seed_if_new
-    from app.store.repo import open_repo
-
-    repo = open_repo(db_path(args))
-    seed_if_new(repo)
-    return repo
 
 
 def main(argv: Sequence[str] | None = None) -> int:

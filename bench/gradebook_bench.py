@@ -110,9 +110,9 @@ def _median_time(fn, runs: int) -> float:
 
 
 def run(json_out: bool = False, runs: int = 7) -> dict:
-    from app.grading import refresh_grades
-    from app.results.classview import class_view
-    from app.results.gradebook import build_gradebook, csv_rows
+    from app.services.grading import refresh_grades
+    from app.services.results.classview import class_view
+    from app.services.results.gradebook import build_gradebook, csv_rows
     from app.store.repo import open_repo
 
     with tempfile.TemporaryDirectory() as tmp:

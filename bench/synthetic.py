@@ -133,7 +133,7 @@ def make_db(path: str | Path, words: int = 5000, highlights: int = 200,
     """A database at ``path`` holding the synthetic lesson (tokens stored) and the
     student's saved draft. Marked as seeded, so opening it adds no bundled lessons.
     Returns ``(lesson_id, student_id)``."""
-    from app.library import SEEDED
+    from app.services.library import SEEDED
     from app.store.repo import open_repo
 
     lesson, tokens, hs = synthetic_lesson(words, highlights, lesson_id=lesson_id)

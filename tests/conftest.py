@@ -44,7 +44,7 @@ def repo(db_path: Path):
 def sample_repo(repo):
     """A repository holding the sample pack."""
     from app.core.packs import read_pack
-    from app.library import import_pack
+    from app.services.library import import_pack
 
     import_pack(repo, read_pack(DATA / "sample-pack.json"))
     return repo

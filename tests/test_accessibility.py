@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.core.lessons import BUILTIN_CATEGORIES, Category
 from app.core.packs import read_pack
-from app.library import import_pack
+from app.services.library import import_pack
 from app.ui import theme
 from app.ui.theme import (
     CATEGORY_COLOURS,
@@ -476,7 +476,7 @@ def screenshot_dir(tmp_path: Path) -> Path:
 def test_layouts_survive_200_percent_text(qtbot, db_path, tmp_path, double_system_font):
     """The system font at twice its size: library, reader and feedback in a 1280×800
     window; nothing clipped, the window not forced wider or taller than that."""
-    from app.grading import submit
+    from app.services.grading import submit
     from app.ui import create_main_window
 
     w = create_main_window(db_path, student="Ana P.")  # the bundled lessons

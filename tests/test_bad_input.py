@@ -265,7 +265,7 @@ def test_mutated_packs_through_the_command_line(class_db, tmp_path_factory, doc,
 @given(documents, st.booleans())
 def test_mutated_packs_through_the_library(class_db, tmp_path_factory, doc, replace):
     from app.core.packs import read_pack
-    from app.library import import_pack
+    from app.services.library import import_pack
     from app.store.repo import open_repo
 
     folder = tmp_path_factory.mktemp("packs")
@@ -341,7 +341,7 @@ def test_mutated_bundles_through_the_command_line(class_db, tmp_path_factory, do
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(documents)
 def test_mutated_bundles_through_the_results_import(class_db, tmp_path_factory, doc):
-    from app.results.bundles import import_bundles
+    from app.services.results.bundles import import_bundles
     from app.store.repo import open_repo
 
     folder = tmp_path_factory.mktemp("bundles")

@@ -43,7 +43,7 @@ def assert_light(mods: set[str]) -> None:
     "app.core, app.core.packs, app.core.scoring, app.core.answers, app.core.spans, "
     "app.core.lessons, app.core.errors, app.core.jsonfile",
     "app.store, app.store.db, app.store.migrations, app.store.repo",
-    "app.cli, app.commands.lessons, app.commands.grade, app.library, app.grading, app.paths",
+    "app.cli, app.commands.lessons, app.commands.grade, app.services.library, app.services.grading, app.paths",
 ])
 def test_imports_stay_light(tmp_path, modules):
     mods = loaded_after(f"import {modules}", tmp_path)
@@ -59,7 +59,7 @@ def test_listing_and_grading_stay_light(tmp_path):
     """Running real commands on a database that already holds its lessons."""
     # fill the database first, here (importing may use spaCy to tokenize)
     from app.core.packs import read_pack
-    from app.library import import_pack, seed_if_new
+    from app.services.library import import_pack, seed_if_new
     from app.store.repo import open_repo
 
     repo = open_repo(tmp_path / "probe.db")

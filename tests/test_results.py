@@ -30,9 +30,9 @@ from app.core.answers import read_bundle
 from app.core.errors import FormatError, UserError
 from app.core.lessons import Highlight
 from app.core.packs import parse_pack, read_pack
-from app.grading import refresh_grades, submit
-from app.library import import_pack
-from app.results.bundles import export_bundle, import_bundles
+from app.services.grading import refresh_grades, submit
+from app.services.library import import_pack
+from app.services.results.bundles import export_bundle, import_bundles
 from app.store.repo import open_repo
 
 

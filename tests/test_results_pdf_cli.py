@@ -13,8 +13,8 @@ import pytest
 from results_helpers import CLASS, LESSON, LL, PACK, UC, attempt, bundle, hl, write
 
 from app.core.errors import UserError
-from app.results.bundles import import_bundles
-from app.results.report_pdf import class_summary_pdf, student_report_pdf
+from app.services.results.bundles import import_bundles
+from app.services.results.report_pdf import class_summary_pdf, student_report_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 PDFTOTEXT = shutil.which("pdftotext")
@@ -136,7 +136,7 @@ def _new_db(db: Path):
     """A machine's database holding the sample pack (imported in this process, where
     spaCy is loaded once, rather than by ``lessons import`` in every subprocess)."""
     from app.core.packs import read_pack
-    from app.library import SEEDED, import_pack
+    from app.services.library import SEEDED, import_pack
     from app.store.repo import open_repo
 
     repo = open_repo(db)
@@ -148,7 +148,7 @@ def _new_db(db: Path):
 def _submit_on(db: Path, name: str, hs: list[dict]) -> str:
     """Submit as a student would in the app (there is no CLI for that)."""
     from app.core.lessons import Highlight
-    from app.grading import submit
+    from app.services.grading import submit
 
     repo = _new_db(db)
     try:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from results_helpers import CLASS, LESSON, LL, UC, attempt, bundle, hl, write
 
-from app.results.bundles import import_bundles
-from app.results.classview import class_view, group_extras, student_progress
-from app.results.gradebook import build_gradebook, csv_rows, safe_cell, write_csv
+from app.services.results.bundles import import_bundles
+from app.services.results.classview import class_view, group_extras, student_progress
+from app.services.results.gradebook import build_gradebook, csv_rows, safe_cell, write_csv
 
 BOM = "\ufeff"
 

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.packs import read_pack
-from app.library import import_pack
+from app.services.library import import_pack
 from tests.uihelpers import accept_next_dialog, by_name
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from app import library, paths
+from app import paths
 from app.core.errors import UserError
 from app.core.lessons import Highlight, KeySpan
 from app.core.packs import Pack, read_pack
-from app.grading import regrade_stale, submit
+from app.services import library
+from app.services.grading import regrade_stale, submit
 from app.store import db as dbmod
 from app.store.db import (
     BUSY_TIMEOUT_MS,
@@ -724,7 +725,7 @@ def grade_score(key: tuple[KeySpan, ...], hs, labels) -> int:
 
 def test_grading_needs_a_key_and_a_known_lesson(sample_repo, pack):
     from app.core.answers import Answers
-    from app.grading import grade_answers
+    from app.services.grading import grade_answers
 
     r = sample_repo
     fear = pack.lessons[1]

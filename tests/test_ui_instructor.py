@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QLineEdit
 
 from app.core.packs import read_pack
 from app.core.password import hash_password, password_problem, verify_password
-from app.library import import_pack
+from app.services.library import import_pack
 from app.store.repo import open_repo
 from tests.uihelpers import by_name, on_next_dialog
 
@@ -164,7 +164,7 @@ def test_new_lesson_from_hostile_html_then_key_with_suggestions(qtbot, instructo
 
 
 def test_editing_text_reanchors_key_and_flags_lost_spans(qtbot, instructor):
-    from app.lesson_edit import unplaced_key
+    from app.services.lesson_edit import unplaced_key
 
     lesson = instructor.repo.get_lesson("sample-budget", with_key=True)
     new_text = "A new first line.\n\n" + lesson.text.replace("reckless", "careful")
@@ -199,7 +199,7 @@ def test_editing_text_reanchors_key_and_flags_lost_spans(qtbot, instructor):
 
 
 def test_export_without_keys_imports_on_a_student_machine(qtbot, instructor, tmp_path):
-    from app.library import export_pack
+    from app.services.library import export_pack
 
     out = tmp_path / "class.crpack"
     export_pack(instructor.repo, ["sample-budget"], out, include_keys=False)
@@ -316,7 +316,7 @@ def test_saving_and_importing_lessons_never_load_spacy_in_the_window_process(tmp
         "    w = InstructorWindow(repo)\n"
         "    w._save(Lesson(id='fresh', title='Fresh', text='Critics slammed the reckless plan.'),"
         " is_new=True)\n"
-        "    from app.library import import_pack\n"
+        "    from app.services.library import import_pack\n"
         f"    import_pack(repo, read_pack({str(sample_pack)!r}), compute=w.worker.token_bounds)\n"
         "    print('TOKENS', len(repo.tokens('fresh')), len(repo.tokens('sample-budget')))\n"
         "    print('SPACY' if any(m.startswith('spacy') for m in sys.modules) else 'CLEAN')\n"

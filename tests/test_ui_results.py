@@ -13,9 +13,9 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QAbstractButton, QLabel, QMenu, QWidget
 from results_helpers import CLASS, LESSON, LL, UC, attempt, bundle, count, hl, write
 
-from app.results.bundles import import_bundles
-from app.results.classview import class_view
-from app.results.gradebook import build_gradebook
+from app.services.results.bundles import import_bundles
+from app.services.results.classview import class_view
+from app.services.results.gradebook import build_gradebook
 from app.ui.results.histogram import describe
 from app.ui.results.models import EMPTY, GradebookModel, GradebookRole, ProgressModel, cell_text
 from app.ui.results.window import ResultsWindow
@@ -227,7 +227,7 @@ def test_models_pass_qtmodeltester(qtmodeltester, classroom):
     m = GradebookModel(build_gradebook(classroom))
     qtmodeltester.check(m)
     qtmodeltester.check(GradebookModel(None))
-    from app.results.classview import student_progress
+    from app.services.results.classview import student_progress
 
     p = ProgressModel()
     p.set_points(student_progress(classroom, classroom.student("cleo").id), classroom.categories())

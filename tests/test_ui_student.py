@@ -16,8 +16,8 @@ from PySide6.QtTest import QTest
 from app.core.packs import read_pack
 from app.core.scoring import grade
 from app.core.spans import snap
-from app.library import import_pack
 from app.nlp.pipeline import token_bounds
+from app.services.library import import_pack
 from tests.uihelpers import accept_next_dialog, action, by_name, labels_text
 
 pytestmark = pytest.mark.usefixtures("qapp")
@@ -228,19 +228,19 @@ def test_student_flow_never_imports_spacy(tmp_path, sample_pack):
         import os, sys
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         from app.core.packs import read_pack
-        from app.library import import_pack, tokens_for
+        from app.services.library import import_pack, tokens_for
         from app.store.repo import open_repo
         pack = read_pack({str(sample_pack)!r})
         toks = tokens_for(pack.lessons)  # the import (instructor side) may load spaCy
         for m in [m for m in sys.modules if m.startswith(("spacy", "thinc"))]:
             del sys.modules[m]
         r = open_repo({str(tmp_path / 'db.sqlite')!r})
-        from app.library import import_pack as ip
+        from app.services.library import import_pack as ip
         r.save_lessons(pack.lessons, toks)
         r.database.close()
         from PySide6.QtWidgets import QApplication
         from app.ui import create_main_window
-        from app.grading import submit
+        from app.services.grading import submit
         w = create_main_window({str(tmp_path / 'db.sqlite')!r}, student="Ana")
         w.show()
         w.open_lesson("sample-budget")
@@ -260,7 +260,7 @@ def test_student_flow_never_imports_spacy(tmp_path, sample_pack):
 
 def test_export_submissions_from_the_app_for_the_teacher(qtbot, window, tmp_path):
     from app.core.answers import read_bundle
-    from app.grading import submit
+    from app.services.grading import submit
 
     submit(window.repo, window.student.id, window.student.name, "sample-budget", ())
     other = window.repo.student("Ben")

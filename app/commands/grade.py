@@ -15,9 +15,9 @@ def register(sub: Any) -> None:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from app.cli import open_repo_for
+    from app.commands.common import open_repo_for
     from app.core.answers import read_answers
-    from app.grading import grade_answers
+    from app.services.grading import grade_answers
 
     answers = read_answers(args.answers)
     repo = open_repo_for(args)

@@ -21,9 +21,9 @@ def register(sub: Any) -> None:
 
 
 def cmd_gradebook(args: argparse.Namespace) -> int:
-    from app.cli import open_repo_for
-    from app.grading import refresh_grades
-    from app.results.gradebook import build_gradebook, csv_rows, format_table, write_csv
+    from app.commands.common import open_repo_for
+    from app.services.grading import refresh_grades
+    from app.services.results.gradebook import build_gradebook, csv_rows, format_table, write_csv
 
     repo = open_repo_for(args)
     regraded = refresh_grades(repo)  # attempts whose lesson or key arrived since import

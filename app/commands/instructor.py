@@ -18,7 +18,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
-    from app.cli import db_path
+    from app.commands.common import db_path
     from app.core.errors import UserError
     from app.store.repo import open_repo
 

@@ -25,7 +25,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from app.cli import open_repo_for
+    from app.commands.common import open_repo_for
 
     repo = open_repo_for(args)
     rows = repo.list_lessons()
@@ -46,9 +46,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.cli import open_repo_for
+    from app.commands.common import open_repo_for
     from app.core.packs import read_pack
-    from app.library import import_pack
+    from app.services.library import import_pack
 
     pack = read_pack(args.pack)  # validate before touching the database
     repo = open_repo_for(args)
@@ -58,8 +58,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from app.cli import open_repo_for
-    from app.library import export_pack
+    from app.commands.common import open_repo_for
+    from app.services.library import export_pack
 
     repo = open_repo_for(args)
     export_pack(repo, args.ids, args.output, include_keys=not args.no_keys)

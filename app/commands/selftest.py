@@ -44,7 +44,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     explicit = args.db is not None or bool(os.environ.get("CLOSE_READER_DB"))
     tmp = None
     if explicit:
-        from app.cli import db_path
+        from app.commands.common import db_path
 
         db = db_path(args)
     else:  # measure a fresh install without touching the user's own database

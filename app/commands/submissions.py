@@ -22,8 +22,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.cli import open_repo_for
-    from app.results.bundles import import_loaded, load_bundles
+    from app.commands.common import open_repo_for
+    from app.services.results.bundles import import_loaded, load_bundles
 
     loaded = load_bundles(args.bundles)  # validate every file before touching the database
     repo = open_repo_for(args)
@@ -33,8 +33,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from app.cli import open_repo_for
-    from app.results.bundles import export_bundle
+    from app.commands.common import open_repo_for
+    from app.services.results.bundles import export_bundle
 
     repo = open_repo_for(args)
     n = export_bundle(repo, args.output, student=args.student)

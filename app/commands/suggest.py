@@ -49,7 +49,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     if args.text is not None:
         text = read_text_file(args.text)
     else:
-        from app.cli import open_repo_for
+        from app.commands.common import open_repo_for
 
         text = open_repo_for(args).get_lesson(args.lesson).text
 

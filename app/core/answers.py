@@ -11,6 +11,7 @@ from typing import Any
 from app.core.errors import FormatError
 from app.core.jsonfile import Fields, read_validated, show, write_json_atomic
 from app.core.lessons import Highlight, Lesson
+from app.core.names import clean_name, name_key
 
 ANSWERS_FORMAT = "close-reader/answers"
 BUNDLE_FORMAT = "close-reader/submissions"
@@ -44,13 +45,13 @@ class Bundle:
 
 
 def normalize_student(name: str) -> str:
-    """A student's identity: case and surrounding (and repeated) spaces ignored."""
-    return " ".join(name.split()).casefold()
+    """A student's identity (formats.md): see ``app.core.names.name_key``."""
+    return name_key(name)
 
 
 def clean_student_name(name: str) -> str:
-    """The name as shown: surrounding spaces dropped, inner runs of spaces folded."""
-    return " ".join(name.split())
+    """The name as shown: invisible characters dropped, runs of white space folded."""
+    return clean_name(name)
 
 
 def _parse_highlights(raw: list[Any] | None, ctx: str) -> tuple[Highlight, ...]:

@@ -6,8 +6,11 @@ migrating any database that already holds data. Never edit a released step: add 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
+
+from app.core.names import name_key
 
 
 def _v1(conn: sqlite3.Connection) -> None:
@@ -80,4 +83,104 @@ def _v1(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+def _v2(conn: sqlite3.Connection) -> None:
+    """Practice and assessment, the graded attempt, review and release, bundle conflicts,
+    the LMS roster, spans kept aside, and names compared as formats.md now says."""
+    for sql in (
+        "ALTER TABLE lessons ADD COLUMN mode TEXT NOT NULL DEFAULT 'practice'",
+        # 1 when the attempt was submitted after that student had seen the key
+        "ALTER TABLE submissions ADD COLUMN after_key INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE submissions ADD COLUMN override_score INTEGER",
+        "ALTER TABLE submissions ADD COLUMN override_reason TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE submissions ADD COLUMN comment TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE submissions ADD COLUMN reviewed_at TEXT",
+        # when the feedback reached this machine (assessment lessons show it from then on)
+        "ALTER TABLE submissions ADD COLUMN released_at TEXT",
+        """CREATE TABLE submission_conflicts (
+            id INTEGER PRIMARY KEY,
+            submission_id TEXT NOT NULL,
+            student TEXT NOT NULL,
+            lesson_id TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            submitted_at TEXT NOT NULL,
+            highlights TEXT NOT NULL,
+            machine TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            found_at TEXT NOT NULL,
+            UNIQUE (submission_id, student, lesson_id, highlights))""",
+        """CREATE TABLE roster (
+            id INTEGER PRIMARY KEY,
+            lms TEXT NOT NULL,
+            name TEXT NOT NULL,
+            sortable_name TEXT NOT NULL DEFAULT '',
+            lms_id TEXT NOT NULL DEFAULT '',
+            sis_id TEXT NOT NULL DEFAULT '',
+            login TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            section TEXT NOT NULL DEFAULT '',
+            name_key TEXT NOT NULL,
+            student_id INTEGER REFERENCES students(id) ON DELETE SET NULL,
+            UNIQUE (lms, lms_id, sis_id, login, email, name_key))""",
+        """CREATE TABLE unplaced_spans (
+            id INTEGER PRIMARY KEY,
+            lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('key', 'draft', 'attempt')),
+            owner TEXT NOT NULL DEFAULT '',
+            span TEXT NOT NULL,
+            created_at TEXT NOT NULL)""",
+        "CREATE INDEX unplaced_spans_lesson ON unplaced_spans(lesson_id)",
+    ):
+        conn.execute(sql)
+    _rekey_students(conn)
+    # attempts numbered 1, 2, … per student and lesson in order of submission; every
+    # attempt after the first was made after feedback (the only kind of lesson so far
+    # was practice, whose feedback shows at once)
+    conn.execute(
+        "UPDATE submissions SET attempt = (SELECT n FROM (SELECT submission_id AS sid, "
+        "ROW_NUMBER() OVER (PARTITION BY student_id, lesson_id ORDER BY submitted_at, "
+        "attempt, machine, submission_id) AS n FROM submissions) WHERE sid = submission_id)")
+    conn.execute("UPDATE submissions SET after_key = (attempt > 1)")
+    # key spans kept aside moved from settings rows into their own table
+    for key, value in conn.execute(
+            "SELECT key, value FROM settings WHERE key LIKE 'unplaced_key:%'").fetchall():
+        lesson_id = key.split(":", 1)[1]
+        exists = conn.execute("SELECT 1 FROM lessons WHERE id = ?", [lesson_id]).fetchone()
+        try:
+            spans = json.loads(value)
+        except ValueError:
+            spans = []
+        if exists:
+            conn.executemany(
+                "INSERT INTO unplaced_spans(lesson_id, kind, span, created_at) "
+                "VALUES (?, 'key', ?, datetime('now'))",
+                [(lesson_id, json.dumps(sp, ensure_ascii=False)) for sp in spans
+                 if isinstance(sp, dict)])
+        conn.execute("DELETE FROM settings WHERE key = ?", [key])
+
+
+def _rekey_students(conn: sqlite3.Connection) -> None:
+    """Recompute every student's ``name_key``; students who now share one become one
+    (their attempts and drafts move to the oldest record; a newer draft wins)."""
+    rows = conn.execute("SELECT id, name FROM students ORDER BY id").fetchall()
+    conn.execute("UPDATE students SET name_key = '#' || id")  # free the unique keys
+    keep: dict[str, int] = {}
+    for sid, name in rows:
+        key = name_key(name) or f"#{sid}"
+        if key not in keep:
+            keep[key] = sid
+            conn.execute("UPDATE students SET name_key = ? WHERE id = ?", [key, sid])
+            continue
+        into = keep[key]
+        conn.execute("UPDATE submissions SET student_id = ? WHERE student_id = ?", [into, sid])
+        for lesson_id, hs, at in conn.execute(
+                "SELECT lesson_id, highlights, updated_at FROM drafts WHERE student_id = ?",
+                [sid]).fetchall():
+            conn.execute(
+                "INSERT INTO drafts(student_id, lesson_id, highlights, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT(student_id, lesson_id) DO UPDATE SET "
+                "highlights = excluded.highlights, updated_at = excluded.updated_at "
+                "WHERE excluded.updated_at > drafts.updated_at", [into, lesson_id, hs, at])
+        conn.execute("DELETE FROM students WHERE id = ?", [sid])
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]

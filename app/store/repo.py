@@ -237,6 +237,24 @@ class Repo:
         with self.database.transaction() as db:
             db.execute("DELETE FROM lessons WHERE id = ?", [lesson_id])
 
+    # -- spans kept aside ------------------------------------------------------
+    def unplaced_spans(self, lesson_id: str, kind: str, owner: str = "") -> list[dict]:
+        return [json.loads(r[0]) for r in self.db.execute(
+            "SELECT span FROM unplaced_spans WHERE lesson_id = ? AND kind = ? AND owner = ? "
+            "ORDER BY id", [lesson_id, kind, owner])]
+
+    def set_unplaced_spans(self, lesson_id: str, kind: str, spans: Sequence[dict],
+                           owner: str = "") -> None:
+        """Replace the spans kept aside for (lesson, kind, owner) by ``spans``."""
+        with self.database.transaction() as db:
+            db.execute("DELETE FROM unplaced_spans WHERE lesson_id = ? AND kind = ? AND "
+                       "owner = ?", [lesson_id, kind, owner])
+            db.conn.executemany(
+                "INSERT INTO unplaced_spans(lesson_id, kind, owner, span, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(lesson_id, kind, owner, json.dumps(sp, ensure_ascii=False), now_iso())
+                 for sp in spans])
+
     # -- students -------------------------------------------------------------
     def students(self) -> list[Student]:
         return [Student(r["id"], r["name"])

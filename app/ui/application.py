@@ -67,7 +67,7 @@ def _system_prefers_dark(app: QApplication) -> bool:
 def create_main_window(db_path: str | Path, student: str | None = None) -> MainWindow:
     """The main window on that database, not yet shown (formats.md's entry point)."""
     ensure_application()
-    from app.library import seed_if_new
+    from app.services.library import seed_if_new
     from app.store.repo import open_repo
 
     repo = open_repo(db_path)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from app.core.errors import UserError
 from app.core.lessons import Highlight
 from app.core.scoring import Report
-from app.grading import grade_lesson, submit
+from app.services.grading import grade_lesson, submit
 from app.store.repo import Repo, Student
 from app.ui.feedback_page import FeedbackPage
 from app.ui.library_view import LibraryRow, LibraryView
@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
         """Write a submission bundle for the teacher (this student's, or everyone's)."""
         from PySide6.QtWidgets import QFileDialog
 
-        from app.results.bundles import export_bundle
+        from app.services.results.bundles import export_bundle
 
         self.reader.flush()
         student = self.student.name if mine and self.student else None

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import UserError
 from app.core.packs import Pack, read_pack
-from app.library import Tokenizer
+from app.services.library import Tokenizer
 from app.store.repo import Repo
 
 PACK_FILTER = "Lesson packs (*.crpack *.json);;All files (*)"
@@ -60,7 +60,7 @@ class ImportPreview(QDialog):
 
 def import_pack_interactive(parent: QWidget, repo: Repo, path: str | None = None,
                             compute: Tokenizer | None = None) -> list[str]:
-    from app.library import import_pack
+    from app.services.library import import_pack
 
     if path is None:
         path, _ = QFileDialog.getOpenFileName(parent, "Import a lesson pack", "", PACK_FILTER)
@@ -80,7 +80,7 @@ def import_pack_interactive(parent: QWidget, repo: Repo, path: str | None = None
     except UserError as e:
         QMessageBox.warning(parent, "This pack cannot be imported", str(e))
         return []
-    from app.grading import regrade_stale
+    from app.services.grading import regrade_stale
 
     regrade_stale(repo)
     return ids
@@ -120,7 +120,7 @@ class ExportDialog(QDialog):
 
 
 def export_interactive(parent: QWidget, repo: Repo, chosen: set[str]) -> str | None:
-    from app.library import export_pack
+    from app.services.library import export_pack
 
     d = ExportDialog(parent, [(s.id, s.title) for s in repo.list_lessons()], chosen)
     if d.exec() != QDialog.DialogCode.Accepted or not d.chosen():

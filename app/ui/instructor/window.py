@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import UserError
 from app.core.lessons import Lesson
-from app.grading import regrade_stale
-from app.lesson_edit import save_lesson, unplaced_key
+from app.services.grading import regrade_stale
+from app.services.lesson_edit import save_lesson, unplaced_key
 from app.store.repo import Repo
 from app.ui.instructor.gate import change_password
 from app.ui.instructor.key_editor import KeyEditor
@@ -200,7 +200,7 @@ class InstructorWindow(QMainWindow):
         self.editor.article.setFocus()
 
     def _on_editor_saved(self, lesson: Lesson) -> None:
-        from app.lesson_edit import set_unplaced_key
+        from app.services.lesson_edit import set_unplaced_key
 
         self.repo.save_lessons([lesson], {lesson.id: self.repo.tokens(lesson.id)}, replace=True)
         set_unplaced_key(self.repo, lesson.id, self.editor.unplaced)

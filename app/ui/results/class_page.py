@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import UserError
-from app.results.classview import ClassFigures, ClassView, KeySpanStat, class_view
+from app.services.results.classview import ClassFigures, ClassView, KeySpanStat, class_view
 from app.store.repo import Repo
 from app.ui.article import ArticleView, Mark
 from app.ui.fonts import reading_font

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.results.gradebook import Gradebook
+from app.services.results.gradebook import Gradebook
 from app.ui.results.models import GradebookModel, GradebookRole, StudentFilterProxy
 
 

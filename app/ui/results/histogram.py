@@ -8,7 +8,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app.results.classview import BINS
+from app.services.results.classview import BINS
 
 
 def describe(counts: Sequence[int]) -> str:

@@ -14,8 +14,8 @@ from PySide6.QtCore import (
 )
 
 from app.core.lessons import Category
-from app.results.classview import ProgressPoint
-from app.results.gradebook import Cell, Gradebook
+from app.services.results.classview import ProgressPoint
+from app.services.results.gradebook import Cell, Gradebook
 
 EMPTY = "—"
 TITLE_CHARS = 26

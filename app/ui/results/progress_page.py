@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.results.classview import student_progress
+from app.services.results.classview import student_progress
 from app.store.repo import Repo, Student
 from app.ui.results.models import ProgressModel
 

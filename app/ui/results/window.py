@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import UserError
-from app.grading import refresh_grades
-from app.results.bundles import BUNDLE_SUFFIXES, ImportSummary, import_bundles
-from app.results.gradebook import Gradebook, build_gradebook, write_csv
-from app.results.report_pdf import class_summary_pdf, student_report_pdf
+from app.services.grading import refresh_grades
+from app.services.results.bundles import BUNDLE_SUFFIXES, ImportSummary, import_bundles
+from app.services.results.gradebook import Gradebook, build_gradebook, write_csv
+from app.services.results.report_pdf import class_summary_pdf, student_report_pdf
 from app.store.repo import Repo
 from app.ui.results.class_page import ClassPage
 from app.ui.results.gradebook_page import GradebookPage

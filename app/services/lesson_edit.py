@@ -4,12 +4,11 @@ silently: unplaced key spans are kept aside for the instructor to place by hand.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 
 from app.core.anchoring import reanchor
 from app.core.lessons import KeySpan, Lesson
-from app.library import Tokenizer, tokens_for
+from app.services.library import Tokenizer, tokens_for
 from app.store.repo import Repo
 
 
@@ -20,17 +19,13 @@ class EditResult:
     unplaced_student: int  # students' highlights that could not be placed
 
 
-def unplaced_setting(lesson_id: str) -> str:
-    return f"unplaced_key:{lesson_id}"
-
-
 def unplaced_key(repo: Repo, lesson_id: str) -> list[KeySpan]:
-    raw = repo.setting(unplaced_setting(lesson_id))
-    return [KeySpan(**d) for d in json.loads(raw)] if raw else []
+    """Key spans of this lesson kept aside because their words are gone."""
+    return [KeySpan(**d) for d in repo.unplaced_spans(lesson_id, "key")]
 
 
 def set_unplaced_key(repo: Repo, lesson_id: str, spans: list[KeySpan]) -> None:
-    repo.set_setting(unplaced_setting(lesson_id), json.dumps([vars(k) for k in spans]))
+    repo.set_unplaced_spans(lesson_id, "key", [vars(k) for k in spans])
 
 
 def save_lesson(repo: Repo, lesson: Lesson, is_new: bool,

@@ -16,7 +16,7 @@ from pathlib import Path
 from app.core.answers import Bundle, BundledSubmission, read_bundle, write_bundle
 from app.core.errors import FormatError, UserError
 from app.core.lessons import LESSON_ID_RE, Lesson
-from app.grading import grade_lesson, refresh_grades
+from app.services.grading import grade_lesson, refresh_grades
 from app.store.repo import Repo, now_iso
 
 BUNDLE_SUFFIXES = (".json", ".crsub")

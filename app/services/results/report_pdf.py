@@ -14,9 +14,9 @@ from pathlib import Path
 from app.core.errors import UserError
 from app.core.lessons import Lesson
 from app.core.scoring import Figures, Report
-from app.grading import grade_lesson
-from app.results.classview import BINS, ClassView, class_view
-from app.results.pdfdoc import GREY, Bracket, Mark, SchoolPDF, local_time, today
+from app.services.grading import grade_lesson
+from app.services.results.classview import BINS, ClassView, class_view
+from app.services.results.pdfdoc import GREY, Bracket, Mark, SchoolPDF, local_time, today
 from app.store.repo import Repo, Submission
 
 STATUS_WORDS = {"found": "found", "partial": "partly found", "missed": "missed"}

@@ -21,7 +21,7 @@ from app.core.errors import UserError
 from app.core.lessons import KeySpan, Lesson
 from app.core.scoring import Figures, Report
 from app.core.spans import Span
-from app.grading import grade_lesson
+from app.services.grading import grade_lesson
 from app.store.repo import Repo, Submission, time_key
 
 RULES = ("first", "latest", "best")

@@ -1,0 +1,22 @@
+"""What every subcommand needs: the database path and an open repository."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    from app.paths import default_db_path
+
+    return args.db if args.db is not None else default_db_path()
+
+
+def open_repo_for(args: argparse.Namespace):  # -> Repo (kept lazy)
+    """Open the database named by --db / CLOSE_READER_DB, filling a new one."""
+    from app.services.library import seed_if_new
+    from app.store.repo import open_repo
+
+    repo = open_repo(db_path(args))
+    seed_if_new(repo)
+    return repo
