@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 LESSON_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 LEVELS = ("beginner", "intermediate", "advanced")
+MODES = ("practice", "assessment")
 MAX_TEXT_CHARS = 200_000
 
 UNDERLINE_STYLES = ("solid", "wave", "dash", "dot", "dashdot", "double")
@@ -78,6 +79,11 @@ class Lesson:
     teacher_notes: str = ""
     categories: tuple[str, ...] = BUILTIN_IDS
     key: tuple[KeySpan, ...] | None = None
+    mode: str = "practice"  # formats.md, "Practice and assessment"
+
+    @property
+    def is_assessment(self) -> bool:
+        return self.mode == "assessment"
 
     @property
     def word_count(self) -> int:

@@ -17,6 +17,7 @@ from app.core.lessons import (
     BUILTIN_CATEGORIES,
     LESSON_ID_RE,
     LEVELS,
+    MODES,
     MAX_TEXT_CHARS,
     UNDERLINE_STYLES,
     Category,
@@ -112,6 +113,9 @@ def parse_lesson(raw: Any, index: int, known_categories: Iterable[str]) -> Lesso
     level = f.str("level")
     if level and level not in LEVELS:
         raise f.fail("level", f"must be one of {', '.join(LEVELS)}, got {show(level, 30)}")
+    mode = f.str("mode") or "practice"
+    if mode not in MODES:
+        raise f.fail("mode", f"must be one of {', '.join(MODES)}, got {show(mode, 30)}")
     src = Fields(raw.get("source") or {}, f"lesson '{lid}': source")
     source = Source(
         outlet=src.str("outlet"), author=src.str("author"),
@@ -137,7 +141,7 @@ def parse_lesson(raw: Any, index: int, known_categories: Iterable[str]) -> Lesso
     return Lesson(
         id=lid, title=title, text=text, source=source, level=level,
         unit=f.str("unit"), instructions=f.str("instructions"),
-        teacher_notes=f.str("teacher_notes"), categories=cats, key=key,
+        teacher_notes=f.str("teacher_notes"), categories=cats, key=key, mode=mode,
     )
 
 
@@ -186,6 +190,8 @@ def lesson_to_json(lesson: Lesson, include_key: bool = True) -> dict[str, Any]:
             out[name] = getattr(lesson, name)
     out["text"] = lesson.text
     out["categories"] = list(lesson.categories)
+    if lesson.mode != "practice":
+        out["mode"] = lesson.mode
     if include_key and lesson.key is not None:
         out["key"] = [
             {"start": k.start, "end": k.end, "label": k.label, "quote": k.quote,

@@ -43,6 +43,7 @@ class LessonSummary:
     unit: str
     words: int
     has_key: bool
+    mode: str = "practice"
 
     @property
     def reading_minutes(self) -> int:
@@ -135,12 +136,12 @@ class Repo:
 
     def list_lessons(self) -> list[LessonSummary]:
         rows = self.db.query(
-            "SELECT id, title, outlet, author, published, url, level, unit, words, has_key "
+            "SELECT id, title, outlet, author, published, url, level, unit, words, has_key, mode "
             "FROM lessons ORDER BY position, id")
         return [
             LessonSummary(r["id"], r["title"],
                           Source(r["outlet"], r["author"], r["published"], r["url"]),
-                          r["level"], r["unit"], r["words"], bool(r["has_key"]))
+                          r["level"], r["unit"], r["words"], bool(r["has_key"]), r["mode"])
             for r in rows
         ]
 
@@ -156,7 +157,7 @@ class Repo:
             source=Source(r["outlet"], r["author"], r["published"], r["url"]),
             level=r["level"], unit=r["unit"], instructions=r["instructions"],
             teacher_notes=r["teacher_notes"] if with_key else "",
-            categories=tuple(json.loads(r["categories"])), key=key)
+            categories=tuple(json.loads(r["categories"])), key=key, mode=r["mode"])
 
     def _key(self, lesson_id: str) -> tuple[KeySpan, ...]:
         rows = self.db.query(
@@ -212,18 +213,18 @@ class Repo:
         row = [le.title, le.text, le.source.outlet, le.source.author, le.source.published,
                le.source.url, le.level, le.unit, le.instructions, le.teacher_notes,
                json.dumps(list(le.categories)), json.dumps(flat), le.word_count,
-               int(has_key), now_iso()]
+               int(has_key), le.mode, now_iso()]
         if exists:
             db.execute(
                 "UPDATE lessons SET title=?, text=?, outlet=?, author=?, published=?, url=?, "
                 "level=?, unit=?, instructions=?, teacher_notes=?, categories=?, tokens=?, "
-                "words=?, has_key=?, updated_at=?, key_version = key_version + ? WHERE id=?",
+                "words=?, has_key=?, mode=?, updated_at=?, key_version = key_version + ? WHERE id=?",
                 [*row, int(key_changed), le.id])
         else:
             db.execute(
                 "INSERT INTO lessons(title, text, outlet, author, published, url, level, unit, "
-                "instructions, teacher_notes, categories, tokens, words, has_key, updated_at, "
-                "key_version, position, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "instructions, teacher_notes, categories, tokens, words, has_key, mode, updated_at, "
+                "key_version, position, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [*row, int(le.key is not None), position, le.id])
         if not keep_key:
             db.execute("DELETE FROM key_spans WHERE lesson_id = ?", [le.id])
