@@ -60,12 +60,13 @@ def test_student_report_pdf(classroom, tmp_path):
 
 def test_student_report_picks_attempt(classroom, tmp_path):
     cleo = classroom.student("cleo")
-    t1 = pdf_text(student_report_pdf(classroom, cleo.id, LESSON, tmp_path / "1.pdf", attempt=1))
-    t2 = pdf_text(student_report_pdf(classroom, cleo.id, LESSON, tmp_path / "2.pdf"))
+    t1 = pdf_text(student_report_pdf(classroom, cleo.id, LESSON, tmp_path / "1.pdf"))
+    t2 = pdf_text(student_report_pdf(classroom, cleo.id, LESSON, tmp_path / "2.pdf", attempt=2))
     if t1 is None or t2 is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    assert "Score: 57" in t1 and "1 of 2" in t1
-    assert "Score: 100" in t2 and "2 of 2" in t2
+    # by default the graded attempt: the first
+    assert "Score: 57" in t1 and "Attempt 1 — graded (of 2)" in t1
+    assert "Score: 100" in t2 and "Attempt 2 — practice after seeing the key (of 2)" in t2
     with pytest.raises(UserError):
         student_report_pdf(classroom, cleo.id, LESSON, tmp_path / "x.pdf", attempt=5)
     with pytest.raises(UserError):
@@ -79,7 +80,7 @@ def test_class_summary_pdf(classroom, tmp_path):
     if text is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     for expected in ("Class summary", "A sample budget story", "Students 4",
-                     "first attempt (before seeing the key)", "Scores", "90–100",
+                     "graded attempt: the first, before seeing the key", "Scores", "90–100",
                      "By category", "Key passages", "“disastrous power grab”",
                      "Marked by students, not in the key", "2 students", "Ana Ruiz",
                      "1 · 25% found"):

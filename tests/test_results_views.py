@@ -32,9 +32,10 @@ def test_gradebook_cells(classroom):
     assert [le.id for le in gb.lessons] == [LESSON]  # sample-fear: nobody attempted it
     cleo = classroom.student("cleo").id
     c = gb.cell(cleo, LESSON)
-    assert (c.best, c.latest, c.attempts) == (100, 100, 2)
-    assert gb.cell(classroom.student("ben").id, LESSON).best == 14
-    assert gb.lesson_mean(LESSON) == pytest.approx((100 + 14 + 100) / 3)
+    # the grade is the first attempt (57); the 100 after seeing the key is practice
+    assert (c.grade, c.latest, c.attempts, c.practice_best) == (57, 100, 2, 100)
+    assert gb.cell(classroom.student("ben").id, LESSON).grade == 14
+    assert gb.lesson_mean(LESSON) == pytest.approx((100 + 14 + 57) / 3)
     assert [s.name for s in gb.sorted_students(LESSON)] == ["Ana", "Cleo", "Ben"]
     assert [s.name for s in gb.matching(" CL ")] == ["Cleo"]
     assert len(build_gradebook(classroom, all_lessons=True).lessons) == 2
@@ -46,15 +47,15 @@ def test_latest_differs_from_best(sample_repo, tmp_path):
         attempt(2, "Ana", [hl(0, 12, UC)], attempt=2, at="2026-11-22T10:00:00Z")))
     import_bundles(sample_repo, [f])
     c = build_gradebook(sample_repo).cell(sample_repo.student("ana").id, LESSON)
-    # latest: P = 1, R = (12/45)/3, F1 = 0.163 -> 16
-    assert (c.best, c.latest, c.attempts) == (100, 16, 2)
+    # latest: P = 1, R = (12/45)/3, F1 = 0.163 -> 16; the grade stays the first attempt
+    assert (c.grade, c.latest, c.attempts, c.practice_best) == (100, 16, 2, 16)
 
 
 def test_wide_csv_exact_bytes(classroom, tmp_path):
     out = tmp_path / "grades.csv"
     assert write_csv(build_gradebook(classroom), out) == 3
     assert out.read_bytes() == (
-        BOM + "Student,sample-budget\r\nAna,100\r\nBen,14\r\nCleo,100\r\n").encode("utf-8")
+        BOM + "Student,sample-budget\r\nAna,100\r\nBen,14\r\nCleo,57\r\n").encode("utf-8")
 
 
 def test_long_csv_exact(classroom, tmp_path):
@@ -63,17 +64,17 @@ def test_long_csv_exact(classroom, tmp_path):
     text = out.read_bytes().decode("utf-8")
     assert text.startswith(BOM)
     assert text[1:].split("\r\n") == [
-        "Student,Lesson,Lesson title,Attempt,Submitted at,Score,"
+        "Student,Lesson,Lesson title,Attempt,Submitted at,Kind,Score,Grade,"
         "Unsupported claim precision,Unsupported claim recall,"
         "Loaded language precision,Loaded language recall",
-        "Ana,sample-budget,A sample budget story,1,2026-11-21T10:00:00Z,100,"
+        "Ana,sample-budget,A sample budget story,1,2026-11-21T10:00:00Z,graded,100,100,"
         "1.000,1.000,1.000,1.000",
-        "Ben,sample-budget,A sample budget story,1,2026-11-21T10:00:00Z,14,"
+        "Ben,sample-budget,A sample budget story,1,2026-11-21T10:00:00Z,graded,14,14,"
         "0.500,0.267,0.000,0.000",
-        "Cleo,sample-budget,A sample budget story,1,2026-11-21T10:00:00Z,57,"
+        "Cleo,sample-budget,A sample budget story,1,2026-11-21T10:00:00Z,graded,57,57,"
         "0.000,0.000,1.000,0.738",
-        "Cleo,sample-budget,A sample budget story,2,2026-11-21T10:30:00Z,100,"
-        "1.000,1.000,1.000,1.000",
+        "Cleo,sample-budget,A sample budget story,2,2026-11-21T10:30:00Z,"
+        "practice after the key,100,,1.000,1.000,1.000,1.000",
         "",
     ]
 
@@ -98,14 +99,14 @@ def test_ungraded_attempts_leave_the_cell_empty(repo, tmp_path):
     gb = build_gradebook(repo)
     assert [(le.id, le.here) for le in gb.lessons] == [(LESSON, False)]
     assert csv_rows(gb) == [["Student"], ["Ana"], ["Ben"], ["Cleo"]]
-    assert csv_rows(gb, long=True)[1][:6] == ["Ana", LESSON, "", "1",
-                                              "2026-11-21T10:00:00Z", ""]
+    assert csv_rows(gb, long=True)[1][:8] == ["Ana", LESSON, "", "1",
+                                              "2026-11-21T10:00:00Z", "graded", "", ""]
 
 
 # -- class view -------------------------------------------------------------------
 def test_class_view_first_attempts_hand_computed(classroom):
     v = class_view(classroom, LESSON)
-    assert v.rule == "first"
+    assert v.rule == "graded"
     assert v.students == ("Ana", "Ben", "Cleo") and v.scores == (100, 14, 57)
     assert v.mean_score == pytest.approx(57)
     # (number, found, partial, missed, wrong category)
@@ -129,11 +130,12 @@ def test_class_view_first_attempts_hand_computed(classroom):
     assert (e.start, e.end, e.core_start, e.core_end) == (52, 67, 59, 67)
 
 
-def test_class_view_latest_and_best(classroom):
-    assert class_view(classroom, LESSON, "latest").scores == (100, 14, 100)
-    assert class_view(classroom, LESSON, "best").histogram == (0, 1, 0, 0, 0, 0, 0, 0, 0, 2)
-    with pytest.raises(ValueError):
-        class_view(classroom, LESSON, "worst")
+def test_class_view_counts_only_graded_attempts(classroom):
+    # Cleo's 100 after the key is practice: the class view shows her grade, 57
+    assert class_view(classroom, LESSON).scores == (100, 14, 57)
+    for old in ("latest", "best", "worst"):
+        with pytest.raises(ValueError):
+            class_view(classroom, LESSON, old)
 
 
 def test_class_view_of_nobody(sample_repo):
@@ -171,5 +173,5 @@ def test_student_progress_in_submission_order(classroom, tmp_path):
         ("sample-fear", 1, 100), (LESSON, 1, 57)]  # first attempts, oldest first
     assert pts[1].by_label[LL].found == 1 and pts[1].by_label[LL].partial == 1
     assert pts[1].by_label[UC].recall == 0.0
-    latest = student_progress(classroom, classroom.student("Cleo").id, rule="latest")
-    assert [p.score for p in latest] == [100, 100]
+    with pytest.raises(ValueError):
+        student_progress(classroom, classroom.student("Cleo").id, rule="latest")

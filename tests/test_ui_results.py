@@ -71,12 +71,13 @@ def test_gradebook_cells_match_the_backend(window, classroom):
             shown = m.index(r, c).data()
             assert shown == cell_text(cell)
             assert m.index(r, c).data(GradebookRole.SORT) == (
-                -1 if cell is None or cell.best is None else cell.best)
+                -1 if cell is None or cell.grade is None else cell.grade)
     rows = {row[0]: row[1:] for row in grid(window.grades.table)}
     assert rows["Dan"][0] == EMPTY  # no attempt at sample-budget
     assert rows["Ben"][0] == "14"
-    assert rows["Cleo"][0] == "100"  # best = latest: no brackets
-    assert cell_text(type(gb.cell(1, LESSON))(100, 57, 2, "")) == "100 (57)"
+    assert rows["Cleo"][0] == "57 (practice 100)"  # the grade, then practice after the key
+    Cell = type(gb.cell(1, LESSON))
+    assert cell_text(Cell(70, 57, 1, "", score=57, override=70)) == "70*"
 
 
 def test_sorting_by_clicking_headers_is_numeric(window, qtbot):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.core.answers import Answers, check_highlights
+from app.core.attempts import may_see_key
 from app.core.errors import UserError
 from app.core.lessons import Highlight, Lesson
 from app.core.scoring import Report, grade
-from app.store.repo import Repo
+from app.store.repo import Repo, Submission
 
 
 def grade_lesson(lesson: Lesson, highlights: Sequence[Highlight], ctx: str = "answers") -> Report:
@@ -24,17 +25,38 @@ def grade_answers(repo: Repo, answers: Answers) -> tuple[Lesson, Report]:
     return lesson, grade_lesson(lesson, answers.highlights)
 
 
+def has_seen_key(repo: Repo, student_id: int, lesson: Lesson) -> bool:
+    """Has this student seen the key of this lesson (any earlier feedback on it)?"""
+    return any(feedback_visible(lesson, s) for s in
+               repo.submissions(student_id=student_id, lesson_id=lesson.id, with_reports=False))
+
+
+def feedback_visible(lesson: Lesson, sub: Submission) -> bool:
+    """May the student see the feedback (and so the key) of this attempt?"""
+    if sub.score is None and lesson.mode != "assessment":
+        return False  # graded once the key arrives
+    return may_see_key(lesson.mode, True, sub.released_at is not None)
+
+
 def submit(repo: Repo, student_id: int, student_name: str, lesson_id: str,
            highlights: Sequence[Highlight]) -> tuple[str, Report | None]:
-    """Store a new attempt (graded when the key is here) and clear the draft."""
+    """Store a new attempt (graded when the key is here) and clear the draft.
+
+    An assessment is submitted once: a second attempt waits until its feedback is
+    released (then it is practice after seeing the key)."""
     lesson = repo.get_lesson(lesson_id, with_key=True)
     check_highlights(lesson, highlights, "your highlights")
+    seen = has_seen_key(repo, student_id, lesson)
+    if lesson.is_assessment and not seen and repo.has_submitted(student_id, lesson_id):
+        raise UserError("this assessment is already submitted; your teacher will release "
+                        "the feedback")
     report = grade(lesson.key, highlights, lesson.categories) if lesson.key is not None else None
     sid = repo.add_submission(
         student_id, lesson_id, highlights,
         score=report.score if report else None,
         report=report.as_json(lesson_id, student_name) if report else None,
-        key_version=repo.key_version(lesson_id) if report else None, clear_draft=True)
+        key_version=repo.key_version(lesson_id) if report else None, clear_draft=True,
+        after_key=seen)
     return sid, report
 
 

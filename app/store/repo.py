@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from app.core.answers import clean_student_name, normalize_student
+from app.core.attempts import Grade, after_key_flags, graded_attempt, in_order, may_see_key
+from app.core.attempts import time_key as time_key  # re-exported: older imports
 from app.core.errors import UserError
 from app.core.jsonfile import show
 from app.core.lessons import (
@@ -69,13 +71,24 @@ class Submission:
     score: int | None
     report: dict | None
     key_version: int | None
+    after_key: bool = False
+    override_score: int | None = None
+    override_reason: str = ""
+    comment: str = ""
+    released_at: str | None = None
 
 
 @dataclass(frozen=True)
 class LessonStatus:
     status: str  # new | in progress | submitted
-    best: int | None
+    grade: int | None  # the graded attempt's score (or its override): app.core.attempts
     attempts: int
+    graded_submission: str | None = None
+    waiting: bool = False  # an assessment submitted, its feedback not released yet
+
+    @property
+    def best(self) -> int | None:  # the name the first version used
+        return self.grade
 
 
 def _hl_json(hs: Iterable[Highlight]) -> str:
@@ -314,7 +327,8 @@ class Repo:
                        score: int | None, report: dict | None, key_version: int | None,
                        submission_id: str | None = None, submitted_at: str | None = None,
                        machine: str | None = None, imported: bool = False,
-                       attempt: int | None = None, clear_draft: bool = False) -> str:
+                       attempt: int | None = None, clear_draft: bool = False,
+                       after_key: bool = False) -> str:
         sid = submission_id or str(uuid.uuid4())
         with self.database.transaction() as db:
             if attempt is None:
@@ -323,12 +337,12 @@ class Repo:
                     "WHERE student_id = ? AND lesson_id = ?", [student_id, lesson_id]).fetchone()[0]
             db.execute(
                 "INSERT INTO submissions(submission_id, student_id, lesson_id, attempt, "
-                "submitted_at, highlights, machine, imported, score, report, key_version) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "submitted_at, highlights, machine, imported, score, report, key_version, "
+                "after_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 [sid, student_id, lesson_id, attempt, submitted_at or now_iso(),
                  _hl_json(highlights), machine if machine is not None else self.machine_id(),
                  int(imported), score, json.dumps(report) if report is not None else None,
-                 key_version])
+                 key_version, int(after_key)])
             if clear_draft:
                 self.clear_draft(student_id, lesson_id)
         return sid
@@ -348,15 +362,31 @@ class Repo:
             args.append(lesson_id)
         cols = "s.report" if with_reports else "NULL AS report"
         sql = ("SELECT s.submission_id, s.student_id, st.name AS student, s.lesson_id, s.attempt, "
-               f"s.submitted_at, s.highlights, s.machine, s.score, {cols}, s.key_version "
+               f"s.submitted_at, s.highlights, s.machine, s.score, {cols}, s.key_version, "
+               "s.after_key, s.override_score, s.override_reason, s.comment, s.released_at "
                "FROM submissions s JOIN students st ON st.id = s.student_id"
                + (" WHERE " + " AND ".join(where) if where else "")
                + " ORDER BY st.name COLLATE NOCASE, s.lesson_id, s.attempt, s.submitted_at")
         return [Submission(r["submission_id"], r["student_id"], r["student"], r["lesson_id"],
                            r["attempt"], r["submitted_at"], _hl_parse(r["highlights"]),
                            r["machine"], r["score"],
-                           json.loads(r["report"]) if r["report"] else None, r["key_version"])
+                           json.loads(r["report"]) if r["report"] else None, r["key_version"],
+                           bool(r["after_key"]), r["override_score"], r["override_reason"],
+                           r["comment"], r["released_at"])
                 for r in self.db.query(sql, args)]
+
+    def submission(self, submission_id: str) -> Submission | None:
+        subs = [s for s in self.submissions_by_ids([submission_id])]
+        return subs[0] if subs else None
+
+    def submissions_by_ids(self, ids: Sequence[str]) -> list[Submission]:
+        out = []
+        for sid in ids:
+            row = self.db.execute("SELECT student_id, lesson_id FROM submissions "
+                                  "WHERE submission_id = ?", [sid]).fetchone()
+            if row:
+                out += [s for s in self.submissions(row[0], row[1]) if s.submission_id == sid]
+        return out
 
     def has_submitted(self, student_id: int, lesson_id: str) -> bool:
         return self.db.execute(
@@ -364,8 +394,16 @@ class Repo:
             [student_id, lesson_id]).fetchone() is not None
 
     def key_for_student(self, student_id: int, lesson_id: str) -> Lesson:
-        """The lesson with its key, for a student who has submitted it — never before."""
-        if not self.has_submitted(student_id, lesson_id):
+        """The lesson with its key, for a student who may see it (``app.core.attempts``:
+        practice once submitted, assessment once the feedback is released) — never before."""
+        mode = self.db.execute("SELECT mode FROM lessons WHERE id = ?", [lesson_id]).fetchone()
+        rows = self.db.execute(
+            "SELECT released_at FROM submissions WHERE student_id = ? AND lesson_id = ?",
+            [student_id, lesson_id]).fetchall()
+        released = any(r[0] is not None for r in rows)
+        if not may_see_key(mode[0] if mode else "practice", bool(rows), released):
+            if mode and mode[0] == "assessment" and rows:
+                raise KeyLocked("Submitted — your teacher will release the feedback")
             raise KeyLocked("the answer key opens after you submit your answers")
         return self.get_lesson(lesson_id, with_key=True)
 
@@ -377,24 +415,79 @@ class Repo:
                          submission_id])
 
     def statuses(self, student_id: int) -> dict[str, LessonStatus]:
-        """Per lesson: new / in progress / submitted, best score, number of attempts."""
+        """Per lesson: new / in progress / submitted, the grade, number of attempts."""
         out: dict[str, LessonStatus] = {}
-        subs = {r[0]: (r[1], r[2]) for r in self.db.execute(
-            "SELECT lesson_id, MAX(score), COUNT(*) FROM submissions WHERE student_id = ? "
+        grades = self.grades(student_id=student_id)
+        counts = {r[0]: r[1] for r in self.db.execute(
+            "SELECT lesson_id, COUNT(*) FROM submissions WHERE student_id = ? "
             "GROUP BY lesson_id", [student_id])}
         drafts = {r[0] for r in self.db.execute(
             "SELECT lesson_id FROM drafts WHERE student_id = ? AND highlights != '[]'",
             [student_id])}
+        waiting = {r[0] for r in self.db.execute(
+            "SELECT l.id FROM lessons l WHERE l.mode = 'assessment' AND EXISTS (SELECT 1 FROM "
+            "submissions s WHERE s.lesson_id = l.id AND s.student_id = ?) AND NOT EXISTS ("
+            "SELECT 1 FROM submissions s WHERE s.lesson_id = l.id AND s.student_id = ? AND "
+            "s.released_at IS NOT NULL)", [student_id, student_id])}
         for lid in self.lesson_ids():
             if lid in drafts:
                 status = "in progress"
-            elif lid in subs:
+            elif lid in counts:
                 status = "submitted"
             else:
                 status = "new"
-            best, n = subs.get(lid, (None, 0))
-            out[lid] = LessonStatus(status, best, n)
+            g = grades.get((student_id, lid))
+            out[lid] = LessonStatus(status, g.value if g else None, counts.get(lid, 0),
+                                    g.submission_id if g else None, lid in waiting)
         return out
+
+    def grades(self, student_id: int | None = None,
+               lesson_id: str | None = None) -> dict[tuple[int, str], Grade]:
+        """The grade of each (student, lesson) with attempts: ``app.core.attempts``."""
+        where, args = [], []
+        if student_id is not None:
+            where.append("student_id = ?")
+            args.append(student_id)
+        if lesson_id is not None:
+            where.append("lesson_id = ?")
+            args.append(lesson_id)
+        rows = self.db.execute(
+            "SELECT student_id, lesson_id, submission_id, attempt, submitted_at, machine, "
+            "after_key, score, override_score, override_reason, comment FROM submissions"
+            + (" WHERE " + " AND ".join(where) if where else ""), args).fetchall()
+        groups: dict[tuple[int, str], list[_Row]] = {}
+        for r in rows:
+            groups.setdefault((r[0], r[1]), []).append(
+                _Row(r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9], r[10]))
+        out: dict[tuple[int, str], Grade] = {}
+        for k, attempts in groups.items():
+            g = graded_attempt(attempts)
+            out[k] = (Grade(g.submission_id, g.score, g.override_score, g.override_reason,
+                            g.comment) if g is not None else Grade(None, None, None))
+        return out
+
+    def set_review(self, submission_id: str, override: int | None, reason: str,
+                   comment: str) -> None:
+        """The instructor's override (0–100, with a reason) and comment on an attempt."""
+        if override is not None:
+            if not 0 <= override <= 100:
+                raise UserError("an override score must be between 0 and 100")
+            if not reason.strip():
+                raise UserError("an override needs a reason")
+        self.db.execute(
+            "UPDATE submissions SET override_score = ?, override_reason = ?, comment = ?, "
+            "reviewed_at = ? WHERE submission_id = ?",
+            [override, reason.strip() if override is not None else "", comment.strip(),
+             now_iso(), submission_id])
+
+    def release(self, submission_ids: Iterable[str], when: str | None = None) -> int:
+        """Mark feedback released for these attempts (not already released)."""
+        n = 0
+        stamp = when or now_iso()
+        for sid in submission_ids:
+            n += self.db.execute("UPDATE submissions SET released_at = ? WHERE submission_id = ?"
+                                 " AND released_at IS NULL", [stamp, sid]).rowcount
+        return n
 
     # -- results (gradebook, import) ------------------------------------------
     def attempt_rows(self) -> list[dict]:
@@ -402,6 +495,7 @@ class Repo:
         figures only (``json_extract`` of the report's ``by_label``), in attempt order."""
         return list(self.db.query(
             "SELECT student_id, lesson_id, attempt, submitted_at, score, key_version, "
+            "submission_id, after_key, "
             "json_extract(report, '$.by_label') AS by_label FROM submissions "
             "ORDER BY student_id, lesson_id, attempt, submitted_at"))
 
@@ -413,26 +507,32 @@ class Repo:
 
     def renumber_attempts(self, student_id: int, lesson_id: str) -> None:
         """Number a student's attempts at a lesson 1, 2, … in order of submission time
-        (attempts gathered from several machines each start at 1 there)."""
-        rows = self.db.execute(
-            "SELECT submission_id, submitted_at, attempt, machine FROM submissions "
-            "WHERE student_id = ? AND lesson_id = ?", [student_id, lesson_id]).fetchall()
-        rows.sort(key=lambda r: (time_key(r[1]), r[2], r[3], r[0]))
-        for n, r in enumerate(rows, 1):
-            if r[2] != n:
-                self.db.execute("UPDATE submissions SET attempt = ? WHERE submission_id = ?",
-                                [n, r[0]])
+        (attempts gathered from several machines each start at 1 there), and mark every
+        attempt after the first ``after_key`` (``app.core.attempts``)."""
+        rows = [_Row(r[0], r[2], r[1], r[3], bool(r[4]), None, None, "", "")
+                for r in self.db.execute(
+                    "SELECT submission_id, submitted_at, attempt, machine, after_key "
+                    "FROM submissions WHERE student_id = ? AND lesson_id = ?",
+                    [student_id, lesson_id]).fetchall()]
+        flags = after_key_flags(rows)
+        for n, r in enumerate(in_order(rows), 1):
+            if r.attempt != n or r.after_key != flags[r.submission_id]:
+                self.db.execute("UPDATE submissions SET attempt = ?, after_key = ? "
+                                "WHERE submission_id = ?",
+                                [n, int(flags[r.submission_id]), r.submission_id])
 
 
-def time_key(stamp: str) -> tuple[int, float, str]:
-    """Sort key for an ISO time; times that do not parse sort after those that do."""
-    try:
-        t = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return (1, 0.0, stamp)
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=timezone.utc)
-    return (0, t.timestamp(), stamp)
+@dataclass(frozen=True)
+class _Row:
+    submission_id: str
+    attempt: int
+    submitted_at: str
+    machine: str
+    after_key: bool
+    score: int | None
+    override_score: int | None
+    override_reason: str
+    comment: str
 
 
 def open_repo(path: str | os.PathLike[str]) -> Repo:

@@ -36,9 +36,15 @@ class LibraryRow:
     status: LessonStatus
 
 
+def mode_text(mode: str) -> str:
+    return "Assessment" if mode == "assessment" else "Practice"
+
+
 def status_text(st: LessonStatus) -> str:
+    if st.waiting:
+        return "Submitted — your teacher will release the feedback"
     if st.status == "submitted" or (st.attempts and st.status == "in progress"):
-        best = f"best score {st.best}" if st.best is not None else "waiting for the key"
+        best = f"grade {st.grade}" if st.grade is not None else "waiting for the key"
         tries = f"{st.attempts} attempt{'s' * (st.attempts != 1)}"
         return f"{st.status.capitalize()} · {best} · {tries}"
     if st.status == "in progress":
@@ -67,7 +73,7 @@ class LibraryModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return s.title
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            parts = [s.title, s.source.line(), s.level.capitalize(),
+            parts = [s.title, s.source.line(), s.level.capitalize(), mode_text(s.mode),
                      f"{s.reading_minutes} min read", status_text(row.status)]
             return ". ".join(p for p in parts if p)
         if role == Role.LESSON_ID:
@@ -152,7 +158,7 @@ class LessonCardDelegate(QStyledItemDelegate):
                    p.fontMetrics().elidedText(s.title, Qt.TextElideMode.ElideRight,
                                               inner.width() - bw - 8))
         p.setFont(base)
-        sub = " · ".join(x for x in (s.source.line(), s.level.capitalize(),
+        sub = " · ".join(x for x in (s.source.line(), s.level.capitalize(), mode_text(s.mode),
                                       f"{s.reading_minutes} min read") if x)
         p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
         top2 = inner.top() + int(line * 1.45)
@@ -173,8 +179,10 @@ class LessonCardDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _badge(st: LessonStatus) -> str:
-        if st.best is not None:
-            return f"Best {st.best}"
+        if st.waiting:
+            return "Submitted"
+        if st.grade is not None:
+            return f"Grade {st.grade}"
         return {"new": "New", "in progress": "In progress"}.get(st.status, "Submitted")
 
 

@@ -1,11 +1,9 @@
 """The class view of one lesson, and one student's progress across lessons.
 
-Which attempt counts: by default each student's **first** attempt. After submitting,
-a student sees the key with its explanations, so a second attempt mostly shows what
-they read in the feedback; the first attempt is what the student spotted on their
-own, which is what a teacher wants to discuss ("most of you missed the anonymous
-source in paragraph 3") and what shows real progress from lesson to lesson. The
-gradebook still shows best and latest; ``rule="latest"`` or ``"best"`` is available.
+Which attempt counts: each student's **graded** attempt, decided once, in
+``app.core.attempts`` (the first attempt, never one made after seeing the key), and its
+score is the instructor's override where there is one — the same number as the
+gradebook, its CSV and the PDF reports. Practice after the key is not counted here.
 
 Everything is graded afresh against the current key (grading is ~1 ms per attempt),
 so the figures never come from a report made against an older key.
@@ -17,14 +15,15 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from app.core.attempts import graded_attempt, time_key
 from app.core.errors import UserError
 from app.core.lessons import KeySpan, Lesson
 from app.core.scoring import Figures, Report
 from app.core.spans import Span
 from app.services.grading import grade_lesson
-from app.store.repo import Repo, Submission, time_key
+from app.store.repo import Repo, Submission
 
-RULES = ("first", "latest", "best")
+RULES = ("graded", "first")  # "first": the first version's name for the same rule
 BINS = tuple(f"{10 * i}–{10 * i + 9}" for i in range(9)) + ("90–100",)
 
 
@@ -90,32 +89,33 @@ class ProgressPoint:
 
 
 def choose_attempts(subs: Sequence[Submission], lesson: Lesson,
-                    rule: str) -> tuple[dict[int, tuple[Submission, Report]], list[str]]:
-    """Per student id: the attempt that counts under ``rule``, graded on the current key."""
+                    rule: str = "graded") -> tuple[dict[int, tuple[Submission, Report]], list[str]]:
+    """Per student id: the graded attempt (``app.core.attempts``), graded on the current
+    key. Students whose graded attempt does not fit the lesson's text are listed."""
     if rule not in RULES:
         raise ValueError(f"rule must be one of {RULES}")
     by_student: dict[int, list[Submission]] = {}
-    for s in sorted(subs, key=lambda s: (s.attempt, time_key(s.submitted_at))):
+    for s in subs:
         by_student.setdefault(s.student_id, []).append(s)
     chosen: dict[int, tuple[Submission, Report]] = {}
     failed: list[str] = []
     for sid, attempts in by_student.items():
-        if rule != "best":
-            attempts = [attempts[0] if rule == "first" else attempts[-1]]
-        graded = []
-        for s in attempts:
-            try:
-                graded.append((s, grade_lesson(lesson, s.highlights)))
-            except UserError:
-                continue
-        if graded:
-            chosen[sid] = max(graded, key=lambda g: (g[1].score, -g[0].attempt))
-        else:
-            failed.append(attempts[0].student)
+        g = graded_attempt(attempts)
+        if g is None:
+            continue
+        try:
+            chosen[sid] = (g, grade_lesson(lesson, g.highlights))
+        except UserError:
+            failed.append(g.student)
     return chosen, failed
 
 
-def class_view(repo: Repo, lesson_id: str, rule: str = "first") -> ClassView:
+def shown_score(sub: Submission, report: Report) -> int:
+    """The number shown for a graded attempt: the override, else the formula's score."""
+    return sub.override_score if sub.override_score is not None else report.score
+
+
+def class_view(repo: Repo, lesson_id: str, rule: str = "graded") -> ClassView:
     lesson = repo.get_lesson(lesson_id, with_key=True)
     if lesson.key is None:
         raise UserError(f"lesson '{lesson_id}' has no answer key on this machine yet")
@@ -132,14 +132,15 @@ def class_view(repo: Repo, lesson_id: str, rule: str = "first") -> ClassView:
         stats.append(KeySpanStat(i + 1, t, *(sum(k.status == st for k in results)
                                              for st in ("found", "partial", "missed")),
                                  wrong, n))
+    scores = [shown_score(sub, r) for sub, r in graded]
     hist = [0] * 10
-    for r in reports:
-        hist[min(r.score // 10, 9)] += 1
+    for v in scores:
+        hist[min(v // 10, 9)] += 1
     extras = [(h.span.start, h.span.end, h.span.label, j) for j, r in enumerate(reports)
               for h in r.highlights if h.status == "extra"]
     return ClassView(
-        lesson=lesson, rule=rule, students=tuple(s.student for s, _ in graded),
-        scores=tuple(r.score for r in reports), key=tuple(stats),
+        lesson=lesson, rule="graded", students=tuple(s.student for s, _ in graded),
+        scores=tuple(scores), key=tuple(stats),
         extras=tuple(group_extras(extras, lesson.text)), histogram=tuple(hist),
         by_label={lab: class_figures([r.by_label[lab] for r in reports])
                   for lab in lesson.categories},
@@ -182,8 +183,8 @@ def group_extras(spans: Sequence[tuple[int, int, str, int]], text: str) -> list[
     return out
 
 
-def student_progress(repo: Repo, student_id: int, rule: str = "first") -> list[ProgressPoint]:
-    """Per lesson (with its key here), the counted attempt's figures per category,
+def student_progress(repo: Repo, student_id: int, rule: str = "graded") -> list[ProgressPoint]:
+    """Per lesson (with its key here), the graded attempt's figures per category,
     in submission order: is the student getting better at spotting each kind?"""
     subs = repo.submissions(student_id=student_id, with_reports=False)
     points: list[tuple[tuple, ProgressPoint]] = []
@@ -197,7 +198,7 @@ def student_progress(repo: Repo, student_id: int, rule: str = "first") -> list[P
         chosen, _ = choose_attempts([s for s in subs if s.lesson_id == lid], lesson, rule)
         for sub, rep in chosen.values():
             points.append(((time_key(sub.submitted_at), lid), ProgressPoint(
-                lid, lesson.title, sub.attempt, sub.submitted_at, rep.score,
+                lid, lesson.title, sub.attempt, sub.submitted_at, shown_score(sub, rep),
                 dict(rep.by_label))))
     return [p for _, p in sorted(points, key=lambda x: x[0])]
 

@@ -1,4 +1,4 @@
-"""The gradebook: students × lessons with best and latest score and attempt count.
+"""The gradebook: students × lessons with the graded score, attempts and practice.
 
 Built from one query over ``submissions`` (plus the student and lesson lists) without
 loading grade reports: 600 attempts take a few milliseconds.
@@ -6,14 +6,17 @@ loading grade reports: 600 attempts take a few milliseconds.
 CSV layouts (decided for spreadsheets and LMS grade imports):
 
 - **wide** (default): a header row ``Student, <lesson id>, …``, then one row per
-  student with the *best* score of each lesson, an empty cell where the student has
+  student with the *graded* score of each lesson (the first attempt, or the
+  instructor's override of it: ``app.core.attempts``; never a retry after the key), an empty cell where the student has
   no graded attempt (an LMS reads empty as "no grade", not as zero). Columns are lesson
   **ids**, not titles: ids never change when an instructor edits a title, so the same
   column lines up with the same LMS grade item every time the file is re-imported,
   and they hold no commas or quotes. Only lessons with at least one graded attempt get
   a column (an empty column would create an empty grade item in the LMS).
 - **long** (``long=True``): one row per attempt: ``Student, Lesson, Lesson title,
-  Attempt, Submitted at, Score`` and a precision and a recall column per category.
+  Attempt, Submitted at, Kind, Score, Grade`` (kind ``graded`` or ``practice after the
+  key``; grade: the override or score on the graded row only) and a precision and a
+  recall column per category.
 
 Files are UTF-8 **with a BOM** and CRLF line ends (RFC 4180): Excel, the teacher's
 most likely tool, reads a CSV without a BOM as the local ANSI code page and garbles
@@ -31,10 +34,11 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.lessons import Category
+from app.core.names import lookalikes
 from app.store.repo import Repo, Student
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -42,10 +46,20 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class Cell:
-    best: int | None  # best graded score; None when no attempt is graded yet
+    grade: int | None  # the graded attempt's score or its override (None: no grade yet)
     latest: int | None  # score of the latest attempt (None: not graded yet)
     attempts: int
     last_submitted: str
+    graded_submission: str | None = None
+    score: int | None = None  # the formula's score of the graded attempt
+    override: int | None = None
+    practice_best: int | None = None  # best attempt after the key: practice, not a grade
+    comment: str = ""
+
+    @property
+    def best(self) -> int | None:
+        """The first version's name for the number a cell shows: now the grade."""
+        return self.grade
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,9 @@ class Attempt:
     submitted_at: str
     score: int | None
     by_label: Mapping[str, tuple[float, float]]  # label -> (precision, recall)
+    submission_id: str = ""
+    after_key: bool = False
+    graded: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,16 +89,17 @@ class Gradebook:
     cells: Mapping[tuple[int, str], Cell]
     attempts: tuple[Attempt, ...]
     categories: tuple[Category, ...]  # categories of the lessons shown, in app order
+    flags: Mapping[int, str] = field(default_factory=dict)  # student id -> look-alike warning
 
     def cell(self, student_id: int, lesson_id: str) -> Cell | None:
         return self.cells.get((student_id, lesson_id))
 
-    def lesson_mean(self, lesson_id: str, which: str = "best") -> float | None:
+    def lesson_mean(self, lesson_id: str, which: str = "grade") -> float | None:
         vals = [getattr(c, which) for (_, lid), c in self.cells.items() if lid == lesson_id]
         vals = [v for v in vals if v is not None]
         return sum(vals) / len(vals) if vals else None
 
-    def student_mean(self, student_id: int, which: str = "best") -> float | None:
+    def student_mean(self, student_id: int, which: str = "grade") -> float | None:
         vals = [getattr(c, which) for (sid, _), c in self.cells.items() if sid == student_id]
         vals = [v for v in vals if v is not None]
         return sum(vals) / len(vals) if vals else None
@@ -91,7 +109,7 @@ class Gradebook:
         needle = " ".join(text.split()).casefold()
         return tuple(s for s in self.students if needle in s.name.casefold())
 
-    def sorted_students(self, lesson_id: str | None = None, which: str = "best",
+    def sorted_students(self, lesson_id: str | None = None, which: str = "grade",
                         descending: bool = True) -> tuple[Student, ...]:
         """By name (``lesson_id=None``) or by a lesson's score; ungraded always last."""
         if lesson_id is None:
@@ -107,13 +125,23 @@ class Gradebook:
 def build_gradebook(repo: Repo, all_lessons: bool = False) -> Gradebook:
     """Students × lessons. Lessons: those with attempts (``all_lessons``: every lesson
     here too), in library order, then any lesson not on this machine with attempts."""
-    attempts = tuple(_attempt(r) for r in repo.attempt_rows())
+    grades = repo.grades()
+    graded_ids = {g.submission_id for g in grades.values() if g.submission_id}
+    attempts = tuple(_attempt(r, graded_ids) for r in repo.attempt_rows())
     cells: dict[tuple[int, str], Cell] = {}
     for a in attempts:  # in attempt order, so the last one seen is the latest
-        old = cells.get((a.student_id, a.lesson_id))
-        best = a.score if old is None else _max(old.best, a.score)
-        cells[(a.student_id, a.lesson_id)] = Cell(best, a.score, (old.attempts if old else 0) + 1,
-                                                  a.submitted_at)
+        k = (a.student_id, a.lesson_id)
+        old = cells.get(k)
+        g = grades.get(k)
+        practice = old.practice_best if old else None
+        if a.after_key and not a.graded:
+            practice = _max(practice, a.score)
+        cells[k] = Cell(
+            grade=g.value if g else None, latest=a.score,
+            attempts=(old.attempts if old else 0) + 1, last_submitted=a.submitted_at,
+            graded_submission=g.submission_id if g else None, score=g.score if g else None,
+            override=g.override if g else None, practice_best=practice,
+            comment=g.comment if g else "")
     attempted = {lid for _, lid in cells}
     library = repo.list_lessons()
     here = {le.id for le in library}
@@ -122,20 +150,24 @@ def build_gradebook(repo: Repo, all_lessons: bool = False) -> Gradebook:
     lessons += [GradebookLesson(lid, lid, False) for lid in sorted(attempted - here)]
     used = {lab for a in attempts if a.lesson_id in attempted for lab in a.by_label}
     cats = tuple(c for c in repo.categories().values() if c.id in used)
-    return Gradebook(tuple(repo.students()), tuple(lessons), cells, attempts, cats)
+    students = tuple(repo.students())
+    warn = lookalikes(s.name for s in students)
+    flags = {s.id: warn[s.name] for s in students if s.name in warn}
+    return Gradebook(students, tuple(lessons), cells, attempts, cats, flags)
 
 
 def _max(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else max(a, b)
 
 
-def _attempt(r: Mapping) -> Attempt:
+def _attempt(r: Mapping, graded: set[str]) -> Attempt:
     figures: dict[str, tuple[float, float]] = {}
     if r["by_label"]:
         for lab, f in json.loads(r["by_label"]).items():
             figures[lab] = (float(f.get("precision", 0.0)), float(f.get("recall", 0.0)))
     return Attempt(r["student_id"], r["lesson_id"], r["attempt"], r["submitted_at"],
-                   r["score"], figures)
+                   r["score"], figures, r["submission_id"], bool(r["after_key"]),
+                   r["submission_id"] in graded)
 
 
 # -- CSV ----------------------------------------------------------------------
@@ -149,19 +181,20 @@ def csv_rows(gb: Gradebook, long: bool = False) -> list[list[str]]:
     if long:
         return _long_rows(gb)
     lessons = [le for le in gb.lessons
-               if any(c.best is not None for (_, lid), c in gb.cells.items() if lid == le.id)]
+               if any(c.grade is not None for (_, lid), c in gb.cells.items() if lid == le.id)]
     rows = [["Student", *(le.id for le in lessons)]]
     for s in gb.sorted_students():
         cells = [gb.cell(s.id, le.id) for le in lessons]
         rows.append([safe_cell(s.name),
-                     *("" if c is None or c.best is None else str(c.best) for c in cells)])
+                     *("" if c is None or c.grade is None else str(c.grade) for c in cells)])
     return rows
 
 
 def _long_rows(gb: Gradebook) -> list[list[str]]:
     names = {s.id: s.name for s in gb.students}
     titles = {le.id: le.title if le.here else "" for le in gb.lessons}
-    header = ["Student", "Lesson", "Lesson title", "Attempt", "Submitted at", "Score"]
+    header = ["Student", "Lesson", "Lesson title", "Attempt", "Submitted at", "Kind", "Score",
+              "Grade"]
     for c in gb.categories:
         header += [f"{c.name} precision", f"{c.name} recall"]
     rows = [header]
@@ -170,12 +203,26 @@ def _long_rows(gb: Gradebook) -> list[list[str]]:
     for a in order:
         row = [safe_cell(names.get(a.student_id, "")), a.lesson_id,
                safe_cell(titles.get(a.lesson_id, "")), str(a.attempt),
-               safe_cell(a.submitted_at), "" if a.score is None else str(a.score)]
+               safe_cell(a.submitted_at), _kind(a), "" if a.score is None else str(a.score),
+               _grade_text(gb, a)]
         for c in gb.categories:
             f = a.by_label.get(c.id) if a.score is not None else None
             row += [f"{f[0]:.3f}", f"{f[1]:.3f}"] if f else ["", ""]
         rows.append(row)
     return rows
+
+
+def _kind(a: Attempt) -> str:
+    if a.graded:
+        return "graded"
+    return "practice after the key" if a.after_key else "not graded"
+
+
+def _grade_text(gb: Gradebook, a: Attempt) -> str:
+    if not a.graded:
+        return ""
+    c = gb.cell(a.student_id, a.lesson_id)
+    return "" if c is None or c.grade is None else str(c.grade)
 
 
 def write_csv(gb: Gradebook, path: str | os.PathLike[str], long: bool = False) -> int:
@@ -198,18 +245,18 @@ def write_csv(gb: Gradebook, path: str | os.PathLike[str], long: bool = False) -
 
 # -- text table (the command line) --------------------------------------------
 def format_table(gb: Gradebook) -> str:
-    """A readable table: best score, the latest in brackets when it differs, ×n attempts."""
+    """A readable table: the grade (* overridden), practice best in brackets, ×n attempts."""
     if not gb.students or not gb.lessons:
         return "No attempts yet. Import submission files: close-reader submissions import FILE"
 
     def show(c: Cell | None) -> str:
         if c is None:
             return "–"
-        if c.best is None:
+        if c.grade is None:
             return "ungraded" + (f" ×{c.attempts}" if c.attempts > 1 else "")
-        text = str(c.best)
-        if c.latest is not None and c.latest != c.best:
-            text += f" ({c.latest})"
+        text = str(c.grade) + ("*" if c.override is not None else "")
+        if c.practice_best is not None:
+            text += f" (p{c.practice_best})"
         return text + (f" ×{c.attempts}" if c.attempts > 1 else "")
 
     tags = [f"L{i}" for i in range(1, len(gb.lessons) + 1)]
@@ -217,10 +264,11 @@ def format_table(gb: Gradebook) -> str:
     for s in gb.sorted_students():
         grid.append([s.name, *(show(gb.cell(s.id, le.id)) for le in gb.lessons)])
     means = [gb.lesson_mean(le.id) for le in gb.lessons]
-    grid.append(["Class mean (best)", *("–" if m is None else f"{m:.0f}" for m in means)])
+    grid.append(["Class mean (graded)", *("–" if m is None else f"{m:.0f}" for m in means)])
     widths = [max(len(r[i]) for r in grid) for i in range(len(grid[0]))]
     lines = [f"Gradebook: {len(gb.students)} students × {len(gb.lessons)} lessons "
-             "(best score; latest in brackets when different; ×n = attempts)", ""]
+             "(graded score = first attempt; * = overridden by the instructor; "
+             "(pN) = best practice after the key, not a grade; ×n = attempts)", ""]
     for i, r in enumerate(grid):
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
         if i == 0 or i == len(grid) - 2:

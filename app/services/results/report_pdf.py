@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from app.core.attempts import attempt_label, graded_attempt
 from app.core.errors import UserError
 from app.core.lessons import Lesson
 from app.core.scoring import Figures, Report
@@ -61,7 +62,7 @@ def counts_in_words(name: str, f: Figures) -> str:
 
 def student_report_pdf(repo: Repo, student_id: int, lesson_id: str,
                        path: str | os.PathLike[str], attempt: int | None = None) -> Path:
-    """The feedback report for one student's attempt (default: the latest)."""
+    """The feedback report for one student's attempt (default: the graded one)."""
     lesson = _lesson(repo, lesson_id)
     subs = repo.submissions(student_id=student_id, lesson_id=lesson_id, with_reports=False)
     if not subs:
@@ -69,17 +70,28 @@ def student_report_pdf(repo: Repo, student_id: int, lesson_id: str,
     chosen = [s for s in subs if attempt is None or s.attempt == attempt]
     if not chosen:
         raise UserError(f"no attempt {attempt} at lesson '{lesson_id}' for this student")
-    sub = max(chosen, key=lambda s: s.attempt)
+    graded = graded_attempt(subs)
+    if attempt is None and graded is not None:
+        sub = graded
+    else:
+        sub = max(chosen, key=lambda s: s.attempt)
+    is_graded = graded is not None and sub.submission_id == graded.submission_id
     report = grade_lesson(lesson, sub.highlights, "this attempt")
     names = _names(repo)
 
     pdf = SchoolPDF("Feedback report", f"{sub.student} · {lesson.title}")
     pdf.title_block(lesson.title, lesson.source.line())
     pdf.facts([("Student", sub.student),
-               ("Attempt", f"{sub.attempt} of {len(subs)}, submitted "
-                           f"{local_time(sub.submitted_at)}"),
+               ("Attempt", attempt_label(sub.attempt, sub.after_key, is_graded)
+                + f" (of {len(subs)}), submitted {local_time(sub.submitted_at)}"),
                ("Date", today())])
-    _score_box(pdf, report)
+    override = sub.override_score if is_graded else None
+    _score_box(pdf, report, override)
+    if override is not None:
+        pdf.para(f"Your teacher set this score (the comparison with the key gave "
+                 f"{report.score}): {sub.override_reason}", size=9.5, color=GREY)
+    if is_graded and sub.comment:
+        pdf.para(f"Your teacher's comment: {sub.comment}", size=10.5)
     for lab in lesson.categories:
         pdf.bullet(counts_in_words(names.get(lab, lab), report.by_label[lab]))
     _over_highlighting(pdf, report)
@@ -102,19 +114,20 @@ def student_report_pdf(repo: Repo, student_id: int, lesson_id: str,
     return Path(path)
 
 
-def _score_box(pdf: SchoolPDF, report: Report) -> None:
+def _score_box(pdf: SchoolPDF, report: Report, override: int | None = None) -> None:
+    shown = report.score if override is None else override
     y = pdf.get_y()
     pdf.set_draw_color(150, 150, 150)
     pdf.set_line_width(0.3)
     pdf.rect(pdf.l_margin, y, pdf.epw, 20)
     pdf.set_xy(pdf.l_margin + 4, y + 3)
     pdf.set_font("sans", "B", 22)
-    pdf.cell(48, 14, f"Score: {report.score}")
+    pdf.cell(48, 14, f"Score: {shown}")
     pdf.set_font("sans", "", 10)
     pdf.set_xy(pdf.l_margin + 56, y + 4)
     o = report.overall
     pdf.cell(0, 6, f"out of 100  ·  precision {o.precision:.0%}  ·  recall {o.recall:.0%}")
-    pdf.bar(pdf.l_margin + 56, y + 11.5, pdf.epw - 62, 4, report.score / 100)
+    pdf.bar(pdf.l_margin + 56, y + 11.5, pdf.epw - 62, 4, shown / 100)
     pdf.set_xy(pdf.l_margin, y + 24)
 
 
@@ -166,15 +179,14 @@ def _student_highlights(pdf: SchoolPDF, sub: Submission, report: Report, lesson:
 
 # -- class summary --------------------------------------------------------------
 def class_summary_pdf(repo: Repo, lesson_id: str, path: str | os.PathLike[str],
-                      rule: str = "first") -> Path:
+                      rule: str = "graded") -> Path:
     view = class_view(repo, lesson_id, rule)
     lesson, names = view.lesson, _names(repo)
     pdf = SchoolPDF("Class summary", f"Class summary · {lesson.title}")
     pdf.title_block(lesson.title, lesson.source.line())
     mean = "–" if view.mean_score is None else f"{view.mean_score:.0f} out of 100"
-    counted = {"first": "each student's first attempt (before seeing the key)",
-               "latest": "each student's latest attempt", "best": "each student's best attempt"}
-    pdf.facts([("Students", str(len(view.scores))), ("Counted", counted[view.rule]),
+    pdf.facts([("Students", str(len(view.scores))),
+               ("Counted", "each student's graded attempt: the first, before seeing the key"),
                ("Mean score", mean), ("Date", today())], label_w=34)
     if view.not_graded:
         pdf.para("Not graded (their highlights do not fit this version of the text): "

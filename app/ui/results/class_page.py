@@ -211,11 +211,9 @@ class ClassPage(QWidget):
     def _fill(self, view: ClassView, names: Mapping[str, str]) -> None:
         n = len(view.scores)
         mean = "–" if view.mean_score is None else f"{view.mean_score:.0f}"
-        counted = {"first": "first attempts", "latest": "latest attempts",
-                   "best": "best attempts"}[view.rule]
         extra = f"; {len(view.not_graded)} not graded" if view.not_graded else ""
         self.summary.setText(f"{n} student{'s' * (n != 1)} · mean score {mean} · "
-                             f"counting each student's {counted} (before the key){extra}")
+                             f"counting each student's graded attempt (the first, before the key){extra}")
         self.article.set_article(view.lesson.text)
         dark = is_dark(self.palette())
         for st in view.key:

@@ -53,8 +53,9 @@ class GradebookPage(QWidget):
         self.table = QTableView()
         self.table.setAccessibleName("Gradebook")
         self.table.setAccessibleDescription(
-            "One row per student, one column per lesson: the best score, the latest in "
-            "brackets when it differs; a dash where the student has no attempt.")
+            "One row per student, one column per lesson: the graded score (the first "
+            "attempt; a star when you set it), the best practice after the key in "
+            "brackets; a dash where the student has no attempt.")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)

@@ -30,14 +30,30 @@ class GradebookRole(IntEnum):
 
 
 def cell_text(c: Cell | None) -> str:
-    """Best score, the latest in brackets when it differs; "—" when not attempted."""
+    """The grade (``*`` when the instructor overrode it), best practice after the key in
+    brackets; "—" when not attempted."""
     if c is None:
         return EMPTY
-    if c.best is None:
+    if c.grade is None:
         return "ungraded"
-    if c.latest is not None and c.latest != c.best:
-        return f"{c.best} ({c.latest})"
-    return str(c.best)
+    text = f"{c.grade}{'*' if c.override is not None else ''}"
+    if c.practice_best is not None:
+        text += f" (practice {c.practice_best})"
+    return text
+
+
+def cell_words(c: Cell) -> str:
+    """The same cell in words, for the tooltip and screen readers."""
+    if c.grade is None:
+        graded = "not graded yet"
+    elif c.override is not None:
+        graded = f"grade {c.grade}, set by the instructor (the key gave {c.score})"
+    else:
+        graded = f"grade {c.grade} (first attempt)"
+    practice = (f"; best practice after the key {c.practice_best}, not a grade"
+                if c.practice_best is not None else "")
+    return (f"{graded}{practice}; {c.attempts} attempt{'s' * (c.attempts != 1)}, "
+            f"last on {c.last_submitted[:10]}")
 
 
 def short(text: str, limit: int = TITLE_CHARS) -> str:
@@ -76,8 +92,13 @@ class GradebookModel(QAbstractTableModel):
         student = self._gb.students[index.row()]
         col = index.column()
         if col == 0:
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                return student.name
+            flag = self._gb.flags.get(student.id)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{student.name} ⚠" if flag else student.name
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return f"{student.name}, warning: {flag}" if flag else student.name
+            if role == Qt.ItemDataRole.ToolTipRole and flag:
+                return f"Check this name: it {flag}."
             if role == GradebookRole.SORT:
                 return student.name.casefold()
             if role == GradebookRole.STUDENT_ID:
@@ -90,17 +111,13 @@ class GradebookModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             if c is None:
                 return f"{student.name}, {lesson.title}: not attempted"
-            return (f"{student.name}, {lesson.title}: best {cell_text(c).split(' ')[0]}, "
-                    f"latest {EMPTY if c.latest is None else c.latest}, "
-                    f"{c.attempts} attempt{'s' * (c.attempts != 1)}")
+            return f"{student.name}, {lesson.title}: {cell_words(c)}"
         if role == Qt.ItemDataRole.ToolTipRole and c is not None:
-            return (f"Best {EMPTY if c.best is None else c.best}, latest "
-                    f"{EMPTY if c.latest is None else c.latest}; {c.attempts} attempt"
-                    f"{'s' * (c.attempts != 1)}, last on {c.last_submitted[:10]}")
+            return cell_words(c)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == GradebookRole.SORT:
-            return -1 if c is None or c.best is None else c.best
+            return -1 if c is None or c.grade is None else c.grade
         if role == GradebookRole.STUDENT_ID:
             return student.id
         if role == GradebookRole.LESSON_ID:
@@ -120,7 +137,8 @@ class GradebookModel(QAbstractTableModel):
             return short(le.title)
         if role == Qt.ItemDataRole.ToolTipRole:
             where = "" if le.here else " (not on this machine: attempts wait ungraded)"
-            return f"{le.title} [{le.id}]{where}: best score, the latest in brackets when different"
+            return (f"{le.title} [{le.id}]{where}: the graded score (first attempt; * = set by "
+                    "you), best practice after the key in brackets")
         return None
 
 
