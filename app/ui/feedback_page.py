@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.attempts import Grade, attempt_label
 from app.core.lessons import Category, Lesson
 from app.core.scoring import Report
 from app.store.repo import Submission
@@ -32,6 +33,7 @@ SPAN_ROLE = Qt.ItemDataRole.UserRole + 1
 class FeedbackPage(QWidget):
     try_again_requested = Signal(str)
     back_requested = Signal()
+    attempt_chosen = Signal(str)  # submission_id of an earlier attempt to show
 
     def __init__(self) -> None:
         super().__init__()
@@ -80,6 +82,9 @@ class FeedbackPage(QWidget):
         self.attempts = QListWidget()
         self.attempts.setAccessibleName("Your attempts")
         self.attempts.setMaximumHeight(110)
+        self.attempts.setAccessibleDescription("Press Return on an attempt to see its feedback")
+        self.attempts.itemActivated.connect(self._on_attempt_activated)
+        self._graded_id: str | None = None
         for lw in (self.explanations, self.attempts):  # text wraps; never scrolls sideways
             lw.setWordWrap(True)
             lw.setResizeMode(QListWidget.ResizeMode.Adjust)
@@ -122,11 +127,50 @@ class FeedbackPage(QWidget):
         lay.addLayout(head)
         lay.addWidget(split, 1)
 
-    def show_result(self, lesson: Lesson, categories: dict[str, Category],
-                    report: Report | None, attempts: list[Submission]) -> None:
+    def show_waiting(self, lesson: Lesson, attempts: list[Submission]) -> None:
+        """An assessment submitted, its feedback not released: no score, no key."""
         self.lesson = lesson
+        self._graded_id = None
+        self.title.setText(f"Submitted: {lesson.title}")
+        self.score_label.setText("")
+        self.headline.setText("Submitted — your teacher will release the feedback")
+        self.summary.setText("Your answers are saved and handed in. When your teacher "
+                             "releases the feedback, it appears here with your score.")
+        self.setAccessibleDescription("Submitted — your teacher will release the feedback")
+        self.legend.setText("")
+        self.explanations.clear()
+        self.article.set_article(lesson.text)
+        self.article.set_marks([])
+        self._fill_attempts(attempts)
+        self.try_button.setVisible(False)
+        self.try_again_action.setEnabled(False)
+
+    def show_result(self, lesson: Lesson, categories: dict[str, Category],
+                    report: Report | None, attempts: list[Submission],
+                    shown: Submission | None = None, grade: Grade | None = None) -> None:
+        """The feedback on ``shown`` (default: the latest attempt); ``grade`` is the
+        student's grade on the lesson (``app.core.attempts``) for the status line."""
+        self.lesson = lesson
+        self._graded_id = grade.submission_id if grade is not None else None
+        self.try_button.setVisible(True)
+        self.try_again_action.setEnabled(True)
+        if shown is None and attempts:
+            shown = max(attempts, key=lambda s: s.attempt)
+        is_graded = grade is not None and shown is not None and \
+            grade.submission_id == shown.submission_id
+        self.status_line = (attempt_label(shown.attempt, shown.after_key, is_graded)
+                            if shown is not None else "")
+        self.comment_line = ""
+        if is_graded and grade is not None:
+            if grade.override is not None:
+                self.comment_line = (f"Your teacher set your score to {grade.override} "
+                                     f"(the key gave {grade.score}): {grade.reason}")
+            if grade.comment:
+                self.comment_line += ("\n" if self.comment_line else "") + \
+                    f"Your teacher's comment: {grade.comment}"
         cats = [categories.get(c) or Category(c, c) for c in lesson.categories]
         self.title.setText(f"Feedback: {lesson.title}")
+        self.headline.setText("")
         self.article.set_article(lesson.text)
         self.explanations.clear()
         self._fill_attempts(attempts)
@@ -139,12 +183,16 @@ class FeedbackPage(QWidget):
             self.legend.setText("")
             self.article.set_marks([])
             return
-        self.score_label.setText(f"Score: {report.score}")
-        self.setAccessibleDescription(f"Score: {report.score}")
-        self.headline.setText(headline(report))
+        value = report.score
+        if is_graded and grade is not None and grade.override is not None:
+            value = grade.override
+        self.score_label.setText(f"Score: {value}")
+        self.setAccessibleDescription(f"Score: {value}. {self.status_line}")
+        self.headline.setText(f"{self.status_line}. {headline(report)}")
         # rich text for the paragraphs; what comes from the pack (category names, the
         # article's words) is escaped, so "<b>" in an article shows as "<b>"
-        lines = [f"<p>{escape(summary(report))}</p>"]
+        lines = [f"<p>{escape(line)}</p>" for line in self.comment_line.split("\n") if line]
+        lines.append(f"<p>{escape(summary(report))}</p>")
         for c in cats:
             if c.id in report.by_label:
                 f = report.by_label[c.id]
@@ -204,12 +252,25 @@ class FeedbackPage(QWidget):
 
     def _fill_attempts(self, attempts: list[Submission]) -> None:
         self.attempts.clear()
+        waiting = self.lesson is not None and self.lesson.is_assessment and not any(
+            s.released_at for s in attempts)
         for s in sorted(attempts, key=lambda s: s.attempt, reverse=True):
-            score = f"score {s.score}" if s.score is not None else "not graded yet"
+            if waiting:
+                score = "feedback not released yet"
+            else:
+                score = f"score {s.score}" if s.score is not None else "not graded yet"
             n = len(s.highlights)
             when = s.submitted_at.replace("T", " ").rstrip("Z")[:16]
-            self.attempts.addItem(f"Attempt {s.attempt} — {score} — {n} highlight"
-                                  f"{'s' * (n != 1)} — {when}")
+            label = attempt_label(s.attempt, s.after_key, s.submission_id == self._graded_id)
+            item = QListWidgetItem(f"{label} — {score} — {n} highlight"
+                                   f"{'s' * (n != 1)} — {when}")
+            item.setData(SPAN_ROLE, s.submission_id)
+            self.attempts.addItem(item)
+
+    def _on_attempt_activated(self, item: QListWidgetItem) -> None:
+        sid = item.data(SPAN_ROLE)
+        if isinstance(sid, str):
+            self.attempt_chosen.emit(sid)
 
     def _on_explanation_current(self, item: QListWidgetItem | None, _prev=None) -> None:
         if item is not None:

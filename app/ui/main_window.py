@@ -14,12 +14,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import UserError
-from app.core.lessons import Highlight
+from app.core.lessons import Highlight, Lesson
 from app.core.scoring import Report
-from app.services.grading import grade_lesson, submit
-from app.store.repo import Repo, Student
+from app.services.grading import grade_lesson, has_seen_key, submit
+from app.store.repo import KeyLocked, Repo, Student
 from app.ui.feedback_page import FeedbackPage
 from app.ui.library_view import LibraryRow, LibraryView
+from app.ui.read_tracker import ReadTracker
 from app.ui.reader_page import ReaderPage
 from app.ui.signin_page import SignInPage
 
@@ -49,6 +50,8 @@ class MainWindow(QMainWindow):
         self.reader.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
         self.feedback.back_requested.connect(self.show_library)
         self.feedback.try_again_requested.connect(self._on_feedback_try_again)
+        self.feedback.attempt_chosen.connect(self._on_feedback_attempt_chosen)
+        self.read_tracker = ReadTracker(self.reader.article)
         self._zoom = float(repo.setting("zoom", "1.0") or 1.0)
         self._build_menus()
         self.apply_zoom(self._zoom)
@@ -180,19 +183,51 @@ class MainWindow(QMainWindow):
     def open_reader(self, lesson_id: str, draft: tuple[Highlight, ...]) -> None:
         lesson = self.repo.get_lesson(lesson_id)  # never the key on the student path
         self.reader.set_lesson(lesson, self.repo.categories(), self.repo.tokens(lesson_id), draft)
+        self.read_tracker.reset()
+        note = self._attempt_note(lesson)
+        if note:
+            self.reader.instructions.setText(f"{note}\n{lesson.instructions}".strip())
+            self.reader.instructions.setVisible(True)
         self.stack.setCurrentWidget(self.reader)
         self.reader.article.setFocus()
         self.statusBar().showMessage(
             "Select words (Shift+arrows or the mouse), then press 1 or 2 to highlight.", 8000)
 
-    def show_feedback(self, lesson_id: str, report: Report | None = None) -> None:
+    def _attempt_note(self, lesson: Lesson) -> str:
+        """What this attempt is: the graded one, or practice after seeing the key."""
         assert self.student is not None
-        lesson = self.repo.key_for_student(self.student.id, lesson_id)
+        done = self.repo.submissions(self.student.id, lesson.id, with_reports=False)
+        if done and has_seen_key(self.repo, self.student.id,
+                                 self.repo.get_lesson(lesson.id, with_key=True)):
+            return (f"Attempt {len(done) + 1} — practice after seeing the key. "
+                    "Your grade stays your first attempt.")
+        if lesson.is_assessment:
+            return ("Assessment: you submit once, and your teacher releases the feedback. "
+                    "Your highlights are saved as you go until then.")
+        return ""
+
+    def show_feedback(self, lesson_id: str, report: Report | None = None,
+                      submission_id: str | None = None) -> None:
+        """The feedback on an attempt (default: the latest) — or, for an assessment whose
+        feedback is not released, "Submitted — your teacher will release the feedback"."""
+        assert self.student is not None
         attempts = self.repo.submissions(self.student.id, lesson_id, with_reports=False)
-        if report is None and attempts and lesson.key is not None:
-            latest = max(attempts, key=lambda s: s.attempt)
-            report = grade_lesson(lesson, latest.highlights)
-        self.feedback.show_result(lesson, self.repo.categories(), report, attempts)
+        try:
+            lesson = self.repo.key_for_student(self.student.id, lesson_id)
+        except KeyLocked:
+            self.feedback.show_waiting(self.repo.get_lesson(lesson_id), attempts)
+            self.stack.setCurrentWidget(self.feedback)
+            self.feedback.summary.setFocus()
+            return
+        shown = next((s for s in attempts if s.submission_id == submission_id), None)
+        if shown is None and attempts:
+            shown = max(attempts, key=lambda s: s.attempt)
+        if shown is not None and (report is None or submission_id is not None) \
+                and lesson.key is not None:
+            report = grade_lesson(lesson, shown.highlights)
+        grade = self.repo.grades(self.student.id, lesson_id).get((self.student.id, lesson_id))
+        self.feedback.show_result(lesson, self.repo.categories(), report, attempts,
+                                  shown=shown, grade=grade)
         self.stack.setCurrentWidget(self.feedback)
         self.feedback.summary.setFocus()
 
@@ -207,15 +242,8 @@ class MainWindow(QMainWindow):
     def _on_reader_submit_requested(self, lesson_id: str) -> None:
         assert self.student is not None
         hs = self.reader.draft.highlights
-        box = QMessageBox(QMessageBox.Icon.Question, "Submit answers",
-                          f"Submit your {len(hs)} highlight{'s' * (len(hs) != 1)}?", parent=self)
-        box.setInformativeText("You will see the answer key and your score. "
-                               "You can try again afterwards; this attempt is kept.")
-        ok = box.addButton("Submit", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Keep reading", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(ok)
-        box.exec()
-        if box.clickedButton() is not ok:
+        lesson = self.reader.lesson
+        if not self._confirm_submit(len(hs), lesson is not None and lesson.is_assessment):
             return
         try:
             _, report = submit(self.repo, self.student.id, self.student.name, lesson_id, hs)
@@ -224,6 +252,38 @@ class MainWindow(QMainWindow):
             return
         self.reader.lesson = None  # the draft is cleared; nothing more to autosave
         self.show_feedback(lesson_id, report)
+
+    def _confirm_submit(self, n: int, assessment: bool) -> bool:
+        """Ask before submitting. With no highlights, or before the end of the article
+        was on screen, the default button is *Keep reading* (formats.md)."""
+        unread = not self.read_tracker.reached_end
+        what = ("Submitting ends this assessment: you cannot change your highlights "
+                "afterwards, and your teacher will release the feedback."
+                if assessment else
+                "Submitting shows you the answer key and your score. This first attempt "
+                "is your grade; trying again afterwards is practice.")
+        if n == 0 or unread:
+            why = ("You have not highlighted anything yet." if n == 0 else
+                   "You have not read to the end of the article yet.")
+            box = QMessageBox(QMessageBox.Icon.Warning, "Submit answers", why, parent=self)
+            box.setInformativeText(what)
+            ok = box.addButton("Submit anyway", QMessageBox.ButtonRole.AcceptRole)
+            keep = box.addButton("Keep reading", QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(keep)
+        else:
+            box = QMessageBox(QMessageBox.Icon.Question, "Submit answers",
+                              f"Submit your {n} highlight{'s' * (n != 1)}?", parent=self)
+            box.setInformativeText(what)
+            ok = box.addButton("Submit", QMessageBox.ButtonRole.AcceptRole)
+            keep = box.addButton("Keep reading", QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(ok)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is ok
+
+    def _on_feedback_attempt_chosen(self, submission_id: str) -> None:
+        if self.feedback.lesson is not None:
+            self.show_feedback(self.feedback.lesson.id, submission_id=submission_id)
 
     def _on_feedback_try_again(self, lesson_id: str) -> None:
         self.open_reader(lesson_id, ())
