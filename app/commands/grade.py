@@ -15,12 +15,14 @@ def register(sub: Any) -> None:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from app.commands.auth import require_instructor
     from app.commands.common import open_repo_for
     from app.core.answers import read_answers
     from app.services.grading import grade_answers
 
     answers = read_answers(args.answers)
     repo = open_repo_for(args)
+    require_instructor(repo)  # the report holds the key
     lesson, report = grade_answers(repo, answers)
     if args.json:
         print(json.dumps(report.as_json(lesson.id, answers.student), ensure_ascii=False,

@@ -21,11 +21,13 @@ def register(sub: Any) -> None:
 
 
 def cmd_gradebook(args: argparse.Namespace) -> int:
+    from app.commands.auth import require_instructor
     from app.commands.common import open_repo_for
     from app.services.grading import refresh_grades
     from app.services.results.gradebook import build_gradebook, csv_rows, format_table, write_csv
 
     repo = open_repo_for(args)
+    require_instructor(repo)  # every student's work
     regraded = refresh_grades(repo)  # attempts whose lesson or key arrived since import
     if regraded:
         print(f"Regraded {regraded} attempt{'s' * (regraded != 1)} against the current key",

@@ -15,6 +15,22 @@ def register(sub: Any) -> None:
                              "mode asks for a new one")
     r.add_argument("--yes", action="store_true", help="do it without asking")
     r.set_defaults(func=cmd_reset)
+    s = isub.add_parser("set-password",
+                        help="set or change the instructor password (new one from "
+                             "CLOSE_READER_PASSWORD_NEW, or asked twice; changing needs the "
+                             "current one from CLOSE_READER_PASSWORD or a prompt)")
+    s.set_defaults(func=cmd_set)
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    from app.commands.auth import set_password
+    from app.commands.common import open_repo_for
+
+    changed = set_password(open_repo_for(args))
+    print("The instructor password is changed." if changed else
+          "The instructor password is set. Instructor mode and the commands that show keys "
+          "or students' work now ask for it.")
+    return 0
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
@@ -24,8 +40,10 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
     if not args.yes:
         raise UserError("this forgets the instructor password; run again with --yes to do it")
+    from app.commands.auth import reset_password
+
     repo = open_repo(db_path(args))
-    repo.db.execute("DELETE FROM settings WHERE key = ?", ["instructor_password"])
+    reset_password(repo)
     print(f"The instructor password for {db_path(args)} is reset. "
           "Open instructor mode to choose a new one.")
     return 0

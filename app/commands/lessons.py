@@ -21,6 +21,8 @@ def register(sub: Any) -> None:
     ex.add_argument("ids", nargs="+", metavar="ID")
     ex.add_argument("-o", "--output", required=True, help="pack file to write")
     ex.add_argument("--no-keys", action="store_true", help="leave the answer keys out")
+    ex.add_argument("--with-assessment-keys", action="store_true",
+                    help="write the keys of assessment lessons too (between instructors)")
     ex.set_defaults(func=cmd_export)
 
 
@@ -58,11 +60,25 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from app.commands.auth import require_instructor
     from app.commands.common import open_repo_for
     from app.services.library import export_pack
 
     repo = open_repo_for(args)
-    export_pack(repo, args.ids, args.output, include_keys=not args.no_keys)
-    what = "without keys" if args.no_keys else "with keys"
-    print(f"Exported {len(args.ids)} lesson{'s' * (len(args.ids) != 1)} {what} to {args.output}")
+    for lid in args.ids:
+        repo.get_lesson(lid)  # an unknown id is an error before anything is asked
+    keys = not args.no_keys and any(
+        s.has_key and (s.mode != "assessment" or args.with_assessment_keys)
+        for s in repo.list_lessons() if s.id in set(args.ids))
+    if keys:
+        require_instructor(repo)
+    n = export_pack(repo, args.ids, args.output, include_keys=not args.no_keys,
+                    assessment_keys=args.with_assessment_keys)
+    left = sum(1 for s in repo.list_lessons() if s.id in set(args.ids)
+               and s.mode == "assessment" and s.has_key) if not args.with_assessment_keys else 0
+    what = f"with {n} key{'s' * (n != 1)}" if n else "without keys"
+    note = (f" ({left} assessment key{'s' * (left != 1)} left out: --with-assessment-keys "
+            "writes them)") if left and not args.no_keys else ""
+    print(f"Exported {len(args.ids)} lesson{'s' * (len(args.ids) != 1)} {what} to "
+          f"{args.output}{note}")
     return 0

@@ -11,6 +11,8 @@ import os
 N, R, P = 2**15, 8, 1
 MAXMEM = 64 * 1024 * 1024
 MIN_LENGTH = 6
+SETTING = "instructor_password"  # the settings row holding the hash
+RESET_SETTING = "instructor_password_reset_at"  # when `instructor reset-password` ran
 
 
 def hash_password(password: str) -> str:

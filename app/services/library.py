@@ -104,13 +104,18 @@ def seed_if_new(repo: Repo) -> list[str]:
 
 
 def export_pack(repo: Repo, ids: Sequence[str], path: str | os.PathLike[str],
-                include_keys: bool = True) -> None:
+                include_keys: bool = True, assessment_keys: bool = False) -> int:
+    """Write a pack; keys of practice lessons unless ``include_keys`` is off, keys of
+    assessment lessons only with ``assessment_keys`` (formats.md). Returns keys written."""
     lessons = [repo.get_lesson(i, with_key=include_keys) for i in ids]
+    lessons = [le if not le.is_assessment or assessment_keys else replace(le, key=None)
+               for le in lessons]
     cats = repo.categories()
     used = {c for le in lessons for c in le.categories}
     pack = Pack(tuple(cats[c] for c in cats if c in used),
                 tuple(le if include_keys else replace(le, key=None) for le in lessons))
     write_pack(path, pack, include_keys=include_keys)
+    return sum(1 for le in lessons if include_keys and le.key is not None)
 
 
 def write_token_cache(folder: Path) -> Path:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from app.core.answers import clean_student_name, normalize_student
+from app.core.answers import BundledSubmission, clean_student_name, normalize_student
 from app.core.attempts import Grade, after_key_flags, graded_attempt, in_order, may_see_key
 from app.core.attempts import time_key as time_key  # re-exported: older imports
 from app.core.errors import UserError
@@ -76,6 +76,20 @@ class Submission:
     override_reason: str = ""
     comment: str = ""
     released_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An attempt kept aside: its submission id is known here with other content."""
+    id: int
+    submission_id: str
+    student: str
+    lesson: str
+    attempt: int
+    submitted_at: str
+    highlights: tuple[Highlight, ...]
+    machine: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -251,6 +265,28 @@ class Repo:
         with self.database.transaction() as db:
             db.execute("DELETE FROM lessons WHERE id = ?", [lesson_id])
 
+    # -- bundle conflicts -------------------------------------------------------
+    def add_conflict(self, s: BundledSubmission, machine: str, source: str) -> None:
+        """Keep aside an attempt whose known ``submission_id`` came with other content."""
+        self.db.execute(
+            "INSERT OR IGNORE INTO submission_conflicts(submission_id, student, lesson_id, "
+            "attempt, submitted_at, highlights, machine, source, found_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            [s.submission_id, s.student, s.lesson, s.attempt, s.submitted_at,
+             _hl_json(s.highlights), machine, source, now_iso()])
+
+    def conflicts(self) -> list[Conflict]:
+        return [Conflict(r[0], r[1], r[2], r[3], r[4], r[5], _hl_parse(r[6]), r[7], r[8])
+                for r in self.db.execute(
+                    "SELECT id, submission_id, student, lesson_id, attempt, submitted_at, "
+                    "highlights, machine, source FROM submission_conflicts ORDER BY id")]
+
+    def conflict(self, conflict_id: int) -> Conflict | None:
+        return next((c for c in self.conflicts() if c.id == conflict_id), None)
+
+    def delete_conflict(self, conflict_id: int) -> None:
+        self.db.execute("DELETE FROM submission_conflicts WHERE id = ?", [conflict_id])
+
     # -- spans kept aside ------------------------------------------------------
     def unplaced_spans(self, lesson_id: str, kind: str, owner: str = "") -> list[dict]:
         return [json.loads(r[0]) for r in self.db.execute(
@@ -376,17 +412,12 @@ class Repo:
                 for r in self.db.query(sql, args)]
 
     def submission(self, submission_id: str) -> Submission | None:
-        subs = [s for s in self.submissions_by_ids([submission_id])]
-        return subs[0] if subs else None
-
-    def submissions_by_ids(self, ids: Sequence[str]) -> list[Submission]:
-        out = []
-        for sid in ids:
-            row = self.db.execute("SELECT student_id, lesson_id FROM submissions "
-                                  "WHERE submission_id = ?", [sid]).fetchone()
-            if row:
-                out += [s for s in self.submissions(row[0], row[1]) if s.submission_id == sid]
-        return out
+        row = self.db.execute("SELECT student_id, lesson_id FROM submissions "
+                              "WHERE submission_id = ?", [submission_id]).fetchone()
+        if row is None:
+            return None
+        return next(s for s in self.submissions(row[0], row[1], with_reports=False)
+                    if s.submission_id == submission_id)
 
     def has_submitted(self, student_id: int, lesson_id: str) -> bool:
         return self.db.execute(

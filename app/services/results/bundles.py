@@ -15,7 +15,8 @@ from pathlib import Path
 
 from app.core.answers import Bundle, BundledSubmission, read_bundle, write_bundle
 from app.core.errors import FormatError, UserError
-from app.core.lessons import LESSON_ID_RE, Lesson
+from app.core.lessons import LESSON_ID_RE, Highlight, Lesson
+from app.core.names import name_key
 from app.services.grading import grade_lesson, refresh_grades
 from app.store.repo import Repo, now_iso
 
@@ -31,6 +32,7 @@ class ImportSummary:
     no_key: tuple[tuple[str, str], ...]  # lesson here but without its key: ungraded
     regraded: int  # earlier attempts regraded against the current key
     errors: tuple[str, ...]  # attempts stored ungraded: they do not fit the lesson here
+    conflicts: tuple[str, ...] = ()  # known submission ids arriving with other content
 
     def line(self) -> str:
         """One line for the command line and the status bar."""
@@ -50,6 +52,11 @@ class ImportSummary:
             notes.append(f"{len(self.no_key)} ungraded until the key arrives: " + ", ".join(ids))
         if self.errors:
             notes.append(f"{len(self.errors)} not graded (they do not fit the lesson here)")
+        if self.conflicts:
+            notes.append(f"{len(self.conflicts)} conflicting (a known submission id with "
+                         "another student, lesson or highlights: kept aside for you to "
+                         "decide in Class results): " + ", ".join(self.conflicts[:5])
+                         + (" …" if len(self.conflicts) > 5 else ""))
         if self.regraded:
             notes.append(f"{self.regraded} earlier attempt{'s' * (self.regraded != 1)} "
                          "regraded against the current key")
@@ -132,14 +139,20 @@ def import_loaded(repo: Repo, loaded: Sequence[tuple[Path, Bundle]]) -> ImportSu
     no_key: list[tuple[str, str]] = []
     errors: list[str] = []
     touched: set[tuple[int, str]] = set()
-    seen: set[str] = set()
+    seen: dict[str, tuple] = {}
+    conflicts: list[str] = []
     with repo.database.transaction():
         for path, bundle in loaded:
             for s in bundle.submissions:
-                if s.submission_id in seen or repo.has_submission(s.submission_id):
-                    dups += 1
+                known = seen.get(s.submission_id) or _stored_identity(repo, s.submission_id)
+                if known is not None:
+                    if known == _identity(s):
+                        dups += 1
+                    else:
+                        repo.add_conflict(s, bundle.machine, path.name)
+                        conflicts.append(f"{s.submission_id[:8]} ({s.student}, {s.lesson})")
                     continue
-                seen.add(s.submission_id)
+                seen[s.submission_id] = _identity(s)
                 st = repo.student(s.student)
                 le = lesson(s.lesson)
                 score = report = version = None
@@ -167,4 +180,41 @@ def import_loaded(repo: Repo, loaded: Sequence[tuple[Path, Bundle]]) -> ImportSu
         regraded = refresh_grades(repo)
     return ImportSummary(files=len(loaded), added=added, duplicates=dups,
                          unknown_lessons=tuple(unknown), no_key=tuple(no_key),
-                         regraded=regraded, errors=tuple(errors))
+                         regraded=regraded, errors=tuple(errors), conflicts=tuple(conflicts))
+
+
+def _identity(s: BundledSubmission) -> tuple:
+    """What makes two copies of an attempt the same attempt (formats.md)."""
+    return (name_key(s.student), s.lesson, tuple(sorted(s.highlights, key=_hl_order)))
+
+
+def _hl_order(h: Highlight) -> tuple:
+    return (h.start, h.end, h.label, h.note)
+
+
+def _stored_identity(repo: Repo, submission_id: str) -> tuple | None:
+    sub = repo.submission(submission_id)
+    if sub is None:
+        return None
+    return (name_key(sub.student), sub.lesson_id, tuple(sorted(sub.highlights, key=_hl_order)))
+
+
+def keep_both(repo: Repo, conflict_id: int) -> str:
+    """Store a conflicting attempt as an attempt of its own (a new submission id)."""
+    c = repo.conflict(conflict_id)
+    if c is None:
+        raise UserError("that conflict is already resolved")
+    with repo.database.transaction():
+        st = repo.student(c.student)
+        sid = repo.add_submission(st.id, c.lesson, c.highlights, score=None, report=None,
+                                  key_version=None, submitted_at=c.submitted_at,
+                                  machine=c.machine, imported=True, attempt=c.attempt)
+        repo.renumber_attempts(st.id, c.lesson)
+        repo.delete_conflict(conflict_id)
+        refresh_grades(repo)
+    return sid
+
+
+def discard(repo: Repo, conflict_id: int) -> None:
+    with repo.database.transaction():
+        repo.delete_conflict(conflict_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -12,10 +13,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.password import hash_password, password_problem, verify_password
+from app.core.password import (
+    RESET_SETTING,
+    SETTING,
+    hash_password,
+    password_problem,
+    verify_password,
+)
 from app.store.repo import Repo
-
-SETTING = "instructor_password"
 
 
 def _password_field(name: str) -> QLineEdit:
@@ -29,13 +34,17 @@ def _password_field(name: str) -> QLineEdit:
 class SetPasswordDialog(QDialog):
     """Choose (or change) the instructor password."""
 
-    def __init__(self, parent: QWidget | None, first: bool) -> None:
+    def __init__(self, parent: QWidget | None, first: bool, reset_at: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Choose the instructor password" if first else "Change password")
         intro = QLabel(
-            "Instructor mode lets you write lessons and answer keys and see results. "
-            "Choose a password students will not guess." if first else
-            "Choose a new instructor password.")
+            (f"The instructor password was reset on {reset_at.replace('T', ' ')[:16]} UTC "
+             "(close-reader instructor reset-password). Lessons, keys and results are kept. "
+             if reset_at else "")
+            + ("Instructor mode lets you write lessons and answer keys and see results. "
+               "Choose a password students will not guess." if first else
+               "Choose a new instructor password."))
+        intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         self.pw1 = _password_field("New password")
         self.pw2 = _password_field("New password again")
@@ -99,10 +108,11 @@ def has_password(repo: Repo) -> bool:
 def unlock(parent: QWidget | None, repo: Repo) -> bool:
     """Ask for the password (or have one chosen on first use). True when unlocked."""
     if not has_password(repo):
-        d = SetPasswordDialog(parent, first=True)
+        d = SetPasswordDialog(parent, first=True, reset_at=repo.setting(RESET_SETTING) or "")
         if d.exec() != QDialog.DialogCode.Accepted:
             return False
         repo.set_setting(SETTING, d.hashed)
+        repo.db.execute("DELETE FROM settings WHERE key = ?", [RESET_SETTING])
         return True
     return PasswordDialog(parent, repo).exec() == QDialog.DialogCode.Accepted
 
