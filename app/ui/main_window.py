@@ -92,6 +92,9 @@ class MainWindow(QMainWindow):
         self.export_all_action = QAction("Export all submissions on this computer…", self)
         self.export_all_action.triggered.connect(lambda: self.export_submissions(mine=False))
         m.addAction(self.export_all_action)
+        self.import_feedback_action = QAction("Import feedback from your teacher…", self)
+        self.import_feedback_action.triggered.connect(lambda: self.import_feedback())
+        m.addAction(self.import_feedback_action)
         m.addSeparator()
         quit_action = QAction("Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -313,6 +316,30 @@ class MainWindow(QMainWindow):
             f"Saved {n} submitted attempt{'s' * (n != 1)} to {path}. Hand this file to "
             "your teacher (USB stick, shared folder or LMS).", 10000)
         return n
+
+    def import_feedback(self, path: str | None = None) -> str | None:
+        """Store a feedback file from the teacher: keys, scores and comments."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from app.services.feedback import import_feedback
+
+        self.reader.flush()
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Import feedback from your teacher", "",
+                                                  "Feedback files (*.json)")
+            if not path:
+                return None
+        try:
+            line = import_feedback(self.repo, path).line()
+        except (UserError, OSError) as e:
+            QMessageBox.warning(self, "Could not import the feedback", str(e))
+            return None
+        self.statusBar().showMessage(line, 10000)
+        if self.stack.currentWidget() is self.feedback and self.feedback.lesson is not None:
+            self.show_feedback(self.feedback.lesson.id)
+        elif self.student is not None:
+            self.show_library()
+        return line
 
     def open_instructor(self) -> None:
         """Instructor mode, behind the password (chosen on first use)."""

@@ -31,6 +31,7 @@ from app.store.repo import Repo
 from app.ui.results.class_page import ClassPage
 from app.ui.results.gradebook_page import GradebookPage
 from app.ui.results.progress_page import ProgressPage
+from app.ui.results.review_page import ReviewPage
 
 BUNDLE_FILTER = "Submission files (*.json *.crsub);;All files (*)"
 
@@ -57,6 +58,10 @@ class ResultsWindow(QMainWindow):
         self.tabs.addTab(self.grades, "&Gradebook")
         self.tabs.addTab(self.classes, "&Class view")
         self.tabs.addTab(self.progress, "Student &progress")
+        self.review = ReviewPage(repo)
+        self.tabs.addTab(self.review, "&Review && release")
+        self.review.changed.connect(self.refresh)
+        self.review.export_requested.connect(lambda: self.export_feedback())
 
         self.grades.import_requested.connect(self._on_grades_import_requested)
         self.grades.export_requested.connect(self._on_grades_export_requested)
@@ -89,6 +94,8 @@ class ResultsWindow(QMainWindow):
         self.grades.set_gradebook(gb)
         self.classes.set_lessons([(le.id, le.title) for le in gb.lessons if le.here])
         self.progress.set_students(gb.students)
+        if hasattr(self, "review"):
+            self.review.refresh()
         self.lesson_id = self.classes.current_lesson()
         self.student_id = self.progress.current_student()
         self._show_report_target()
@@ -106,6 +113,27 @@ class ResultsWindow(QMainWindow):
         self.refresh()
         self.statusBar().showMessage(summary.line())
         return summary
+
+    def export_feedback(self, path: str | os.PathLike[str] | None = None) -> Path | None:
+        """Write the feedback file for students' computers (keys, scores, comments)."""
+        from app.services.feedback import export_feedback
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Export feedback for students",
+                                                  "feedback.json", "Feedback files (*.json)")
+            if not path:
+                return None
+        try:
+            fb = export_feedback(self.repo, path)
+        except (UserError, OSError) as e:
+            self._problem("No feedback file written", str(e))
+            return None
+        self.refresh()
+        n = len(fb.results)
+        self.statusBar().showMessage(
+            f"Wrote feedback for {n} graded attempt{'s' * (n != 1)} to {path}. On each "
+            "student computer: File › Import feedback…", 10000)
+        return Path(path)
 
     def export_csv(self, path: str | os.PathLike[str] | None = None, long: bool = False) -> Path | None:
         if path is None:

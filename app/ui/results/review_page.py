@@ -1,0 +1,240 @@
+"""Review and release: every graded attempt with its score, override, comment and
+whether its feedback is released; the review dialog (the attempt with the key, an
+override with a reason, a comment); bundle conflicts to keep or discard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import UserError
+from app.services.grading import grade_lesson
+from app.store.repo import Repo, Submission
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+COLUMNS = ("Student", "Lesson", "Score", "Override", "Comment", "Feedback")
+
+
+def _plain(label: QLabel) -> QLabel:
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
+class ReviewDialog(QDialog):
+    """One graded attempt, seen with the key; override (0–100, reason) and comment."""
+
+    def __init__(self, repo: Repo, sub: Submission, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from app.ui.feedback_page import FeedbackPage  # the student's view, with the key
+
+        self.repo, self.sub = repo, sub
+        lesson = repo.get_lesson(sub.lesson_id, with_key=True)
+        self.setWindowTitle(f"Review: {sub.student} · {lesson.title}")
+        self.resize(1100, 760)
+        view = FeedbackPage()
+        view.try_button.hide()
+        view.back_button.hide()
+        report = grade_lesson(lesson, sub.highlights) if lesson.key is not None else None
+        grade = repo.grades(sub.student_id, sub.lesson_id).get((sub.student_id, sub.lesson_id))
+        view.show_result(lesson, repo.categories(), report, [sub], shown=sub, grade=grade)
+        self.formula = report.score if report else None
+        self.use_override = QPushButton("Override the score")
+        self.use_override.setCheckable(True)
+        self.use_override.setChecked(sub.override_score is not None)
+        self.score = QSpinBox()
+        self.score.setRange(0, 100)
+        self.score.setValue(sub.override_score if sub.override_score is not None
+                            else (self.formula or 0))
+        self.score.setAccessibleName("Override score")
+        self.reason = QLineEdit(sub.override_reason)
+        self.reason.setAccessibleName("Reason for the override")
+        self.reason.setPlaceholderText("Required with an override: why this score")
+        self.comment = QPlainTextEdit(sub.comment)
+        self.comment.setAccessibleName("Comment to the student")
+        self.comment.setPlaceholderText("Shown to the student with the feedback")
+        self.comment.setMaximumHeight(90)
+        self.error = _plain(QLabel())
+        self.error.setObjectName("error")
+        form = QFormLayout()
+        lab = QLabel("The key's score:")
+        form.addRow(lab, _plain(QLabel("not graded" if self.formula is None
+                                       else str(self.formula))))
+        row = QHBoxLayout()
+        row.addWidget(self.use_override)
+        row.addWidget(self.score)
+        form.addRow("Override:", row)
+        for text, field in (("&Reason:", self.reason), ("&Comment:", self.comment)):
+            label = QLabel(text)
+            label.setBuddy(field)
+            form.addRow(label, field)
+        self.use_override.toggled.connect(self._sync)
+        self._sync(self.use_override.isChecked())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._on_save)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(view, 1)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+
+    def _sync(self, on: bool) -> None:
+        self.score.setEnabled(on)
+        self.reason.setEnabled(on)
+
+    def _on_save(self) -> None:
+        override = self.score.value() if self.use_override.isChecked() else None
+        try:
+            with self.repo.database.transaction():
+                self.repo.set_review(self.sub.submission_id, override, self.reason.text(),
+                                     self.comment.toPlainText())
+        except UserError as e:
+            self.error.setText(str(e))
+            return
+        self.accept()
+
+
+class ReviewPage(QWidget):
+    """The "Review & release" tab."""
+
+    changed = Signal()  # a review, a release or a conflict decision was stored
+    export_requested = Signal()
+
+    def __init__(self, repo: Repo) -> None:
+        super().__init__()
+        self.repo = repo
+        self.setAccessibleName("Review and release")
+        intro = _plain(QLabel(
+            "Each student's graded attempt (the first one). Open one to see it with the key, "
+            "override its score with a reason, or write a comment. Releasing sends the key, "
+            "the score and your comment to the students: Export feedback file… for their "
+            "computers, or Release here when they use this computer."))
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName("Graded attempts")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda *_: self.review_current())
+        self.review_button = QPushButton("&Review…")
+        self.review_button.clicked.connect(self.review_current)
+        self.release_button = QPushButton("Re&lease here")
+        self.release_button.setToolTip("Students on this computer see their feedback now")
+        self.release_button.clicked.connect(self.release_here)
+        self.export_button = QPushButton("&Export feedback file…")
+        self.export_button.clicked.connect(self.export_requested)
+        buttons = QHBoxLayout()
+        for b in (self.review_button, self.release_button, self.export_button):
+            b.setAccessibleName(b.text().replace("&", "").rstrip("…"))
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.conflicts = QListWidget()
+        self.conflicts.setAccessibleName("Conflicting submissions")
+        self.conflicts.setMaximumHeight(120)
+        self.keep_button = QPushButton("&Keep both")
+        self.keep_button.clicked.connect(lambda: self._decide(True))
+        self.discard_button = QPushButton("&Discard")
+        self.discard_button.clicked.connect(lambda: self._decide(False))
+        for b in (self.keep_button, self.discard_button):
+            b.setAccessibleName(b.text().replace("&", "") + " (conflict)")
+        self.conflict_label = _plain(QLabel())
+        crow = QHBoxLayout()
+        crow.addWidget(self.keep_button)
+        crow.addWidget(self.discard_button)
+        crow.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(intro)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(buttons)
+        lay.addWidget(self.conflict_label)
+        lay.addWidget(self.conflicts)
+        lay.addLayout(crow)
+        self.refresh()
+
+    def refresh(self) -> None:
+        names = {s.id: s.name for s in self.repo.students()}
+        titles = {le.id: le.title for le in self.repo.list_lessons()}
+        grades = sorted(((k, g) for k, g in self.repo.grades().items() if g.submission_id),
+                        key=lambda kv: (names.get(kv[0][0], "").casefold(), kv[0][1]))
+        released = {r[0] for r in self.repo.db.execute(
+            "SELECT submission_id FROM submissions WHERE released_at IS NOT NULL")}
+        self.table.setRowCount(len(grades))
+        for row, ((student_id, lesson_id), g) in enumerate(grades):
+            cells = (names.get(student_id, ""), titles.get(lesson_id, lesson_id),
+                     "not graded" if g.score is None else str(g.score),
+                     "" if g.override is None else f"{g.override} — {g.reason}",
+                     g.comment, "released" if g.submission_id in released else "not released")
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(ID_ROLE, g.submission_id)
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        conflicts = self.repo.conflicts()
+        self.conflicts.clear()
+        for c in conflicts:
+            item = QListWidgetItem(
+                f"{c.student} · {c.lesson} · attempt {c.attempt} of {c.submitted_at[:16]} "
+                f"from {c.source or c.machine}: its id {c.submission_id[:8]}… is already here "
+                "with other content")
+            item.setData(ID_ROLE, c.id)
+            self.conflicts.addItem(item)
+        n = len(conflicts)
+        self.conflict_label.setText(
+            f"{n} conflicting submission{'s' * (n != 1)}: a file reused the id of an attempt "
+            "already here. Keep both stores it as an attempt of its own; Discard drops it."
+            if n else "No conflicting submissions.")
+        for w in (self.conflicts, self.keep_button, self.discard_button):
+            w.setVisible(bool(n))
+
+    def current_submission(self) -> str | None:
+        item = self.table.item(self.table.currentRow(), 0)
+        return item.data(ID_ROLE) if item is not None else None
+
+    def review_current(self) -> bool:
+        sid = self.current_submission()
+        sub = self.repo.submission(sid) if sid else None
+        if sub is None:
+            return False
+        d = ReviewDialog(self.repo, sub, self)
+        if d.exec() != QDialog.DialogCode.Accepted:
+            return False
+        self.refresh()
+        self.changed.emit()
+        return True
+
+    def release_here(self) -> int:
+        from app.services.feedback import release
+
+        n = release(self.repo)
+        self.refresh()
+        self.changed.emit()
+        return n
+
+    def _decide(self, keep: bool) -> None:
+        from app.services.results.bundles import discard, keep_both
+
+        item = self.conflicts.currentItem() or self.conflicts.item(0)
+        if item is None:
+            return
+        (keep_both if keep else discard)(self.repo, item.data(ID_ROLE))
+        self.refresh()
+        self.changed.emit()
