@@ -17,7 +17,7 @@ from app.core.packs import parse_pack, read_pack
 from app.services.feedback import export_feedback
 from app.services.library import import_pack
 from app.store.repo import open_repo
-from tests.uihelpers import accept_next_dialog, action, by_name, on_next_dialog
+from tests.uihelpers import action, by_name, on_next_dialog
 
 pytestmark = pytest.mark.usefixtures("qapp")
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"

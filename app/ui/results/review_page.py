@@ -55,6 +55,7 @@ class ReviewDialog(QDialog):
         report = grade_lesson(lesson, sub.highlights) if lesson.key is not None else None
         grade = repo.grades(sub.student_id, sub.lesson_id).get((sub.student_id, sub.lesson_id))
         view.show_result(lesson, repo.categories(), report, [sub], shown=sub, grade=grade)
+        view.try_button.hide()  # the instructor reviews; trying again is the student's
         self.formula = report.score if report else None
         self.use_override = QPushButton("Override the score")
         self.use_override.setCheckable(True)
