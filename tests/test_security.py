@@ -305,6 +305,9 @@ def test_student_mode_offers_no_way_to_edit_lessons_keys_or_others_work(window):
     # read-only: they write the machine's submitted attempts to a file for the teacher
     # (issue 6, student side) and change nothing stored
     gated |= {"Export my submissions…", "Export all submissions on this computer…"}
+    # the teacher's released feedback (formats.md, "Feedback file"): it adds keys and
+    # results the teacher wrote; the grade of record stays on the teacher's machine
+    gated |= {"Import feedback from your teacher…"}
     texts = [a.text().replace("&", "") for a in w.findChildren(QAction)]
     assert "Switch student…" in texts and "Undo" in texts  # the scan sees the actions
     offered = [t for t in texts if t not in gated and editing.search(t.lower())]

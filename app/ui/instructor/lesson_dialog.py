@@ -72,6 +72,12 @@ class LessonDialog(QDialog):
         for lv in LEVELS:
             self.level.addItem(lv.capitalize(), lv)
         self.level.setCurrentIndex(max(0, self.level.findData(lesson.level if lesson else "")))
+        self.mode = QComboBox()
+        self.mode.setAccessibleName("Mode")
+        self.mode.addItem("Practice — feedback at once, retries are practice", "practice")
+        self.mode.addItem("Assessment — submit once; you release the feedback", "assessment")
+        self.mode.setCurrentIndex(max(0, self.mode.findData(lesson.mode if lesson else
+                                                            "practice")))
         self.unit = QComboBox()
         self.unit.setEditable(True)
         self.unit.setAccessibleName("Unit")
@@ -104,6 +110,7 @@ class LessonDialog(QDialog):
         form.addRow("Published:", self.published)
         form.addRow("Address:", self.url)
         form.addRow("Level:", self.level)
+        form.addRow("Mode:", self.mode)
         form.addRow("Unit:", self.unit)
         form.addRow("Instructions:", self.instructions)
         form.addRow("Teacher notes:", self.notes)
@@ -261,7 +268,8 @@ class LessonDialog(QDialog):
             base, id=lid, title=self.title.text().strip(), text=text,
             source=Source(self.outlet.text().strip(), self.author.text().strip(),
                           self.published.text().strip(), self.url.text().strip()),
-            level=self.level.currentData() or "", unit=self.unit.currentText().strip(),
+            level=self.level.currentData() or "", mode=self.mode.currentData() or "practice",
+            unit=self.unit.currentText().strip(),
             instructions=self.instructions.toPlainText().strip(),
             teacher_notes=self.notes.toPlainText().strip(), categories=cats)
         self.accept()
