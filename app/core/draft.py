@@ -23,6 +23,7 @@ class History(Generic[T]):
         self._state: tuple[T, ...] = self._normal(items)
         self._undo: list[tuple[T, ...]] = []
         self._redo: list[tuple[T, ...]] = []
+        self._saved: tuple[T, ...] = self._state  # the state last written (autosave)
 
     @staticmethod
     def _normal(items: Iterable[T]) -> tuple[T, ...]:
@@ -31,6 +32,15 @@ class History(Generic[T]):
     @property
     def items(self) -> tuple[T, ...]:
         return self._state
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether the state differs from the one last marked saved (undoing back to it
+        leaves nothing to save: states are immutable, compared by identity first)."""
+        return self._state is not self._saved and self._state != self._saved
+
+    def mark_saved(self) -> None:
+        self._saved = self._state
 
     def can_undo(self) -> bool:
         return bool(self._undo)

@@ -23,7 +23,6 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
-    QTextFormat,
 )
 from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
@@ -52,27 +51,61 @@ class MarkHighlighter(QSyntaxHighlighter):
         super().__init__(doc)
         self._marks: list[Mark] = []
         self._starts: list[int] = []
+        self._longest = 0  # no mark is longer: where a block's candidates begin
         self._posmap = posmap
         self.underline_colour = QColor("#1b1b1f")
 
     def set_marks(self, marks: Sequence[Mark], changed: Sequence[tuple[int, int]] | None = None) -> None:
-        self._marks = sorted(marks, key=lambda m: (m.start, m.end))
+        self._marks = sorted(marks, key=_order)
         self._starts = [m.start for m in self._marks]
+        self._longest = max((m.end - m.start for m in self._marks), default=0)
         if changed is None:
             self.rehighlight()
-            return
+        else:
+            self.rehighlight_ranges(changed)
+
+    def clear_selection(self) -> None:
+        """Drop the selection, leaving the caret where it is."""
+        c = self.textCursor()
+        if c.hasSelection():
+            c.clearSelection()
+            self.setTextCursor(c)
+
+    def update_marks(self, removed: Sequence[Mark], added: Sequence[Mark]) -> None:
+        """Take ``removed`` away and put ``added`` in; re-highlight only their blocks."""
+        for m in removed:
+            i = bisect.bisect_left(self._marks, _order(m), key=_order)
+            while i < len(self._marks) and self._marks[i].start == m.start:
+                if self._marks[i] == m:
+                    del self._marks[i]
+                    del self._starts[i]
+                    break
+                i += 1
+        for m in added:
+            i = bisect.bisect_right(self._marks, _order(m), key=_order)
+            self._marks.insert(i, m)
+            self._starts.insert(i, m.start)
+            self._longest = max(self._longest, m.end - m.start)
+        self.rehighlight_ranges([(m.start, m.end) for m in (*removed, *added)])
+
+    def rehighlight_ranges(self, ranges: Sequence[tuple[int, int]]) -> None:
         doc, pm = self.document(), self._posmap()
-        for s, e in changed:
+        done: set[int] = set()
+        for s, e in sorted(ranges):
             block = doc.findBlock(pm.to_qt(s))
             last = doc.findBlock(max(pm.to_qt(e) - 1, 0))
             while block.isValid():
-                self.rehighlightBlock(block)
+                if block.blockNumber() not in done:
+                    done.add(block.blockNumber())
+                    self.rehighlightBlock(block)
                 if block == last:
                     break
                 block = block.next()
 
     def marks_at(self, pos: int) -> list[Mark]:
-        return [m for m in self._marks if m.start <= pos < m.end]
+        lo = bisect.bisect_left(self._starts, pos - self._longest)
+        hi = bisect.bisect_right(self._starts, pos)
+        return [m for m in self._marks[lo:hi] if m.start <= pos < m.end]
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         if not self._marks:
@@ -81,8 +114,9 @@ class MarkHighlighter(QSyntaxHighlighter):
         b0 = self.currentBlock().position()
         s_cp, e_cp = pm.from_qt(b0), pm.from_qt(b0 + len(text))
         # candidate marks: any that start before the block's end and end after its start
+        lo = bisect.bisect_left(self._starts, s_cp - self._longest)
         hi = bisect.bisect_left(self._starts, e_cp)
-        marks = [m for m in self._marks[:hi] if m.end > s_cp]
+        marks = [m for m in self._marks[lo:hi] if m.end > s_cp]
         if not marks:
             return
         cuts = sorted({max(s_cp, min(e_cp, x)) for m in marks for x in (m.start, m.end)}
@@ -102,6 +136,10 @@ class MarkHighlighter(QSyntaxHighlighter):
             fmt.setToolTip(" + ".join(dict.fromkeys(m.tip for m in cover)))
             qa, qb = pm.to_qt(a) - b0, pm.to_qt(b) - b0
             self.setFormat(qa, qb - qa, fmt)
+
+
+def _order(m: Mark) -> tuple[int, int]:
+    return (m.start, m.end)
 
 
 class ArticleView(QTextEdit):
@@ -204,6 +242,18 @@ class ArticleView(QTextEdit):
         self.highlighter.underline_colour = self.palette().color(QPalette.ColorRole.Text)
         self.highlighter.set_marks(marks, changed)
 
+    def clear_selection(self) -> None:
+        """Drop the selection, leaving the caret where it is."""
+        c = self.textCursor()
+        if c.hasSelection():
+            c.clearSelection()
+            self.setTextCursor(c)
+
+    def update_marks(self, removed: Sequence[Mark], added: Sequence[Mark]) -> None:
+        """Change a few marks; only the blocks they cover are painted again."""
+        self.highlighter.underline_colour = self.palette().color(QPalette.ColorRole.Text)
+        self.highlighter.update_marks(removed, added)
+
     def set_focus_mark(self, start: int, end: int) -> None:
         """A transient outline on the highlight the student is working with."""
         if start >= end:
@@ -214,10 +264,8 @@ class ArticleView(QTextEdit):
         c.setPosition(self._map.to_qt(start))
         c.setPosition(self._map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
         sel.cursor = c
-        sel.format.setProperty(QTextFormat.Property.OutlinePen, None)
-        sel.format.setFontUnderline(True)
-        sel.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-        sel.format.setUnderlineColor(self.palette().highlight().color())
+        # an overline: it leaves the highlight's own colour and underline style showing
+        sel.format.setFontOverline(True)
         self.setExtraSelections([sel])
 
     # -- events ---------------------------------------------------------------

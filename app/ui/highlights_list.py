@@ -3,7 +3,9 @@ screen-reader and keyboard mirror of the marks painted on the article."""
 
 from __future__ import annotations
 
+import bisect
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -14,9 +16,12 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
-from PySide6.QtWidgets import QListView, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QListView, QStyledItemDelegate
 
 from app.core.lessons import Category, Highlight
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -28,6 +33,22 @@ class HlRole(IntEnum):
 def quote(text: str, h: Highlight, limit: int = 90) -> str:
     q = " ".join(text[h.start:h.end].split())
     return q if len(q) <= limit else q[: limit - 1].rstrip() + "…"
+
+
+ROW_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
+             Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole, HlRole.HIGHLIGHT]
+
+
+def _common_ends(a: tuple[Highlight, ...], b: tuple[Highlight, ...]) -> tuple[int, int]:
+    """Lengths of the common prefix and (not overlapping it) common suffix of a and b."""
+    n = min(len(a), len(b))
+    p = 0
+    while p < n and a[p] == b[p]:
+        p += 1
+    s = 0
+    while s < n - p and a[-1 - s] == b[-1 - s]:
+        s += 1
+    return p, s
 
 
 class HighlightsModel(QAbstractListModel):
@@ -44,11 +65,29 @@ class HighlightsModel(QAbstractListModel):
         self._texts = {}
 
     def set_highlights(self, hs: tuple[Highlight, ...]) -> None:
-        if hs == self._rows:
+        """Show ``hs`` (sorted), changing only the rows that differ from the shown ones:
+        one highlight added, removed or changed is one row inserted, removed or changed,
+        never a reset (architecture.md, "Views update incrementally")."""
+        old = self._rows
+        if hs is old or hs == old:
             return
-        self.beginResetModel()
+        p, s = _common_ends(old, hs)
+        gone, come = len(old) - p - s, len(hs) - p - s
+        same = min(gone, come)
+        if same:  # rows replaced in place (a relabel or a note): their data changed
+            self._rows = old[:p] + hs[p:p + same] + old[p + same:]
+            self.dataChanged.emit(self.index(p, 0), self.index(p + same - 1, 0), ROW_ROLES)
+        if gone > same:
+            first = p + same
+            self.beginRemoveRows(QModelIndex(), first, first + gone - same - 1)
+            self._rows = hs[:first] + old[first + gone - same:]
+            self.endRemoveRows()
+        elif come > same:
+            first = p + same
+            self.beginInsertRows(QModelIndex(), first, first + come - same - 1)
+            self._rows = hs
+            self.endInsertRows()
         self._rows = hs
-        self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -79,36 +118,29 @@ class HighlightsModel(QAbstractListModel):
         return None
 
     def row_of(self, h: Highlight) -> int:
-        try:
+        i = bisect.bisect_left(self._rows, _key(h), key=_key)
+        if i < len(self._rows) and self._rows[i] == h:
+            return i
+        try:  # rows set in another order
             return self._rows.index(h)
         except ValueError:
             return -1
 
 
-class RowSizeCache(QStyledItemDelegate):
-    """Remembers each row's size by its text, the width and the font.
+def _key(h: Highlight) -> tuple[int, int, str, str]:
+    return (h.start, h.end, h.label, h.note)  # the Draft's order
 
-    Every change of the draft lays the whole list out again, and measuring 200 word-
-    wrapped rows cost ~16 ms, a whole frame (bench/run.py: add or remove a highlight).
-    A row's size depends only on its text, the width and the font, so most rows are
-    measured once.
-    """
 
-    MAX = 5000
+class TwoLineRows(QStyledItemDelegate):
+    """Every row is two lines high (longer text is elided), so the list can use uniform
+    item sizes: an added or removed row never makes the view measure the others again
+    (measuring 200 word-wrapped rows on every change cost a whole frame)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._sizes: dict[tuple[str, int, str], QSize] = {}
+    LINES = 2
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
-        key = (str(index.data(Qt.ItemDataRole.DisplayRole)), option.rect.width(),
-               option.font.key())
-        size = self._sizes.get(key)
-        if size is None:
-            if len(self._sizes) >= self.MAX:
-                self._sizes.clear()
-            size = self._sizes[key] = super().sizeHint(option, index)
-        return QSize(size)
+        fm = option.fontMetrics
+        return QSize(1, fm.lineSpacing() * self.LINES + fm.height() // 2 + 4)
 
 
 class HighlightsView(QListView):
@@ -124,8 +156,11 @@ class HighlightsView(QListView):
             "Your highlights, one per row. Delete removes the selected one; Return shows it.")
         self.model_ = HighlightsModel()
         self.setModel(self.model_)
-        self.setItemDelegate(RowSizeCache(self))
+        self.setItemDelegate(TwoLineRows(self))
+        self.setUniformItemSizes(True)
         self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAlternatingRowColors(True)
         self.setSpacing(1)
         self.selectionModel().currentChanged.connect(self._on_current_changed)
