@@ -38,6 +38,8 @@ BUNDLE_DIR = ROOT / "dist" / "close-reader"
 ENV = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
        "PYTHONPATH": str(ROOT)}
 ENV.pop("CLOSE_READER_DB", None)
+# as installed: compiled modules are cached (a checkout compiles them on its first run)
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 
 # name -> (what, unit, budget or None, comparison "<=")
 BUDGETS: dict[str, tuple[str, str, float | None]] = {

@@ -30,6 +30,7 @@ from app.ui.textpos import PositionMap
 from app.ui.theme import blend
 
 READING_WIDTH_CHARS = 68
+MIN_MARGIN = 24  # px, the document's margin on every side
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ class ArticleView(QTextEdit):
         self._text = ""
         self._map = PositionMap("")
         self.highlighter = MarkHighlighter(self.document(), lambda: self._map)
-        self.document().setDocumentMargin(24)
+        self.document().setDocumentMargin(MIN_MARGIN)
         self.cursorPositionChanged.connect(self._on_cursor_moved)
 
     # -- content --------------------------------------------------------------
@@ -201,8 +202,11 @@ class ArticleView(QTextEdit):
 
     def _update_measure(self) -> None:
         """Keep a readable measure (~68 characters a line), centred in the view."""
-        width = QFontMetrics(self.document().defaultFont()).averageCharWidth() * READING_WIDTH_CHARS
-        side = max(0, (self.viewport().width() - width) // 2 - 24)
+        char = QFontMetrics(self.document().defaultFont()).averageCharWidth()
+        width = char * READING_WIDTH_CHARS
+        # the side margins replace the document's own: never narrower than it (at 200 %
+        # text the measure fills the view and the text used to touch its edges)
+        side = max(MIN_MARGIN, 2 * char, (self.viewport().width() - width) // 2 - MIN_MARGIN)
         fmt = self.document().rootFrame().frameFormat()
         if fmt.leftMargin() != side:
             fmt.setLeftMargin(side)

@@ -166,6 +166,14 @@ class HighlightsView(QListView):
         self.selectionModel().currentChanged.connect(self._on_current_changed)
         self.activated.connect(lambda i: self.highlight_chosen.emit(i.data(HlRole.HIGHLIGHT)))
 
+    MIN_ROWS = 3
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """Room for three rows whatever the text size (at 200 % it shrank to one)."""
+        fm = self.fontMetrics()
+        row = fm.lineSpacing() * TwoLineRows.LINES + fm.height() // 2 + 4 + 2 * self.spacing()
+        return QSize(super().minimumSizeHint().width(), row * self.MIN_ROWS + 2 * self.frameWidth())
+
     def current_highlight(self) -> Highlight | None:
         idx = self.currentIndex()
         return idx.data(HlRole.HIGHLIGHT) if idx.isValid() else None

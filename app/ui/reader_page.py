@@ -10,11 +10,13 @@ from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QToolBar,
     QToolButton,
@@ -117,11 +119,10 @@ class ReaderPage(QWidget):
         self.instructions.setObjectName("instructions")
         self.instructions.setWordWrap(True)
         head = QVBoxLayout()
-        row = QHBoxLayout()
-        row.addWidget(self.back_button)
-        row.addStretch(1)
+        row = QHBoxLayout()  # one row: at 200 % text the height goes to the article
+        row.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.title, 1)
         head.addLayout(row)
-        head.addWidget(self.title)
         head.addWidget(self.source)
         head.addWidget(self.instructions)
 
@@ -167,6 +168,9 @@ class ReaderPage(QWidget):
         self.category_box = QComboBox()
         self.category_box.setAccessibleName("Category of the selected highlight")
         self.category_box.activated.connect(self._on_category_box_activated)
+        self.category_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.category_box.setMinimumContentsLength(8)
         # visible labels, buddies of their fields: a screen reader names the combo box by
         # its label (on Linux its accessible name is its current text)
         self.category_label = QLabel("&Category:")
@@ -201,14 +205,24 @@ class ReaderPage(QWidget):
         side.addWidget(self.remove_button)
         side.addSpacing(12)
         side.addWidget(self.submit_button)
+        side.setContentsMargins(0, 0, 4, 0)
         side_w = QWidget()
         side_w.setLayout(side)
-        side_w.setMinimumWidth(260)
+        # the side panel scrolls when the text is large (200 %) rather than squeezing
+        # the Highlights list below a few rows (its minimum size keeps three)
+        side_scroll = QScrollArea()
+        side_scroll.setWidget(side_w)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        side_scroll.setMinimumWidth(260)
+        self.side_panel = side_scroll
 
         split = QSplitter()
         split.setChildrenCollapsible(False)
         split.addWidget(self.article)
-        split.addWidget(side_w)
+        split.addWidget(side_scroll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setSizes([760, 320])
