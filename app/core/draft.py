@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from operator import attrgetter
 from typing import Generic, TypeVar
 
 from app.core.lessons import Highlight
@@ -135,5 +136,8 @@ class Draft(History[Highlight]):
         self._push(())
 
 
+_ORDER = attrgetter("start", "end", "label", "note")
+
+
 def _sorted(hs: Iterable[Highlight]) -> tuple[Highlight, ...]:
-    return tuple(sorted(hs, key=lambda h: (h.start, h.end, h.label, h.note)))
+    return tuple(sorted(hs, key=_ORDER))

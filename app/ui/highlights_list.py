@@ -7,15 +7,8 @@ import bisect
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSize,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QListView, QStyledItemDelegate
 
 from app.core.lessons import Category, Highlight
@@ -35,87 +28,82 @@ def quote(text: str, h: Highlight, limit: int = 90) -> str:
     return q if len(q) <= limit else q[: limit - 1].rstrip() + "…"
 
 
-ROW_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
-             Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole, HlRole.HIGHLIGHT]
-
-
 def _common_ends(a: tuple[Highlight, ...], b: tuple[Highlight, ...]) -> tuple[int, int]:
-    """Lengths of the common prefix and (not overlapping it) common suffix of a and b."""
+    """Lengths of the common prefix and (not overlapping it) common suffix of a and b
+    (a Draft's states share their unchanged Highlight objects: identity is checked first)."""
     n = min(len(a), len(b))
     p = 0
-    while p < n and a[p] == b[p]:
+    while p < n and (a[p] is b[p] or a[p] == b[p]):
         p += 1
     s = 0
-    while s < n - p and a[-1 - s] == b[-1 - s]:
+    while s < n - p and (a[-1 - s] is b[-1 - s] or a[-1 - s] == b[-1 - s]):
         s += 1
     return p, s
 
 
-class HighlightsModel(QAbstractListModel):
+def diff(old: tuple[Highlight, ...], new: tuple[Highlight, ...]
+         ) -> tuple[int, tuple[Highlight, ...], tuple[Highlight, ...]]:
+    """``(first, gone, came)``: ``new`` is ``old`` with ``gone`` (from row ``first`` on)
+    replaced by ``came``; both sorted, so this is cheap for a change to one highlight."""
+    p, s = _common_ends(old, new)
+    return p, old[p:len(old) - s], new[p:len(new) - s]
+
+
+class HighlightsModel(QStandardItemModel):
+    """One row per highlight. The rows live in C++ (a ``QStandardItemModel``): laying out
+    or painting 2,000 rows never calls back into Python for each row."""
+
     def __init__(self) -> None:
         super().__init__()
         self._rows: tuple[Highlight, ...] = ()
         self._text = ""
         self._cats: dict[str, Category] = {}
-        self._colours: dict[str, str] = {}
-        self._texts: dict[Highlight, str] = {}  # row texts, asked for many times a layout
+        self._colours: dict[str, QColor] = {}
 
     def set_context(self, text: str, cats: dict[str, Category], colours: dict[str, str]) -> None:
-        self._text, self._cats, self._colours = text, cats, colours
-        self._texts = {}
+        self._text, self._cats = text, cats
+        self._colours = {k: QColor(v) for k, v in colours.items()}
+        if self._rows:  # rows made in another context (lesson, palette) go
+            self.removeRows(0, len(self._rows))
+            self._rows = ()
 
     def set_highlights(self, hs: tuple[Highlight, ...]) -> None:
         """Show ``hs`` (sorted), changing only the rows that differ from the shown ones:
         one highlight added, removed or changed is one row inserted, removed or changed,
         never a reset (architecture.md, "Views update incrementally")."""
         old = self._rows
-        if hs is old or hs == old:
+        if hs is old:
             return
-        p, s = _common_ends(old, hs)
-        gone, come = len(old) - p - s, len(hs) - p - s
-        same = min(gone, come)
-        if same:  # rows replaced in place (a relabel or a note): their data changed
-            self._rows = old[:p] + hs[p:p + same] + old[p + same:]
-            self.dataChanged.emit(self.index(p, 0), self.index(p + same - 1, 0), ROW_ROLES)
-        if gone > same:
-            first = p + same
-            self.beginRemoveRows(QModelIndex(), first, first + gone - same - 1)
-            self._rows = hs[:first] + old[first + gone - same:]
-            self.endRemoveRows()
-        elif come > same:
-            first = p + same
-            self.beginInsertRows(QModelIndex(), first, first + come - same - 1)
-            self._rows = hs
-            self.endInsertRows()
+        p, gone, come = diff(old, hs)
+        same = min(len(gone), len(come))
         self._rows = hs
+        for k in range(same):  # rows replaced in place (a relabel, a note): data changed
+            self.setItemData(self.index(p + k, 0), self._roles(come[k]))
+        if len(gone) > same:
+            self.removeRows(p + same, len(gone) - same)
+        elif len(come) > same:
+            self.invisibleRootItem().insertRows(p + same, [self._item(h) for h in come[same:]])
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def _roles(self, h: Highlight) -> dict[int, object]:
+        text = self.row_text(h)
+        roles: dict[int, object] = {Qt.ItemDataRole.DisplayRole: text,
+                                    Qt.ItemDataRole.AccessibleTextRole: text,
+                                    Qt.ItemDataRole.ToolTipRole: text, HlRole.HIGHLIGHT: h}
+        if h.label in self._colours:
+            roles[Qt.ItemDataRole.DecorationRole] = self._colours[h.label]
+        return roles
+
+    def _item(self, h: Highlight) -> QStandardItem:
+        item = QStandardItem()
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        for role, value in self._roles(h).items():
+            item.setData(value, role)
+        return item
 
     def row_text(self, h: Highlight) -> str:
         name = self._cats[h.label].name if h.label in self._cats else h.label
         note = f" — note: {h.note}" if h.note else ""
         return f"{name}: “{quote(self._text, h)}”{note}"
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        h = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
-                    Qt.ItemDataRole.ToolTipRole):
-            text = self._texts.get(h)
-            if text is None:
-                if len(self._texts) > 5000:
-                    self._texts = {}
-                text = self._texts[h] = self.row_text(h)
-            return text
-        if role == Qt.ItemDataRole.DecorationRole and h.label in self._colours:
-            return QColor(self._colours[h.label])
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return None
-        if role == HlRole.HIGHLIGHT:
-            return h
-        return None
 
     def row_of(self, h: Highlight) -> int:
         i = bisect.bisect_left(self._rows, _key(h), key=_key)

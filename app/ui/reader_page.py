@@ -29,7 +29,7 @@ from app.core.lessons import Category, Highlight, Lesson
 from app.core.spans import snap
 from app.ui import announce as a11y
 from app.ui.article import ArticleView, Mark
-from app.ui.highlights_list import HighlightsView, quote
+from app.ui.highlights_list import HighlightsView, diff, quote
 from app.ui.theme import CategoryStyle, is_dark, pen_style, styles_for
 
 AUTOSAVE_MS = 300
@@ -395,9 +395,9 @@ class ReaderPage(QWidget):
 
     def _after_change(self, old: tuple[Highlight, ...], selected: Highlight | None) -> None:
         new = self.draft.highlights
-        gone, came = set(old) - set(new), set(new) - set(old)
+        _, gone, came = diff(old, new)  # sorted states: only the changed stretch
         removed = [self._marks.pop(h) for h in gone if h in self._marks]
-        added = self._marks_for(sorted(came, key=lambda h: (h.start, h.end)))
+        added = self._marks_for(came)
         self.article.update_marks(removed, added)
         self.list.model_.set_highlights(new)
         self._refresh_state(selected)
