@@ -127,7 +127,8 @@ class MarkHighlighter(QSyntaxHighlighter):
             if not cover or a >= b:
                 continue
             fmt = QTextCharFormat()
-            fmt.setBackground(blend([m.background for m in cover]))
+            fmt.setBackground(cover[0].background if len(cover) == 1
+                              else blend([m.background for m in cover]))
             style = next((m.underline for m in reversed(cover) if m.underline is not None), None)
             if style is not None:
                 fmt.setUnderlineStyle(style)
@@ -164,6 +165,9 @@ class ArticleView(QTextEdit):
         self._map = PositionMap("")
         self.highlighter = MarkHighlighter(self.document(), lambda: self._map)
         self.document().setDocumentMargin(MIN_MARGIN)
+        # a scroll bar coming and going would change the measure's margins, and each
+        # change of them lays out and highlights the whole document again
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.cursorPositionChanged.connect(self._on_cursor_moved)
 
     # -- content --------------------------------------------------------------

@@ -49,6 +49,9 @@ def diff(old: tuple[Highlight, ...], new: tuple[Highlight, ...]
     return p, old[p:len(old) - s], new[p:len(new) - s]
 
 
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
 class HighlightsModel(QStandardItemModel):
     """One row per highlight. The rows live in C++ (a ``QStandardItemModel``): laying out
     or painting 2,000 rows never calls back into Python for each row."""
@@ -95,7 +98,7 @@ class HighlightsModel(QStandardItemModel):
 
     def _item(self, h: Highlight) -> QStandardItem:
         item = QStandardItem()
-        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        item.setFlags(_ROW_FLAGS)
         for role, value in self._roles(h).items():
             item.setData(value, role)
         return item
