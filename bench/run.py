@@ -38,22 +38,34 @@ BUNDLE_DIR = ROOT / "dist" / "close-reader"
 ENV = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
        "PYTHONPATH": str(ROOT)}
 ENV.pop("CLOSE_READER_DB", None)
+# as installed: compiled modules are cached (a checkout compiles them on its first run)
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 
-# name -> (what, unit, budget or None, comparison "<=")
+# name -> (what, unit, budget or None); quality.md's rows
 BUDGETS: dict[str, tuple[str, str, float | None]] = {
     "cold_start_s": ("cold start to a usable library (selftest, new database)", "s", 0.8),
     "cold_start_existing_db_s": ("cold start, database already filled", "s", 0.8),
-    "open_lesson_ms": ("open 5,000-word lesson with 200 highlights, painted", "ms", 100.0),
-    "highlight_add_ms": ("add one highlight on it, repainted", "ms", 16.0),
-    "highlight_remove_ms": ("remove one highlight on it, repainted", "ms", 16.0),
-    "grade_ms": ("grade one submission (200 highlights, 60 key spans)", "ms", 2.0),
-    "gradebook_s": ("gradebook 30 × 20 = 600 submissions from the database", "s", 1.0),
+    "open_lesson_ms": ("open 5,000-word lesson with 200 highlights, painted", "ms", 60.0),
+    "open_long_lesson_ms": ("open 200,000-character lesson, 2,000 highlights, painted",
+                            "ms", 500.0),
+    "highlight_add_ms": ("add one highlight on the 200-highlight lesson, repainted", "ms", 8.0),
+    "highlight_remove_ms": ("remove one highlight on it, repainted", "ms", 8.0),
+    "long_highlight_add_ms": ("add one highlight on the longest lesson (2,000)", "ms", 16.0),
+    "long_highlight_remove_ms": ("remove one highlight on the longest lesson", "ms", 16.0),
+    "feedback_ms": ("show the feedback view for the 5,000-word lesson", "ms", 100.0),
+    "grade_ms": ("grade one submission (200 highlights, 60 key spans)", "ms", 1.0),
+    "grade_large_s": ("grade 200,000 highlights against 200,000 key spans", "s", 2.0),
+    "gradebook_s": ("gradebook 30 × 20 = 600 submissions from the database", "s", 0.1),
     "suggest_s": ("suggestions, 1,000-word article, pipeline warm", "s", 0.5),
     "gui_stall_ms": ("longest GUI-thread stall while spaCy loads or works", "ms", 50.0),
     "rss_mb": ("resident memory with the 5,000-word lesson open", "MB", 250.0),
     "bundle_mb": ("PyInstaller bundle on disk", "MB", 300.0),
     "bundle_start_s": ("bundle cold start to library (selftest)", "s", 2.0),
 }
+# rows that also have a budget as a ratio to their baseline (quality.md)
+RATIO_BUDGETS = {"cold_start_s": 1.6, "cold_start_existing_db_s": 1.6}
+# size tables: how cost grows (filled in by the benches that measure them)
+TABLES: dict[str, list[dict[str, Any]]] = {}
 
 
 def entry(name: str, value: float | None, *, baseline: float | None = None,
@@ -61,6 +73,9 @@ def entry(name: str, value: float | None, *, baseline: float | None = None,
           note: str = "", **extra: Any) -> dict[str, Any]:
     what, unit, budget = BUDGETS[name]
     ok = None if value is None or budget is None else value <= budget
+    ratio_budget = RATIO_BUDGETS.get(name)
+    if ok is not None and ratio_budget is not None and baseline:
+        ok = ok and value / baseline <= ratio_budget
     if not status:
         status = "pass" if ok else ("FAIL" if ok is False else "n/a")
     out: dict[str, Any] = {"what": what, "value": value, "unit": unit, "budget": budget,
@@ -69,6 +84,8 @@ def entry(name: str, value: float | None, *, baseline: float | None = None,
         out["baseline"] = baseline
         out["baseline_what"] = baseline_what
         out["ratio_to_baseline"] = value / baseline if value and baseline else None
+        if ratio_budget is not None:
+            out["ratio_budget"] = ratio_budget
     if runs is not None:
         out["runs"] = runs
     if note:
@@ -150,15 +167,19 @@ def bench_cold_start(runs: int) -> dict[str, dict[str, Any]]:
 
 
 # -- the reader: open, add, remove ------------------------------------------------
-def bench_reader(runs: int) -> dict[str, dict[str, Any]]:
+def _reader_case(runs: int, words: int = 5000, highlights: int = 200,
+                 long: bool = False, feedback: bool = False) -> dict[str, Any]:
+    """Open the lesson (draft from the database) and add and remove highlights on it,
+    each painted; medians in ms. ``long``: the 200,000-character lesson."""
     from PySide6.QtWidgets import QApplication
 
     from app.ui import create_main_window
-    from bench.synthetic import STUDENT, make_db, words_of
+    from bench.synthetic import STUDENT, long_text, make_db, words_of
 
     tmp = tempfile.TemporaryDirectory(prefix="cr-bench-")
     db = Path(tmp.name) / "reader.db"
-    lesson_id, sid = make_db(db)
+    text = long_text() if long else None
+    lesson_id, sid = make_db(db, words=words, highlights=highlights, text=text)
     win = create_main_window(db, student=STUDENT)
     win.resize(1280, 800)
     win.show()
@@ -178,15 +199,22 @@ def bench_reader(runs: int) -> dict[str, dict[str, Any]]:
         painted()
         opens.append(time.perf_counter() - t0)
     first_open, opens = opens[0], opens[1:]
-    assert len(reader.draft.highlights) == 200, len(reader.draft.highlights)
+    assert len(reader.draft.highlights) == highlights, len(reader.draft.highlights)
 
     text = reader.lesson.text
-    taken = {(h.start, h.end) for h in reader.draft.highlights}
-    free = [w for w in words_of(text)
-            if not any(s < w[1] and w[0] < e for s, e in taken)]
-    step = max(1, len(free) // (4 * runs + 8))
+    taken = sorted((h.start, h.end) for h in reader.draft.highlights)
+    starts = [a for a, _ in taken]
+    import bisect
+
+    def free(w: tuple[int, int]) -> bool:
+        i = bisect.bisect_left(starts, w[1])
+        return not any(s < w[1] and w[0] < e for s, e in taken[max(0, i - 8):i])
+
+    words_free = [w for w in words_of(text) if free(w)]
+    n = 4 * runs + 4
+    step = max(1, len(words_free) // (n + 4))
     adds, removes, saves = [], [], []
-    for k, (s, e) in enumerate(free[::step][: 4 * runs + 4]):
+    for k, (s, e) in enumerate(words_free[::step][:n]):
         article.select_range(s, e)  # scrolls there, as the student's selection would
         painted()
         action = reader.highlight_actions[k % len(reader.highlight_actions)]
@@ -194,7 +222,7 @@ def bench_reader(runs: int) -> dict[str, dict[str, Any]]:
         action.trigger()
         painted()
         adds.append(time.perf_counter() - t0)
-        h = next(x for x in reader.draft.highlights if x.start <= s < x.end)
+        h = next(x for x in reader.draft.at(s))
         t0 = time.perf_counter()
         reader.flush()  # the autosave write, normally 300 ms later
         saves.append(time.perf_counter() - t0)
@@ -203,22 +231,93 @@ def bench_reader(runs: int) -> dict[str, dict[str, Any]]:
         painted()
         removes.append(time.perf_counter() - t0)
         reader.flush()
-    saved = win.repo.draft(sid, lesson_id)
+    out: dict[str, Any] = {
+        "words": len(text.split()), "chars": len(text), "highlights": highlights,
+        "open_ms": median(opens) * 1000, "open_runs": [x * 1000 for x in opens],
+        "first_open_ms": first_open * 1000,
+        "add_ms": median(adds) * 1000, "add_max_ms": max(adds) * 1000,
+        "add_runs": [x * 1000 for x in adds],
+        "remove_ms": median(removes) * 1000, "remove_max_ms": max(removes) * 1000,
+        "remove_runs": [x * 1000 for x in removes],
+        "autosave_write_ms": median(saves) * 1000,
+    }
+    if feedback:
+        out.update(_feedback_case(win, runs))
     win.close()
     win.repo.database.close()
     QApplication.processEvents()
     tmp.cleanup()
-    ms = [x * 1000 for x in opens]
+    return out
+
+
+def _feedback_case(win: Any, runs: int) -> dict[str, Any]:
+    """The feedback view of the open lesson (its key, the draft graded), painted."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.core.scoring import grade
+    from bench.synthetic import lesson_for
+
+    lesson = lesson_for(win.reader.lesson.text, win.reader.lesson.id)
+    hs = win.reader.draft.highlights
+    cats = win.repo.categories()
+    times = []
+    for _ in range(runs + 1):
+        win.show_library()
+        QApplication.processEvents()
+        t0 = time.perf_counter()
+        report = grade(lesson.key, hs, lesson.categories)
+        win.feedback.show_result(lesson, cats, report, [])
+        win.stack.setCurrentWidget(win.feedback)
+        QApplication.processEvents()
+        win.feedback.article.viewport().repaint()
+        times.append(time.perf_counter() - t0)
+    return {"feedback_ms": median(times[1:]) * 1000, "feedback_first_ms": times[0] * 1000,
+            "feedback_runs": [x * 1000 for x in times[1:]]}
+
+
+def bench_reader(runs: int) -> dict[str, dict[str, Any]]:
+    base = _reader_case(runs, feedback=True)
+    long = _reader_case(runs, highlights=2000, long=True)
+    table = [{"highlights": base["highlights"], "chars": base["chars"],
+              "open_ms": base["open_ms"], "add_ms": base["add_ms"],
+              "remove_ms": base["remove_ms"]},
+             {"highlights": 2000, "chars": long["chars"], "open_ms": long["open_ms"],
+              "add_ms": long["add_ms"], "remove_ms": long["remove_ms"]}]
+    dense = _reader_case(max(2, runs // 2), highlights=20_000, long=True)
+    table.append({"highlights": 20_000, "chars": dense["chars"], "open_ms": dense["open_ms"],
+                  "add_ms": dense["add_ms"], "remove_ms": dense["remove_ms"]})
+    TABLES["highlights (reader, painted)"] = table
+    lengths = [{"words": base["words"], "chars": base["chars"], "highlights": 200,
+                "open_ms": base["open_ms"]}]
+    for words in (15_000,):
+        r = _reader_case(max(2, runs // 2), words=words, highlights=200)
+        lengths.append({"words": r["words"], "chars": r["chars"], "highlights": 200,
+                        "open_ms": r["open_ms"], "add_ms": r["add_ms"]})
+    r = _reader_case(max(2, runs // 2), highlights=200, long=True)
+    lengths.append({"words": r["words"], "chars": r["chars"], "highlights": 200,
+                    "open_ms": r["open_ms"], "add_ms": r["add_ms"]})
+    TABLES["lesson length (reader, painted)"] = lengths
     return {
-        "open_lesson_ms": entry("open_lesson_ms", median(ms), runs=ms,
-                                first_open_ms=first_open * 1000, highlights=len(saved)),
-        "highlight_add_ms": entry("highlight_add_ms", median(adds) * 1000,
-                                  runs=[x * 1000 for x in adds],
-                                  max_ms=max(adds) * 1000,
-                                  autosave_write_ms=median(saves) * 1000),
-        "highlight_remove_ms": entry("highlight_remove_ms", median(removes) * 1000,
-                                     runs=[x * 1000 for x in removes],
-                                     max_ms=max(removes) * 1000),
+        "open_lesson_ms": entry("open_lesson_ms", base["open_ms"], runs=base["open_runs"],
+                                first_open_ms=base["first_open_ms"], highlights=200),
+        "open_long_lesson_ms": entry("open_long_lesson_ms", long["open_ms"],
+                                     runs=long["open_runs"], chars=long["chars"],
+                                     first_open_ms=long["first_open_ms"], highlights=2000),
+        "highlight_add_ms": entry("highlight_add_ms", base["add_ms"], runs=base["add_runs"],
+                                  max_ms=base["add_max_ms"],
+                                  autosave_write_ms=base["autosave_write_ms"]),
+        "highlight_remove_ms": entry("highlight_remove_ms", base["remove_ms"],
+                                     runs=base["remove_runs"], max_ms=base["remove_max_ms"]),
+        "long_highlight_add_ms": entry("long_highlight_add_ms", long["add_ms"],
+                                       runs=long["add_runs"], max_ms=long["add_max_ms"],
+                                       autosave_write_ms=long["autosave_write_ms"]),
+        "long_highlight_remove_ms": entry("long_highlight_remove_ms", long["remove_ms"],
+                                          runs=long["remove_runs"],
+                                          max_ms=long["remove_max_ms"]),
+        "feedback_ms": entry("feedback_ms", base["feedback_ms"], runs=base["feedback_runs"],
+                             first_ms=base["feedback_first_ms"],
+                             note="grade + FeedbackPage.show_result + painted; the first "
+                                  "also builds the page (first_ms)"),
     }
 
 
@@ -240,6 +339,35 @@ def bench_grade(runs: int) -> dict[str, dict[str, Any]]:
                               typical_ms=typical,
                               note=(f"a typical submission (a bundled lesson's key, 12 "
                                     f"highlights): {typical:.2f} ms" if typical else ""))}
+
+
+def _grade_case(n: int) -> float:
+    """Seconds to grade ``n`` highlights against ``n`` key spans (offsets only)."""
+    from app.core.lessons import Highlight, KeySpan
+    from app.core.scoring import grade
+
+    labels = ("unsupported_claim", "loaded_language")
+    key = [KeySpan(10 * i + 2, 10 * i + 7, labels[i % 2], "x", "", required=i % 7 != 3)
+           for i in range(n)]
+    hs = [Highlight(10 * i, 10 * i + 5, labels[(i // 3) % 2]) for i in range(n) if i % 5]
+    t0 = time.perf_counter()
+    grade(key, hs, labels)
+    return time.perf_counter() - t0
+
+
+def bench_grade_scale(runs: int) -> dict[str, dict[str, Any]]:
+    table = []
+    for n in (200, 2_000, 20_000, 200_000):
+        reps = max(3, min(runs, 5)) if n >= 200_000 else max(5, runs)
+        t = median([_grade_case(n) for _ in range(reps)])
+        table.append({"highlights": n, "key_spans": n, "grade_ms": t * 1000,
+                      "us_per_span": t * 1e6 / n})
+    TABLES["grading (highlights × key spans)"] = table
+    big = table[-1]["grade_ms"] / 1000
+    growth = table[-1]["us_per_span"] / max(table[1]["us_per_span"], 1e-9)
+    return {"grade_large_s": entry(
+        "grade_large_s", big, per_span_growth_2k_to_200k=growth,
+        note=f"cost per span at 200,000 is {growth:.2f}× that at 2,000 (1.0 = linear)")}
 
 
 def _typical_grade_ms(n: int) -> float | None:
@@ -518,8 +646,11 @@ def bench_bundle(runs: int) -> dict[str, dict[str, Any]]:
 # -- report -------------------------------------------------------------------------
 STEPS: list[tuple[Callable[[int], dict[str, dict[str, Any]]], tuple[str, ...]]] = [
     (bench_cold_start, ("cold_start_s", "cold_start_existing_db_s")),
-    (bench_reader, ("open_lesson_ms", "highlight_add_ms", "highlight_remove_ms")),
+    (bench_reader, ("open_lesson_ms", "open_long_lesson_ms", "highlight_add_ms",
+                    "highlight_remove_ms", "long_highlight_add_ms", "long_highlight_remove_ms",
+                    "feedback_ms")),
     (bench_grade, ("grade_ms",)),
+    (bench_grade_scale, ("grade_large_s",)),
     (bench_gradebook, ("gradebook_s",)),
     (bench_suggest, ("suggest_s",)),
     (bench_stall, ("gui_stall_ms",)),
@@ -538,7 +669,7 @@ def print_table(results: dict[str, dict[str, Any]], runs: int, elapsed: float) -
     print(f"Close Reader budgets (docs/quality.md): medians of {runs} runs; "
           f"{os.cpu_count()} CPUs; Qt platform {ENV['QT_QPA_PLATFORM']}; "
           f"took {elapsed:.0f} s\n")
-    head = f"{'figure':<58} {'measured':>11} {'budget':>9} {'baseline':>11}  result"
+    head = f"{'figure':<58} {'measured':>11} {'budget':>9} {'baseline':>24}  result"
     print(head)
     print("-" * len(head))
     for name, (what, unit, budget) in BUDGETS.items():
@@ -547,7 +678,9 @@ def print_table(results: dict[str, dict[str, Any]], runs: int, elapsed: float) -
             continue
         base = _fmt(r.get("baseline"), unit) if r.get("baseline") is not None else ""
         b = f"≤ {budget:g} {unit}" if budget is not None else ""
-        print(f"{what[:58]:<58} {_fmt(r['value'], unit):>11} {b:>9} {base:>11}  "
+        if r.get("ratio_budget") and r.get("ratio_to_baseline"):
+            base = f"{base} ({r['ratio_to_baseline']:.2f}×, ≤{r['ratio_budget']:g}×)"
+        print(f"{what[:58]:<58} {_fmt(r['value'], unit):>11} {b:>9} {base:>24}  "
               f"{r['status']}")
     print()
     for name, r in results.items():
@@ -559,12 +692,29 @@ def print_table(results: dict[str, dict[str, Any]], runs: int, elapsed: float) -
             extra.append(r["note"])
         if extra:
             print(f"  {name}: " + "; ".join(extra))
+    for title, rows in TABLES.items():
+        print(f"\nsize against time — {title}")
+        cols = list(rows[0])
+        print("  " + "  ".join(f"{c:>14}" for c in cols))
+        for r in rows:
+            print("  " + "  ".join(f"{_cell(r.get(c)):>14}" for c in cols))
 
 
-def run(runs: int = 5, json_out: bool = False) -> dict[str, dict[str, Any]]:
+def _cell(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.2f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return "" if v is None else str(v)
+
+
+def run(runs: int = 5, json_out: bool = False,
+        only: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
     t0 = time.perf_counter()
     results: dict[str, dict[str, Any]] = {}
     for step, names in STEPS:
+        if only and step.__name__.removeprefix("bench_") not in only:
+            continue
         try:
             results.update(step(runs))
         except Exception as e:  # noqa: BLE001 — one broken measure must not hide the rest
@@ -572,8 +722,8 @@ def run(runs: int = 5, json_out: bool = False) -> dict[str, dict[str, Any]]:
                 results[n] = entry(n, None, status="error", note=f"{type(e).__name__}: {e}")
     elapsed = time.perf_counter() - t0
     if json_out:
-        print(json.dumps({"runs": runs, "elapsed_s": elapsed, **results}, indent=2,
-                         default=str))
+        print(json.dumps({"runs": runs, "elapsed_s": elapsed, **results, "tables": TABLES},
+                         indent=2, default=str))
     else:
         print_table(results, runs, elapsed)
     return results
@@ -583,8 +733,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--runs", type=int, default=5, help="runs per measure (default 5)")
+    ap.add_argument("--only", default="", help="comma-separated steps, e.g. cold_start,reader")
     args = ap.parse_args(argv)
-    run(max(1, args.runs), args.json)
+    run(max(1, args.runs), args.json, tuple(x for x in args.only.split(",") if x))
     return 0
 
 

@@ -98,6 +98,26 @@ def synthetic_highlights(text: str, n: int = 200, seed: int = 1) -> tuple[Highli
     return tuple(out[:n])
 
 
+def dense_highlights(text: str, n: int) -> tuple[Highlight, ...]:
+    """Up to one highlight per word (labels alternate, so same-label highlights never
+    touch): for sizes ``synthetic_highlights`` cannot spread out (20,000 on 30,000 words)."""
+    words = words_of(text)
+    if n > len(words):
+        raise ValueError(f"text too short for {n} highlights")
+    step = len(words) / n
+    picked = sorted({int(k * step) for k in range(n)})
+    return tuple(Highlight(words[i][0], words[i][1], LABELS[i % 2]) for i in picked)
+
+
+def long_text(max_chars: int = 200_000, seed: int = 0) -> str:
+    """The longest article the format allows: synthetic words up to ``max_chars``."""
+    text = synthetic_text(max_chars // 5, seed)
+    if len(text) > max_chars:
+        cut = text.rfind(" ", 0, max_chars - 1)
+        text = text[:cut].rstrip() + "."
+    return text
+
+
 def synthetic_key(text: str, spans: int = 60, seed: int = 2) -> tuple[KeySpan, ...]:
     rng = random.Random(seed)
     words = words_of(text)
@@ -127,16 +147,32 @@ def synthetic_lesson(words: int = 5000, highlights: int = 200, key_spans: int = 
     return lesson, word_bounds(text), hs
 
 
+def lesson_for(text: str, lesson_id: str, key_spans: int = 60) -> Lesson:
+    words = len(text.split())
+    return Lesson(
+        id=lesson_id, title=f"A synthetic {words:,}-word article", text=text,
+        source=Source("The Benchmark Gazette", "A. Writer", "2026-01-01"), level="advanced",
+        unit="Benchmarks", instructions="Highlight unsupported claims and loaded language.",
+        key=synthetic_key(text, key_spans, 2))
+
+
 def make_db(path: str | Path, words: int = 5000, highlights: int = 200,
             student: str = STUDENT, lesson_id: str = LESSON_ID,
-            extra: Sequence[Lesson] = ()) -> tuple[str, int]:
+            extra: Sequence[Lesson] = (), text: str | None = None) -> tuple[str, int]:
     """A database at ``path`` holding the synthetic lesson (tokens stored) and the
     student's saved draft. Marked as seeded, so opening it adds no bundled lessons.
     Returns ``(lesson_id, student_id)``."""
     from app.services.library import SEEDED
     from app.store.repo import open_repo
 
-    lesson, tokens, hs = synthetic_lesson(words, highlights, lesson_id=lesson_id)
+    if text is None:
+        lesson, tokens, hs = synthetic_lesson(words, highlights, lesson_id=lesson_id)
+    else:  # a given text (the longest lesson): dense highlights if need be
+        lesson, tokens = lesson_for(text, lesson_id), word_bounds(text)
+        try:
+            hs = synthetic_highlights(text, highlights, 1) if highlights else ()
+        except ValueError:
+            hs = dense_highlights(text, highlights)
     repo = open_repo(path)
     try:
         toks = {lesson.id: tokens, **{le.id: word_bounds(le.text) for le in extra}}

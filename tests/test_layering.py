@@ -74,3 +74,29 @@ def test_listing_and_grading_stay_light(tmp_path):
         f"    assert main(['grade', '--answers', {str(DATA / 'sample-answers.json')!r}]) == 0\n"
     )
     assert_light(loaded_after(body, tmp_path))
+
+
+def test_opening_the_library_imports_nothing_it_does_not_need(tmp_path):
+    """The library shows before the feedback, results, instructor and PDF code, spaCy
+    and sqlite-utils are imported (issue 14: they load on first use)."""
+    body = (
+        "import os\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from app.ui import create_main_window\n"
+        f"w = create_main_window({str(tmp_path / 'lib.db')!r}, student='Ana P.')\n"
+        "w.show()\n"
+        "QApplication.processEvents()\n"
+        "assert w.library.model_.rowCount() > 0\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "CLOSE_READER_DB"}
+    env["PYTHONPATH"] = str(ROOT)
+    p = subprocess.run([sys.executable, "-c", PROBE.format(body=body)], cwd=ROOT, env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    loaded = set(json.loads(p.stdout.strip().splitlines()[-2]))
+    unwanted = ("app.ui.feedback_page", "app.services.results", "app.ui.instructor",
+                "app.ui.results", "fpdf", "spacy", "sqlite_utils", "dateutil")
+    found = sorted(m for m in loaded if any(m == u or m.startswith(u + ".") for u in unwanted))
+    assert found == []

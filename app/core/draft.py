@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from operator import attrgetter
 from typing import Generic, TypeVar
 
 from app.core.lessons import Highlight
@@ -23,6 +24,7 @@ class History(Generic[T]):
         self._state: tuple[T, ...] = self._normal(items)
         self._undo: list[tuple[T, ...]] = []
         self._redo: list[tuple[T, ...]] = []
+        self._saved: tuple[T, ...] = self._state  # the state last written (autosave)
 
     @staticmethod
     def _normal(items: Iterable[T]) -> tuple[T, ...]:
@@ -31,6 +33,15 @@ class History(Generic[T]):
     @property
     def items(self) -> tuple[T, ...]:
         return self._state
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether the state differs from the one last marked saved (undoing back to it
+        leaves nothing to save: states are immutable, compared by identity first)."""
+        return self._state is not self._saved and self._state != self._saved
+
+    def mark_saved(self) -> None:
+        self._saved = self._state
 
     def can_undo(self) -> bool:
         return bool(self._undo)
@@ -125,5 +136,8 @@ class Draft(History[Highlight]):
         self._push(())
 
 
+_ORDER = attrgetter("start", "end", "label", "note")
+
+
 def _sorted(hs: Iterable[Highlight]) -> tuple[Highlight, ...]:
-    return tuple(sorted(hs, key=lambda h: (h.start, h.end, h.label, h.note)))
+    return tuple(sorted(hs, key=_ORDER))

@@ -9,6 +9,7 @@ import bisect
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 
 @dataclass(frozen=True, order=True)
@@ -74,12 +75,12 @@ def snap(
     start, end = max(0, min(start, end)), min(len(text), max(start, end))
     if start >= end or not tokens:
         return None
-    starts = [t[0] for t in tokens]
+    first = itemgetter(0)  # searched in place: a lesson has up to ~40,000 tokens
     # first token whose end is after `start`
-    i = bisect.bisect_right(starts, start) - 1
+    i = bisect.bisect_right(tokens, start, key=first) - 1
     if i < 0 or tokens[i][1] <= start:
         i += 1
-    j = bisect.bisect_left(starts, end) - 1  # last token starting before `end`
+    j = bisect.bisect_left(tokens, end, key=first) - 1  # last token starting before `end`
     chosen = [t for t in tokens[max(i, 0) : j + 1] if t[1] > start and t[0] < end]
     while chosen and _is_trimmable(text[chosen[0][0] : chosen[0][1]]):
         chosen.pop(0)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -16,29 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import UserError
+from app.store import lite as sqlite_utils  # sqlite-utils itself loads on first use
 from app.store.migrations import MIGRATIONS
 
-
-def _import_sqlite_utils():  # noqa: ANN202
-    """Import sqlite-utils without numpy and pandas.
-
-    sqlite-utils imports them, when installed, only to map their scalar types to column
-    types; we never store such values, and importing numpy costs a tenth of a second of
-    the student's start-up. They stay importable afterwards (spaCy needs numpy).
-    """
-    hidden = [m for m in ("numpy", "pandas") if m not in sys.modules]
-    for m in hidden:
-        sys.modules[m] = None  # type: ignore[assignment]  # makes `import m` fail fast
-    try:
-        import sqlite_utils as su
-    finally:
-        for m in hidden:
-            if sys.modules.get(m, 0) is None:
-                del sys.modules[m]
-    return su
-
-
-sqlite_utils = _import_sqlite_utils()
 SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_TIMEOUT_MS = 10_000
 

@@ -23,7 +23,6 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
-    QTextFormat,
 )
 from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
@@ -31,6 +30,7 @@ from app.ui.textpos import PositionMap
 from app.ui.theme import blend
 
 READING_WIDTH_CHARS = 68
+MIN_MARGIN = 24  # px, the document's margin on every side
 
 
 @dataclass(frozen=True)
@@ -52,27 +52,61 @@ class MarkHighlighter(QSyntaxHighlighter):
         super().__init__(doc)
         self._marks: list[Mark] = []
         self._starts: list[int] = []
+        self._longest = 0  # no mark is longer: where a block's candidates begin
         self._posmap = posmap
         self.underline_colour = QColor("#1b1b1f")
 
     def set_marks(self, marks: Sequence[Mark], changed: Sequence[tuple[int, int]] | None = None) -> None:
-        self._marks = sorted(marks, key=lambda m: (m.start, m.end))
+        self._marks = sorted(marks, key=_order)
         self._starts = [m.start for m in self._marks]
+        self._longest = max((m.end - m.start for m in self._marks), default=0)
         if changed is None:
             self.rehighlight()
-            return
+        else:
+            self.rehighlight_ranges(changed)
+
+    def clear_selection(self) -> None:
+        """Drop the selection, leaving the caret where it is."""
+        c = self.textCursor()
+        if c.hasSelection():
+            c.clearSelection()
+            self.setTextCursor(c)
+
+    def update_marks(self, removed: Sequence[Mark], added: Sequence[Mark]) -> None:
+        """Take ``removed`` away and put ``added`` in; re-highlight only their blocks."""
+        for m in removed:
+            i = bisect.bisect_left(self._marks, _order(m), key=_order)
+            while i < len(self._marks) and self._marks[i].start == m.start:
+                if self._marks[i] == m:
+                    del self._marks[i]
+                    del self._starts[i]
+                    break
+                i += 1
+        for m in added:
+            i = bisect.bisect_right(self._marks, _order(m), key=_order)
+            self._marks.insert(i, m)
+            self._starts.insert(i, m.start)
+            self._longest = max(self._longest, m.end - m.start)
+        self.rehighlight_ranges([(m.start, m.end) for m in (*removed, *added)])
+
+    def rehighlight_ranges(self, ranges: Sequence[tuple[int, int]]) -> None:
         doc, pm = self.document(), self._posmap()
-        for s, e in changed:
+        done: set[int] = set()
+        for s, e in sorted(ranges):
             block = doc.findBlock(pm.to_qt(s))
             last = doc.findBlock(max(pm.to_qt(e) - 1, 0))
             while block.isValid():
-                self.rehighlightBlock(block)
+                if block.blockNumber() not in done:
+                    done.add(block.blockNumber())
+                    self.rehighlightBlock(block)
                 if block == last:
                     break
                 block = block.next()
 
     def marks_at(self, pos: int) -> list[Mark]:
-        return [m for m in self._marks if m.start <= pos < m.end]
+        lo = bisect.bisect_left(self._starts, pos - self._longest)
+        hi = bisect.bisect_right(self._starts, pos)
+        return [m for m in self._marks[lo:hi] if m.start <= pos < m.end]
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         if not self._marks:
@@ -81,8 +115,9 @@ class MarkHighlighter(QSyntaxHighlighter):
         b0 = self.currentBlock().position()
         s_cp, e_cp = pm.from_qt(b0), pm.from_qt(b0 + len(text))
         # candidate marks: any that start before the block's end and end after its start
+        lo = bisect.bisect_left(self._starts, s_cp - self._longest)
         hi = bisect.bisect_left(self._starts, e_cp)
-        marks = [m for m in self._marks[:hi] if m.end > s_cp]
+        marks = [m for m in self._marks[lo:hi] if m.end > s_cp]
         if not marks:
             return
         cuts = sorted({max(s_cp, min(e_cp, x)) for m in marks for x in (m.start, m.end)}
@@ -92,7 +127,8 @@ class MarkHighlighter(QSyntaxHighlighter):
             if not cover or a >= b:
                 continue
             fmt = QTextCharFormat()
-            fmt.setBackground(blend([m.background for m in cover]))
+            fmt.setBackground(cover[0].background if len(cover) == 1
+                              else blend([m.background for m in cover]))
             style = next((m.underline for m in reversed(cover) if m.underline is not None), None)
             if style is not None:
                 fmt.setUnderlineStyle(style)
@@ -102,6 +138,10 @@ class MarkHighlighter(QSyntaxHighlighter):
             fmt.setToolTip(" + ".join(dict.fromkeys(m.tip for m in cover)))
             qa, qb = pm.to_qt(a) - b0, pm.to_qt(b) - b0
             self.setFormat(qa, qb - qa, fmt)
+
+
+def _order(m: Mark) -> tuple[int, int]:
+    return (m.start, m.end)
 
 
 class ArticleView(QTextEdit):
@@ -124,7 +164,10 @@ class ArticleView(QTextEdit):
         self._text = ""
         self._map = PositionMap("")
         self.highlighter = MarkHighlighter(self.document(), lambda: self._map)
-        self.document().setDocumentMargin(24)
+        self.document().setDocumentMargin(MIN_MARGIN)
+        # a scroll bar coming and going would change the measure's margins, and each
+        # change of them lays out and highlights the whole document again
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.cursorPositionChanged.connect(self._on_cursor_moved)
 
     # -- content --------------------------------------------------------------
@@ -163,8 +206,11 @@ class ArticleView(QTextEdit):
 
     def _update_measure(self) -> None:
         """Keep a readable measure (~68 characters a line), centred in the view."""
-        width = QFontMetrics(self.document().defaultFont()).averageCharWidth() * READING_WIDTH_CHARS
-        side = max(0, (self.viewport().width() - width) // 2 - 24)
+        char = QFontMetrics(self.document().defaultFont()).averageCharWidth()
+        width = char * READING_WIDTH_CHARS
+        # the side margins replace the document's own: never narrower than it (at 200 %
+        # text the measure fills the view and the text used to touch its edges)
+        side = max(MIN_MARGIN, 2 * char, (self.viewport().width() - width) // 2 - MIN_MARGIN)
         fmt = self.document().rootFrame().frameFormat()
         if fmt.leftMargin() != side:
             fmt.setLeftMargin(side)
@@ -204,6 +250,18 @@ class ArticleView(QTextEdit):
         self.highlighter.underline_colour = self.palette().color(QPalette.ColorRole.Text)
         self.highlighter.set_marks(marks, changed)
 
+    def clear_selection(self) -> None:
+        """Drop the selection, leaving the caret where it is."""
+        c = self.textCursor()
+        if c.hasSelection():
+            c.clearSelection()
+            self.setTextCursor(c)
+
+    def update_marks(self, removed: Sequence[Mark], added: Sequence[Mark]) -> None:
+        """Change a few marks; only the blocks they cover are painted again."""
+        self.highlighter.underline_colour = self.palette().color(QPalette.ColorRole.Text)
+        self.highlighter.update_marks(removed, added)
+
     def set_focus_mark(self, start: int, end: int) -> None:
         """A transient outline on the highlight the student is working with."""
         if start >= end:
@@ -214,10 +272,8 @@ class ArticleView(QTextEdit):
         c.setPosition(self._map.to_qt(start))
         c.setPosition(self._map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
         sel.cursor = c
-        sel.format.setProperty(QTextFormat.Property.OutlinePen, None)
-        sel.format.setFontUnderline(True)
-        sel.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-        sel.format.setUnderlineColor(self.palette().highlight().color())
+        # an overline: it leaves the highlight's own colour and underline style showing
+        sel.format.setFontOverline(True)
         self.setExtraSelections([sel])
 
     # -- events ---------------------------------------------------------------

@@ -3,20 +3,18 @@ screen-reader and keyboard mirror of the marks painted on the article."""
 
 from __future__ import annotations
 
+import bisect
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSize,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
-from PySide6.QtWidgets import QListView, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QListView, QStyledItemDelegate
 
 from app.core.lessons import Category, Highlight
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -30,85 +28,110 @@ def quote(text: str, h: Highlight, limit: int = 90) -> str:
     return q if len(q) <= limit else q[: limit - 1].rstrip() + "…"
 
 
-class HighlightsModel(QAbstractListModel):
+def _common_ends(a: tuple[Highlight, ...], b: tuple[Highlight, ...]) -> tuple[int, int]:
+    """Lengths of the common prefix and (not overlapping it) common suffix of a and b
+    (a Draft's states share their unchanged Highlight objects: identity is checked first)."""
+    n = min(len(a), len(b))
+    p = 0
+    while p < n and (a[p] is b[p] or a[p] == b[p]):
+        p += 1
+    s = 0
+    while s < n - p and (a[-1 - s] is b[-1 - s] or a[-1 - s] == b[-1 - s]):
+        s += 1
+    return p, s
+
+
+def diff(old: tuple[Highlight, ...], new: tuple[Highlight, ...]
+         ) -> tuple[int, tuple[Highlight, ...], tuple[Highlight, ...]]:
+    """``(first, gone, came)``: ``new`` is ``old`` with ``gone`` (from row ``first`` on)
+    replaced by ``came``; both sorted, so this is cheap for a change to one highlight."""
+    p, s = _common_ends(old, new)
+    return p, old[p:len(old) - s], new[p:len(new) - s]
+
+
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class HighlightsModel(QStandardItemModel):
+    """One row per highlight. The rows live in C++ (a ``QStandardItemModel``): laying out
+    or painting 2,000 rows never calls back into Python for each row."""
+
     def __init__(self) -> None:
         super().__init__()
         self._rows: tuple[Highlight, ...] = ()
         self._text = ""
         self._cats: dict[str, Category] = {}
-        self._colours: dict[str, str] = {}
-        self._texts: dict[Highlight, str] = {}  # row texts, asked for many times a layout
+        self._colours: dict[str, QColor] = {}
 
     def set_context(self, text: str, cats: dict[str, Category], colours: dict[str, str]) -> None:
-        self._text, self._cats, self._colours = text, cats, colours
-        self._texts = {}
+        self._text, self._cats = text, cats
+        self._colours = {k: QColor(v) for k, v in colours.items()}
+        if self._rows:  # rows made in another context (lesson, palette) go
+            self.removeRows(0, len(self._rows))
+            self._rows = ()
 
     def set_highlights(self, hs: tuple[Highlight, ...]) -> None:
-        if hs == self._rows:
+        """Show ``hs`` (sorted), changing only the rows that differ from the shown ones:
+        one highlight added, removed or changed is one row inserted, removed or changed,
+        never a reset (architecture.md, "Views update incrementally")."""
+        old = self._rows
+        if hs is old:
             return
-        self.beginResetModel()
+        p, gone, come = diff(old, hs)
+        same = min(len(gone), len(come))
         self._rows = hs
-        self.endResetModel()
+        for k in range(same):  # rows replaced in place (a relabel, a note): data changed
+            self.setItemData(self.index(p + k, 0), self._roles(come[k]))
+        if len(gone) > same:
+            self.removeRows(p + same, len(gone) - same)
+        elif len(come) > same:
+            self.invisibleRootItem().insertRows(p + same, [self._item(h) for h in come[same:]])
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def _roles(self, h: Highlight) -> dict[int, object]:
+        text = self.row_text(h)
+        roles: dict[int, object] = {Qt.ItemDataRole.DisplayRole: text,
+                                    Qt.ItemDataRole.AccessibleTextRole: text,
+                                    Qt.ItemDataRole.ToolTipRole: text, HlRole.HIGHLIGHT: h}
+        if h.label in self._colours:
+            roles[Qt.ItemDataRole.DecorationRole] = self._colours[h.label]
+        return roles
+
+    def _item(self, h: Highlight) -> QStandardItem:
+        item = QStandardItem()
+        item.setFlags(_ROW_FLAGS)
+        for role, value in self._roles(h).items():
+            item.setData(value, role)
+        return item
 
     def row_text(self, h: Highlight) -> str:
         name = self._cats[h.label].name if h.label in self._cats else h.label
         note = f" — note: {h.note}" if h.note else ""
         return f"{name}: “{quote(self._text, h)}”{note}"
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        h = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
-                    Qt.ItemDataRole.ToolTipRole):
-            text = self._texts.get(h)
-            if text is None:
-                if len(self._texts) > 5000:
-                    self._texts = {}
-                text = self._texts[h] = self.row_text(h)
-            return text
-        if role == Qt.ItemDataRole.DecorationRole and h.label in self._colours:
-            return QColor(self._colours[h.label])
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return None
-        if role == HlRole.HIGHLIGHT:
-            return h
-        return None
-
     def row_of(self, h: Highlight) -> int:
-        try:
+        i = bisect.bisect_left(self._rows, _key(h), key=_key)
+        if i < len(self._rows) and self._rows[i] == h:
+            return i
+        try:  # rows set in another order
             return self._rows.index(h)
         except ValueError:
             return -1
 
 
-class RowSizeCache(QStyledItemDelegate):
-    """Remembers each row's size by its text, the width and the font.
+def _key(h: Highlight) -> tuple[int, int, str, str]:
+    return (h.start, h.end, h.label, h.note)  # the Draft's order
 
-    Every change of the draft lays the whole list out again, and measuring 200 word-
-    wrapped rows cost ~16 ms, a whole frame (bench/run.py: add or remove a highlight).
-    A row's size depends only on its text, the width and the font, so most rows are
-    measured once.
-    """
 
-    MAX = 5000
+class TwoLineRows(QStyledItemDelegate):
+    """Every row is two lines high (longer text is elided), so the list can use uniform
+    item sizes: an added or removed row never makes the view measure the others again
+    (measuring 200 word-wrapped rows on every change cost a whole frame)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._sizes: dict[tuple[str, int, str], QSize] = {}
+    LINES = 2
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
-        key = (str(index.data(Qt.ItemDataRole.DisplayRole)), option.rect.width(),
-               option.font.key())
-        size = self._sizes.get(key)
-        if size is None:
-            if len(self._sizes) >= self.MAX:
-                self._sizes.clear()
-            size = self._sizes[key] = super().sizeHint(option, index)
-        return QSize(size)
+        fm = option.fontMetrics
+        return QSize(1, fm.lineSpacing() * self.LINES + fm.height() // 2 + 4)
 
 
 class HighlightsView(QListView):
@@ -124,12 +147,23 @@ class HighlightsView(QListView):
             "Your highlights, one per row. Delete removes the selected one; Return shows it.")
         self.model_ = HighlightsModel()
         self.setModel(self.model_)
-        self.setItemDelegate(RowSizeCache(self))
+        self.setItemDelegate(TwoLineRows(self))
+        self.setUniformItemSizes(True)
         self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAlternatingRowColors(True)
         self.setSpacing(1)
         self.selectionModel().currentChanged.connect(self._on_current_changed)
         self.activated.connect(lambda i: self.highlight_chosen.emit(i.data(HlRole.HIGHLIGHT)))
+
+    MIN_ROWS = 3
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """Room for three rows whatever the text size (at 200 % it shrank to one)."""
+        fm = self.fontMetrics()
+        row = fm.lineSpacing() * TwoLineRows.LINES + fm.height() // 2 + 4 + 2 * self.spacing()
+        return QSize(super().minimumSizeHint().width(), row * self.MIN_ROWS + 2 * self.frameWidth())
 
     def current_highlight(self) -> Highlight | None:
         idx = self.currentIndex()

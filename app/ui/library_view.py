@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -16,9 +17,12 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QFont, QKeyEvent, QPainter, QPalette
-from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QListView, QStyledItemDelegate
 
 from app.store.repo import LessonStatus, LessonSummary
+
+if TYPE_CHECKING:  # QStyle's Python enums alone cost ~15 ms of start-up: not imported
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -75,7 +79,12 @@ class LibraryModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             parts = [s.title, s.source.line(), s.level.capitalize(), mode_text(s.mode),
                      f"{s.reading_minutes} min read", status_text(row.status)]
-            return ". ".join(p for p in parts if p)
+            said = ". ".join(p for p in parts if p)
+            unit = self.unit_header(index.row())
+            # the unit's heading is painted above its first lesson: say it there too
+            if unit and role == Qt.ItemDataRole.AccessibleTextRole:
+                said = (f"Unit: {unit}. " if s.unit else f"{unit}. ") + said
+            return said
         if role == Role.LESSON_ID:
             return s.id
         if role == Role.SUMMARY:
@@ -83,9 +92,14 @@ class LibraryModel(QAbstractListModel):
         if role == Role.STATUS:
             return row.status
         if role == Role.UNIT_HEADER:
-            prev = self._rows[index.row() - 1].summary.unit if index.row() else None
-            return (s.unit or "Other lessons") if s.unit != prev else ""
+            return self.unit_header(index.row())
         return None
+
+    def unit_header(self, row: int) -> str:
+        """The unit's name on its first lesson's row, else ""."""
+        s = self._rows[row].summary
+        prev = self._rows[row - 1].summary.unit if row else None
+        return (s.unit or "Other lessons") if s.unit != prev else ""
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -134,8 +148,9 @@ class LessonCardDelegate(QStyledItemDelegate):
             p.drawText(hr, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, header)
             r.setTop(r.top() + int(line * 2.4))
         card = r.adjusted(4, 4, -4, -4)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        focus = bool(option.state & QStyle.StateFlag.State_HasFocus)
+        view = option.widget
+        selected = view is not None and view.selectionModel().isSelected(index)
+        focus = selected and view.hasFocus() and view.currentIndex() == index
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setPen(pal.color(QPalette.ColorRole.Highlight) if selected
                  else pal.color(QPalette.ColorRole.Mid))

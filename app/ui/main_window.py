@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -15,14 +17,34 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import UserError
 from app.core.lessons import Highlight, Lesson
-from app.core.scoring import Report
-from app.services.grading import grade_lesson, has_seen_key, submit
 from app.store.repo import KeyLocked, Repo, Student
-from app.ui.feedback_page import FeedbackPage
 from app.ui.library_view import LibraryRow, LibraryView
 from app.ui.read_tracker import ReadTracker
 from app.ui.reader_page import ReaderPage
 from app.ui.signin_page import SignInPage
+
+if TYPE_CHECKING:
+    from app.core.scoring import Report
+    from app.ui.feedback_page import FeedbackPage
+
+
+# grading and the feedback view load on first use, not before the library shows
+def grade_lesson(*args: Any, **kwargs: Any) -> Any:
+    from app.services.grading import grade_lesson as impl
+
+    return impl(*args, **kwargs)
+
+
+def submit(*args: Any, **kwargs: Any) -> Any:
+    from app.services.grading import submit as impl
+
+    return impl(*args, **kwargs)
+
+
+def has_seen_key(*args: Any, **kwargs: Any) -> Any:
+    from app.services.grading import has_seen_key as impl
+
+    return impl(*args, **kwargs)
 
 ZOOM_STEPS = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
 
@@ -37,20 +59,19 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.signin = SignInPage()
+        self.signin.setAccessibleName("Sign in")
         self.library_page, self.library, self.greeting = self._build_library_page()
         self.reader = ReaderPage()
-        self.feedback = FeedbackPage()
-        for w in (self.signin, self.library_page, self.reader, self.feedback):
+        self._feedback: FeedbackPage | None = None  # built on first use (self.feedback)
+        for w in (self.signin, self.library_page, self.reader):
             self.stack.addWidget(w)
+        self.stack.currentChanged.connect(self._on_stack_current_changed)
         self.signin.student_chosen.connect(self._on_signin_student_chosen)
         self.library.lesson_activated.connect(self.open_lesson)
         self.reader.draft_changed.connect(self._on_reader_draft_changed)
         self.reader.submit_requested.connect(self._on_reader_submit_requested)
         self.reader.back_requested.connect(self.show_library)
         self.reader.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
-        self.feedback.back_requested.connect(self.show_library)
-        self.feedback.try_again_requested.connect(self._on_feedback_try_again)
-        self.feedback.attempt_chosen.connect(self._on_feedback_attempt_chosen)
         self.read_tracker = ReadTracker(self.reader.article)
         self._zoom = float(repo.setting("zoom", "1.0") or 1.0)
         self._build_menus()
@@ -63,10 +84,29 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.signin)
 
     # -- building -------------------------------------------------------------
+    @property
+    def feedback(self) -> FeedbackPage:
+        """The feedback view, built (and its module imported) the first time it is used."""
+        if self._feedback is None:
+            from app.ui.feedback_page import FeedbackPage
+            from app.ui.fonts import reading_font
+
+            page = self._feedback = FeedbackPage()
+            self.stack.addWidget(page)
+            page.back_requested.connect(self.show_library)
+            page.try_again_requested.connect(self._on_feedback_try_again)
+            page.attempt_chosen.connect(self._on_feedback_attempt_chosen)
+            page.article.set_reading_font(reading_font(self._zoom))
+            page.try_again_action.setEnabled(False)
+            self.edit_menu.addAction(page.try_again_action)
+        return self._feedback
+
     def _build_library_page(self) -> tuple[QWidget, LibraryView, QLabel]:
         page = QWidget()
+        page.setAccessibleName("Library")
         greeting = QLabel()
         greeting.setObjectName("lessonTitle")
+        greeting.setTextFormat(Qt.TextFormat.PlainText)
         hint = QLabel("Choose a lesson and press Return (or double-click) to open it.")
         view = LibraryView()
         lay = QVBoxLayout(page)
@@ -104,8 +144,8 @@ class MainWindow(QMainWindow):
         for a in (self.reader.undo_action, self.reader.redo_action, self.reader.remove_action):
             e.addAction(a)
         e.addSeparator()
-        for a in (self.reader.submit_action, self.feedback.try_again_action):
-            e.addAction(a)
+        e.addAction(self.reader.submit_action)  # and Try again, once the feedback exists
+        self.edit_menu = e
         v = mb.addMenu("&View")
         bigger = QAction("Larger text", self)
         bigger.setShortcuts([QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")])
@@ -142,8 +182,9 @@ class MainWindow(QMainWindow):
         f = ui_font(zoom)
         set_app_font(f)  # every widget, dialogs included
         self.setFont(f)
-        for w in (self.reader.article, self.feedback.article):
-            w.set_reading_font(reading_font(zoom))
+        pages = [self.reader] + ([self._feedback] if self._feedback is not None else [])
+        for page in pages:
+            page.article.set_reading_font(reading_font(zoom))
         if save:
             self.repo.set_setting("zoom", str(zoom))
             self.statusBar().showMessage(f"Text size {int(zoom * 100)} %", 3000)
@@ -193,6 +234,7 @@ class MainWindow(QMainWindow):
             self.reader.instructions.setVisible(True)
         self.stack.setCurrentWidget(self.reader)
         self.reader.article.setFocus()
+        self.reader.announce_opened()
         self.statusBar().showMessage(
             "Select words (Shift+arrows or the mouse), then press 1 or 2 to highlight.", 8000)
 
@@ -235,6 +277,12 @@ class MainWindow(QMainWindow):
         self.feedback.summary.setFocus()
 
     # -- slots ----------------------------------------------------------------
+    def _on_stack_current_changed(self, _index: int) -> None:
+        page = self.stack.currentWidget()
+        self.reader.set_active(page is self.reader)
+        if self._feedback is not None:
+            self._feedback.try_again_action.setEnabled(page is self._feedback)
+
     def _on_signin_student_chosen(self, name: str) -> None:
         self.sign_in(name)
 
@@ -335,7 +383,8 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Could not import the feedback", str(e))
             return None
         self.statusBar().showMessage(line, 10000)
-        if self.stack.currentWidget() is self.feedback and self.feedback.lesson is not None:
+        if self._feedback is not None and self.stack.currentWidget() is self._feedback \
+                and self._feedback.lesson is not None:
             self.show_feedback(self.feedback.lesson.id)
         elif self.student is not None:
             self.show_library()

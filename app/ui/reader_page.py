@@ -6,17 +6,20 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,9 +27,10 @@ from PySide6.QtWidgets import (
 from app.core.draft import Draft
 from app.core.lessons import Category, Highlight, Lesson
 from app.core.spans import snap
+from app.ui import announce as a11y
 from app.ui.article import ArticleView, Mark
-from app.ui.highlights_list import HighlightsView, quote
-from app.ui.theme import CategoryStyle, is_dark, styles_for
+from app.ui.highlights_list import HighlightsView, diff, quote
+from app.ui.theme import CategoryStyle, is_dark, pen_style, styles_for
 
 AUTOSAVE_MS = 300
 
@@ -34,6 +38,46 @@ AUTOSAVE_MS = 300
 def changed_ranges(old: Sequence[Highlight], new: Sequence[Highlight]) -> list[tuple[int, int]]:
     diff = set(old) ^ set(new)
     return [(h.start, h.end) for h in diff]
+
+
+class CategoryButton(QToolButton):
+    """A category's toolbar button, underlined in that category's own style (dashed,
+    wavy, dotted, …) exactly as its highlights are in the article."""
+
+    def __init__(self, action: QAction, style: CategoryStyle, dark: bool) -> None:
+        super().__init__()
+        self.underline = style.underline
+        self.setDefaultAction(action)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.setAccessibleName(action.text())
+        self.setStyleSheet(
+            f"QToolButton {{ background: {style.dark if dark else style.light};"
+            " border: 1px solid palette(mid); border-radius: 4px;"
+            " padding: 4px 10px 9px 10px; margin-right: 6px; color: palette(text); }")
+
+    def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(e)
+        fm = self.fontMetrics()
+        width = fm.horizontalAdvance(self.text())
+        x0 = (self.width() - width) / 2
+        y = self.height() - 6.5
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(self.palette().color(self.foregroundRole()), 1.6)
+        if self.underline == "wave":
+            path, step = QPainterPath(QPointF(x0, y)), 3.0
+            k, x = 0, x0
+            while x < x0 + width:
+                x += step
+                k += 1
+                path.lineTo(QPointF(x, y + (1.6 if k % 2 else -1.6)))
+            p.setPen(pen)
+            p.drawPath(path)
+        else:
+            pen.setStyle(pen_style(self.underline))
+            p.setPen(pen)
+            p.drawLine(QPointF(x0, y), QPointF(x0 + width, y))
+        p.end()
 
 
 class ReaderPage(QWidget):
@@ -50,12 +94,16 @@ class ReaderPage(QWidget):
         self.cats: list[Category] = []
         self.styles: dict[str, CategoryStyle] = {}
         self._selected: Highlight | None = None
+        self._marks: dict[Highlight, Mark] = {}
+        self._active = True  # the reader is the page on screen (Edit menu actions)
+        self._caret_in: Highlight | None = None  # the highlight last announced at the caret
         self._save_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._save_timer.timeout.connect(self.flush)
         self._build()
 
     # -- layout ---------------------------------------------------------------
     def _build(self) -> None:
+        self.setAccessibleName("Reader")
         self.back_button = QPushButton("← Library")
         self.back_button.setAccessibleName("Back to the lesson library")
         self.back_button.clicked.connect(self._on_back_clicked)
@@ -71,11 +119,10 @@ class ReaderPage(QWidget):
         self.instructions.setObjectName("instructions")
         self.instructions.setWordWrap(True)
         head = QVBoxLayout()
-        row = QHBoxLayout()
-        row.addWidget(self.back_button)
-        row.addStretch(1)
+        row = QHBoxLayout()  # one row: at 200 % text the height goes to the article
+        row.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.title, 1)
         head.addLayout(row)
-        head.addWidget(self.title)
         head.addWidget(self.source)
         head.addWidget(self.instructions)
 
@@ -114,12 +161,23 @@ class ReaderPage(QWidget):
         self.list.delete_pressed.connect(self.remove)
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
+        self.count_label.setWordWrap(True)
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.detail_label = QLabel("Select a highlight to change its category or add a note.")
         self.detail_label.setWordWrap(True)
         self.category_box = QComboBox()
         self.category_box.setAccessibleName("Category of the selected highlight")
         self.category_box.activated.connect(self._on_category_box_activated)
+        self.category_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.category_box.setMinimumContentsLength(8)
+        # visible labels, buddies of their fields: a screen reader names the combo box by
+        # its label (on Linux its accessible name is its current text)
+        self.category_label = QLabel("&Category:")
+        self.category_label.setBuddy(self.category_box)
+        self.note_label = QLabel("N&ote:")
         self.note_edit = QLineEdit()
+        self.note_label.setBuddy(self.note_edit)
         self.note_edit.setAccessibleName("Note for the selected highlight")
         self.note_edit.setPlaceholderText("Why I think so (optional)")
         self.note_edit.setMaxLength(500)
@@ -136,19 +194,35 @@ class ReaderPage(QWidget):
         side.addWidget(self.count_label)
         side.addWidget(self.list, 3)
         side.addWidget(self.detail_label)
-        side.addWidget(self.category_box)
-        side.addWidget(self.note_edit)
+        row = QHBoxLayout()
+        row.addWidget(self.category_label)
+        row.addWidget(self.category_box, 1)
+        side.addLayout(row)
+        row = QHBoxLayout()
+        row.addWidget(self.note_label)
+        row.addWidget(self.note_edit, 1)
+        side.addLayout(row)
         side.addWidget(self.remove_button)
         side.addSpacing(12)
         side.addWidget(self.submit_button)
+        side.setContentsMargins(0, 0, 4, 0)
         side_w = QWidget()
         side_w.setLayout(side)
-        side_w.setMinimumWidth(260)
+        # the side panel scrolls when the text is large (200 %) rather than squeezing
+        # the Highlights list below a few rows (its minimum size keeps three)
+        side_scroll = QScrollArea()
+        side_scroll.setWidget(side_w)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        side_scroll.setMinimumWidth(260)
+        self.side_panel = side_scroll
 
         split = QSplitter()
         split.setChildrenCollapsible(False)
         split.addWidget(self.article)
-        split.addWidget(side_w)
+        split.addWidget(side_scroll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setSizes([760, 320])
@@ -169,11 +243,13 @@ class ReaderPage(QWidget):
         self.styles = styles_for(self.cats)
         self.draft = Draft(highlights)
         self._selected = None
+        self._caret_in = None
         self.title.setText(lesson.title)
         self.source.setText(lesson.source.line())
         self.source.setVisible(bool(lesson.source.line()))
         self.instructions.setText(lesson.instructions)
         self.instructions.setVisible(bool(lesson.instructions))
+        self.setAccessibleName(f"Reader: {lesson.title}")
         self._build_category_actions()
         dark = is_dark(self.palette())
         self.list.model_.set_context(lesson.text, {c.id: c for c in self.cats},
@@ -182,16 +258,30 @@ class ReaderPage(QWidget):
         for c in self.cats:
             self.category_box.addItem(c.name, c.id)
         self.article.set_article(lesson.text)
-        self._refresh(None)
+        self._marks = {}
+        self.article.set_marks(self._marks_for(self.draft.highlights))
+        self.list.model_.set_highlights(self.draft.highlights)
+        self._refresh_state(None)
         self.article.setFocus()
+
+    def announce_opened(self) -> None:
+        """Say which lesson is open and what to do (the caret's own event says little)."""
+        if self.lesson is None:
+            return
+        n = len(self.draft.highlights)
+        parts = [f"Lesson opened: {self.lesson.title}.", self.lesson.instructions,
+                 f"You have {n} highlight{'s' * (n != 1)}." if n else "",
+                 "Select words with Shift and the arrow keys, then press a category's number."]
+        a11y.announce(self.article, " ".join(p.strip() for p in parts if p.strip()))
 
     def _build_category_actions(self) -> None:
         for a in self.highlight_actions:
-            self.toolbar.removeAction(a)
             self.article.removeAction(a)
             a.deleteLater()
         self.toolbar.clear()
         self.highlight_actions = []
+        self.category_buttons: list[CategoryButton] = []
+        dark = is_dark(self.palette())
         for i, c in enumerate(self.cats):
             a = QAction(f"Highlight as {c.name}", self)
             a.setToolTip(f"{c.name} ({i + 1}): {c.description}")
@@ -200,18 +290,13 @@ class ReaderPage(QWidget):
                 a.setShortcut(QKeySequence(str(i + 1)))
                 a.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             a.setData(c.id)
+            a.setEnabled(self._active)
             a.triggered.connect(lambda _=False, cid=c.id: self.highlight_selection(cid))
             self.article.addAction(a)
-            self.toolbar.addAction(a)
+            btn = CategoryButton(a, self.styles[c.id], dark)
+            self.toolbar.addWidget(btn)
             self.highlight_actions.append(a)
-            btn = self.toolbar.widgetForAction(a)
-            if btn is not None:
-                btn.setAccessibleName(f"Highlight as {c.name}")
-                st = self.styles[c.id]
-                btn.setStyleSheet(
-                    f"QToolButton {{ border-bottom: 3px {_css_line(st.underline)} palette(text);"
-                    f" background: {st.dark if is_dark(self.palette()) else st.light};"
-                    " border-radius: 4px; padding: 4px 10px; margin-right: 6px; color: palette(text); }")
+            self.category_buttons.append(btn)
         self.toolbar.addSeparator()
         for a in (self.remove_action, self.undo_action, self.redo_action):
             self.toolbar.addAction(a)
@@ -225,33 +310,40 @@ class ReaderPage(QWidget):
             here = self.draft.at(self.article.cursor_offset())
             if here:
                 return self.relabel(here[0], label)
-            self.message.emit("Select some words first, then choose a category.")
+            self._say("Select some words first, then choose a category.")
             return None
         span = snap(self.lesson.text, sel[0], sel[1], self.tokens)
         if span is None:
-            self.message.emit("That selection has no words in it.")
+            self._say("That selection has no words in it.")
             return None
         old = self.draft.highlights
         h = self.draft.add(span[0], span[1], label)
+        # the student's raw selection would cover the new highlight: what shows from
+        # now on is the highlight, snapped to whole words
+        self.article.clear_selection()
+        self._caret_in = h
         self._after_change(old, h)
-        name = next((c.name for c in self.cats if c.id == label), label)
-        self.message.emit(f"Highlighted as {name}: “{quote(self.lesson.text, h, 60)}”")
+        self._say(f"Highlighted as {self._name(label)}: “{quote(self.lesson.text, h, 60)}”")
         return h
 
     def relabel(self, h: Highlight, label: str) -> Highlight:
         old = self.draft.highlights
         new = self.draft.relabel(h, label)
         self._after_change(old, new)
+        if new != h and self.lesson is not None:
+            self._say(f"Now {self._name(label)}: “{quote(self.lesson.text, new, 60)}”")
         return new
 
     def remove(self, h: Highlight | None) -> None:
         if h is None:
-            self.message.emit("There is no highlight here to remove.")
+            self._say("There is no highlight here to remove.")
             return
         old = self.draft.highlights
         self.draft.remove(h)
         self._after_change(old, None)
-        self.message.emit("Highlight removed. Undo with Ctrl+Z.")
+        assert self.lesson is not None
+        self._say(f"Removed the {self._name(h.label)} highlight “{quote(self.lesson.text, h, 60)}”."
+                  " Undo with Ctrl+Z.")
 
     def set_note(self, h: Highlight, note: str) -> Highlight:
         old = self.draft.highlights
@@ -262,70 +354,147 @@ class ReaderPage(QWidget):
     def undo(self) -> None:
         old = self.draft.highlights
         if self.draft.undo():
-            self._after_change(old, None)
+            self._after_change(old, self._changed_to(old))
+            self._say("Undone: " + self._describe_change(old, self.draft.highlights))
+        else:
+            self._say("Nothing to undo.")
 
     def redo(self) -> None:
         old = self.draft.highlights
         if self.draft.redo():
-            self._after_change(old, None)
+            self._after_change(old, self._changed_to(old))
+            self._say("Redone: " + self._describe_change(old, self.draft.highlights))
+        else:
+            self._say("Nothing to redo.")
+
+    def _changed_to(self, old: tuple[Highlight, ...]) -> Highlight | None:
+        """After undo or redo: the highlight that came back, else the one at the caret."""
+        came = set(self.draft.highlights) - set(old)
+        if came:
+            return min(came, key=lambda h: (h.start, h.end))
+        here = self.draft.at(self.article.cursor_offset())
+        return here[0] if here else None
+
+    def _describe_change(self, old: tuple[Highlight, ...], new: tuple[Highlight, ...]) -> str:
+        assert self.lesson is not None
+        gone, came = set(old) - set(new), set(new) - set(old)
+        if len(gone) == 1 and len(came) == 1:
+            (a,), (b,) = gone, came
+            if a.label != b.label:
+                return f"{self._name(b.label)} again: “{quote(self.lesson.text, b, 60)}”."
+            if a.note != b.note:
+                return f"note of “{quote(self.lesson.text, b, 60)}”."
+        if came and not gone:
+            return "; ".join(f"{self._name(h.label)} highlight “{quote(self.lesson.text, h, 60)}” "
+                             "is back" for h in sorted(came, key=lambda h: h.start)[:3]) + "."
+        if gone and not came:
+            return "; ".join(f"{self._name(h.label)} highlight “{quote(self.lesson.text, h, 60)}” "
+                             "removed" for h in sorted(gone, key=lambda h: h.start)[:3]) + "."
+        n = len(new)
+        return f"{n} highlight{'s' * (n != 1)} now."
 
     def _after_change(self, old: tuple[Highlight, ...], selected: Highlight | None) -> None:
-        self._refresh(changed_ranges(old, self.draft.highlights), selected)
+        new = self.draft.highlights
+        _, gone, came = diff(old, new)  # sorted states: only the changed stretch
+        removed = [self._marks.pop(h) for h in gone if h in self._marks]
+        added = self._marks_for(came)
+        self.article.update_marks(removed, added)
+        self.list.model_.set_highlights(new)
+        self._refresh_state(selected)
         if not self._save_timer.isActive():  # saved at most AUTOSAVE_MS after any change
             self._save_timer.start()
 
     def flush(self) -> None:
-        """Save now (autosave normally waits ``AUTOSAVE_MS`` after the last change)."""
+        """Save now, if anything is unsaved (autosave normally waits ``AUTOSAVE_MS``)."""
         self._save_timer.stop()
-        if self.lesson is not None:
+        if self.lesson is not None and self.draft.unsaved:
+            self.draft.mark_saved()
             self.draft_changed.emit(self.lesson.id, self.draft.highlights)
 
     def has_pending_save(self) -> bool:
         return self._save_timer.isActive()
 
+    def set_active(self, active: bool) -> None:
+        """Whether the reader is the page on screen: its Edit menu actions are enabled
+        only then (they look and are disabled on the library and the feedback)."""
+        self._active = active
+        self._update_actions()
+
     # -- view -----------------------------------------------------------------
     def marks(self) -> list[Mark]:
+        return self._marks_for(self.draft.highlights)
+
+    def _marks_for(self, hs: Sequence[Highlight]) -> list[Mark]:
         dark = is_dark(self.palette())
         out = []
-        for h in self.draft.highlights:
-            st = self.styles.get(h.label)
-            if st is None:
-                continue
-            tip = st.category.name + (f" — {h.note}" if h.note else "")
-            out.append(Mark(h.start, h.end, st.background(dark), st.underline_qt(), tip))
+        for h in hs:
+            m = self._marks.get(h)
+            if m is None:
+                st = self.styles.get(h.label)
+                if st is None:
+                    continue
+                tip = st.category.name + (f" — {h.note}" if h.note else "")
+                m = self._marks[h] = Mark(h.start, h.end, st.background(dark), st.underline_qt(),
+                                          tip)
+            out.append(m)
         return out
 
     def _refresh(self, changed: list[tuple[int, int]] | None,
                  selected: Highlight | None = None) -> None:
+        """Paint everything again (a new palette); changes go through ``_after_change``."""
+        self._marks = {}
         self.article.set_marks(self.marks(), changed)
         self.list.model_.set_highlights(self.draft.highlights)
+        self._refresh_state(selected)
+
+    def _refresh_state(self, selected: Highlight | None) -> None:
         n = len(self.draft.highlights)
+        keys = " or ".join(str(i + 1) for i in range(min(len(self.cats), 9))) or "a number"
         self.count_label.setText(f"Your highlights ({n})" if n else
-                                 "Your highlights — none yet. Select words and press 1 or 2.")
-        self.undo_action.setEnabled(self.draft.can_undo())
-        self.redo_action.setEnabled(self.draft.can_redo())
+                                 f"Your highlights — none yet. Select words and press {keys}.")
+        self._update_actions()
         self._show_detail(selected if selected in self.draft.highlights else None)
+
+    def _update_actions(self) -> None:
+        on = self._active and self.lesson is not None
+        self.undo_action.setEnabled(on and self.draft.can_undo())
+        self.redo_action.setEnabled(on and self.draft.can_redo())
+        self.remove_action.setEnabled(on and bool(self.draft.highlights))
+        self.submit_action.setEnabled(on)
+        for a in self.highlight_actions:
+            a.setEnabled(on)
 
     def _show_detail(self, h: Highlight | None) -> None:
         self._selected = h
         on = h is not None
-        for w in (self.category_box, self.note_edit, self.remove_button):
+        for w in (self.category_box, self.note_edit, self.remove_button, self.category_label,
+                  self.note_label):
             w.setEnabled(on)
         if h is None:
             self.detail_label.setText("Select a highlight to change its category or add a note.")
             self.note_edit.clear()
+            self.note_edit.setPlaceholderText("")  # nothing to type into
             self.article.set_focus_mark(0, 0)
             self.list.clearSelection()
             return
-        name = next((c.name for c in self.cats if c.id == h.label), h.label)
+        self.note_edit.setPlaceholderText("Why I think so (optional)")
         assert self.lesson is not None
         self.detail_label.setText(
-            f"<b>{html.escape(name)}</b>: “{html.escape(quote(self.lesson.text, h, 80))}”")
+            f"<b>{html.escape(self._name(h.label))}</b>: "
+            f"“{html.escape(quote(self.lesson.text, h, 80))}”")
         self.category_box.setCurrentIndex(max(0, self.category_box.findData(h.label)))
         if not self.note_edit.hasFocus():
             self.note_edit.setText(h.note)
         self.list.select_highlight(h)
         self.article.set_focus_mark(h.start, h.end)
+
+    def _name(self, label: str) -> str:
+        return next((c.name for c in self.cats if c.id == label), label)
+
+    def _say(self, text: str) -> None:
+        """The status bar, and the screen reader."""
+        self.message.emit(text)
+        a11y.announce(self.article, text)
 
     # -- slots ----------------------------------------------------------------
     def _on_article_category_key(self, index: int) -> None:
@@ -336,7 +505,14 @@ class ReaderPage(QWidget):
         if self.article.textCursor().hasSelection():
             return
         here = self.draft.at(pos)
-        self._show_detail(here[0] if here else None)
+        h = here[0] if here else None
+        self._show_detail(h)
+        if h is not None and h != self._caret_in and self.lesson is not None:
+            # highlights are layout formats, invisible in the text's attributes: say them
+            # when the caret enters one
+            a11y.announce(self.article, f"{self._name(h.label)}: “{quote(self.lesson.text, h, 80)}”"
+                          + (f" — note: {h.note}" if h.note else ""))
+        self._caret_in = h
 
     def _on_list_highlight_chosen(self, h: Highlight) -> None:
         if h is not None:
@@ -377,7 +553,3 @@ class ReaderPage(QWidget):
         menu.addSeparator()
         menu.addAction(self.remove_action)
         menu.exec(self.article.viewport().mapToGlobal(pos))
-
-
-def _css_line(style: str) -> str:
-    return {"solid": "solid", "double": "double", "dot": "dotted"}.get(style, "dashed")

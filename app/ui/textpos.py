@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import bisect
+import re
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 class PositionMap:
@@ -10,7 +13,7 @@ class PositionMap:
 
     def __init__(self, text: str) -> None:
         # code-point indices of characters outside the BMP (two UTF-16 units each)
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        self._astral = [m.start() for m in _ASTRAL.finditer(text)]
         self._astral_u16 = [i + k for k, i in enumerate(self._astral)]
         self.length = len(text)
 

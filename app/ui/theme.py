@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette, QTextCharFormat
 
 from app.core.lessons import UNDERLINE_STYLES, Category
@@ -44,6 +45,20 @@ _QT_UNDERLINE = {
     "double": QTextCharFormat.UnderlineStyle.DashDotDotLine,
 }
 assert set(_QT_UNDERLINE) == set(UNDERLINE_STYLES)
+# the same styles as pen strokes, for samples drawn outside the text (toolbar buttons);
+# "wave" is drawn as a zigzag by its painter
+_PEN = {
+    "solid": Qt.PenStyle.SolidLine,
+    "wave": Qt.PenStyle.SolidLine,
+    "dash": Qt.PenStyle.DashLine,
+    "dot": Qt.PenStyle.DotLine,
+    "dashdot": Qt.PenStyle.DashDotLine,
+    "double": Qt.PenStyle.DashDotDotLine,
+}
+
+
+def pen_style(underline: str) -> Qt.PenStyle:
+    return _PEN.get(underline, Qt.PenStyle.DashLine)
 
 # feedback statuses: (light, dark) background and a text tag that is not colour
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {
@@ -149,4 +164,14 @@ def apply_palette(app, dark: bool) -> None:  # app: QApplication
         p.setColor(QPalette.ColorRole.Highlight, QColor("#2f5fb3"))
         p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
         p.setColor(QPalette.ColorRole.PlaceholderText, QColor("#5f6168"))
+    # disabled controls must look disabled: a flat field on the window colour, greyed
+    # text (still 3:1 or more, WCAG's minimum for inactive parts is none, but readable)
+    dis = QPalette.ColorGroup.Disabled
+    window = p.color(QPalette.ColorRole.Window)
+    grey = QColor("#8b8d94") if dark else QColor("#767880")
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
+                 QPalette.ColorRole.ButtonText, QPalette.ColorRole.PlaceholderText):
+        p.setColor(dis, role, grey)
+    p.setColor(dis, QPalette.ColorRole.Base, window)
+    p.setColor(dis, QPalette.ColorRole.Button, window)
     app.setPalette(p)
