@@ -511,7 +511,9 @@ def test_open_another_database_is_offered_and_works(qtbot, tmp_path, monkeypatch
         asked.append(args)
         return str(other), ""
 
-    monkeypatch.setattr(application.QFileDialog, "getSaveFileName", fake_dialog)
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_dialog)
     seen: dict = {}
     answer_dialog("Open another database…", seen)
     chosen = application._database_problem(e)
