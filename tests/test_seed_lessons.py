@@ -295,7 +295,7 @@ def test_spans_sit_on_snapped_token_boundaries(lesson_id):
 
 def test_token_cache_is_current():
     """lessons/tokens.json holds the spaCy bounds of every bundled text (write_token_cache)."""
-    from app.library import load_token_cache, text_digest
+    from app.services.library import load_token_cache, text_digest
 
     cached = load_token_cache(LESSONS_DIR)
     for _, lesson_id in ALL_IDS:

@@ -93,12 +93,13 @@ def test_practice_retry_is_labelled_and_the_first_score_stays(qtbot, db_path):
     assert "Attempt 2 — practice after seeing the key" in w.reader.instructions.text()
     art = by_name(w, "Article")
     text = art.toPlainText()
+    art.setFocus()
     art.select_range(0, 45)
-    action(w, "Highlight as Unsupported claim").trigger()
+    QTest.keyClick(art, Qt.Key.Key_1)
     for needle in ("reckless", "disastrous power grab"):
         i = text.index(needle)
         art.select_range(i, i + len(needle))
-        action(w, "Highlight as Loaded language").trigger()
+        QTest.keyClick(art, Qt.Key.Key_2)
     art.moveCursor(art.textCursor().MoveOperation.End)
     seen = {}
 
