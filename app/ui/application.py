@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from app import paths
 from app.store.db import StoreError
@@ -93,8 +93,6 @@ def run_app(db_path: Path, student: str | None = None) -> int:
 
 def _database_problem(e: StoreError) -> Path | None:
     """Explain; offer to open another database or restore a backup. Returns the path to try."""
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
-
     from app.store.db import list_backups, restore_backup
 
     box = QMessageBox(QMessageBox.Icon.Warning, "Close Reader cannot open its database", str(e))
@@ -117,8 +115,6 @@ def _database_problem(e: StoreError) -> Path | None:
 
 def _install_crash_handler() -> None:
     def hook(exc_type, exc, tb) -> None:  # noqa: ANN001
-        from PySide6.QtWidgets import QMessageBox
-
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         log_file = paths.log_dir() / "crash.log"
         try:
