@@ -18,7 +18,7 @@ from app import __version__
 from app.commands.common import db_path
 from app.core.errors import UserError
 
-COMMANDS = ("lessons", "grade", "suggest", "submissions", "gradebook", "instructor", "selftest")
+COMMANDS = ("lessons", "grade", "suggest", "submissions", "gradebook", "instructor", "selftest", "roster")
 log = logging.getLogger("close_reader")
 
 
