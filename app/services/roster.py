@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.core.errors import UserError
-from app.core.names import lookalikes, name_key
+from app.core.names import lookalikes, name_key, skeleton
 from app.interop.lms import lms_rows, lms_score, write_rows
 from app.interop.roster import LMS_NAMES, Identity, Roster
 from app.store import roster_repo
@@ -119,8 +119,11 @@ def entries(repo: Repo, lms: str | None = None) -> list[Entry]:
                 flag = "two roster entries have this student's name"
             elif any(k in student_keys for k in keys):
                 flag = "that student is already bound to another entry"
-            else:
-                flag = flags.get(r.identity.name, "")
+            elif r.identity.name in flags:
+                twin = next((s.name for s in students.values()
+                             if skeleton(s.name) == skeleton(r.identity.name)), None)
+                flag = (f"looks like the student “{twin}” but is spelled with other letters "
+                        "(another alphabet)" if twin else flags[r.identity.name])
         out.append(Entry(r.id, r.identity, students.get(r.student_id) if r.student_id else None,
                          flag))
     return out
