@@ -327,7 +327,7 @@ def test_each_lms_export_is_recognised_by_its_header(name, lms, first):
 
 def test_moodle_with_another_separator_and_the_old_surname_column():
     data = ('First name;Surname;ID number;Email address;Quiz (Real)\n'
-            'Łucja;Nowak;77;l@x.example;5,00\n').encode("utf-8")
+            'Łucja;Nowak;77;l@x.example;5,00\n').encode()
     r = parse_roster(data, "m.csv")
     assert r.lms == "moodle" and r.entries[0].name == "Łucja Nowak"
 
