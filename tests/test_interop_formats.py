@@ -389,3 +389,14 @@ def test_lms_score_reads_the_graded_score_when_the_gradebook_has_it():
 
     assert lms_score(Old()) == 80 and lms_score(New()) == 60
     assert lms_score(Ungraded()) is None and lms_score(None) is None
+
+
+def test_interop_modules_stay_light(tmp_path):
+    """No Qt and no spaCy in the format modules and the commands that use them."""
+    from test_layering import assert_light, loaded_after
+
+    mods = loaded_after("import app.interop.w3c, app.interop.ptc, app.interop.doccano, "
+                        "app.interop.roster, app.interop.lms, app.interop.sources, "
+                        "app.services.roster, app.services.interchange, app.store.roster_repo, "
+                        "app.commands.roster", tmp_path)
+    assert_light(mods)

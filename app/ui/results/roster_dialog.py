@@ -63,7 +63,6 @@ class RosterMatchDialog(QDialog):
             cell.addWidget(top)
             if ids:
                 sub = _plain(ids)
-                sub.setEnabled(False)  # drawn in the palette's secondary text colour
                 cell.addWidget(sub)
             if e.flag:
                 warn = _plain(f"⚠ {e.flag}", wrap=True)
