@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.core.errors import FormatError
 from app.core.packs import Pack, parse_pack, read_pack
@@ -216,6 +218,19 @@ def test_a_research_corpus_folder_becomes_a_unit_of_lessons(tmp_path):
         "name_calling_labeling", "loaded_language", "appeal_to_fear-prejudice"}
 
 
+def test_the_corpus_layout_with_labels_in_a_sibling_folder(tmp_path):
+    arts, labs = tmp_path / "dev-articles", tmp_path / "dev-labels-task-flc-tc"
+    arts.mkdir()
+    labs.mkdir()
+    (arts / "article7.txt").write_text("Title\n\nThey are traitors.", encoding="utf-8")
+    i = "Title\n\nThey are traitors.".index("traitors")
+    (labs / "article7.task-flc-tc.labels").write_text(
+        f"7\tName_Calling,Labeling\t{i}\t{i + 8}\n", encoding="utf-8")
+    pack, _ = ptc.read_folder(arts)
+    assert [(k.quote, k.label) for k in pack.lessons[0].key] == [("traitors",
+                                                                 "name_calling_labeling")]
+
+
 @pytest.mark.parametrize("line, message", [
     ("1\tloaded_language\t5", "expected 4 tab-separated fields"),
     ("1 loaded_language 5 9", "expected 4 tab-separated fields"),
@@ -400,3 +415,52 @@ def test_interop_modules_stay_light(tmp_path):
                         "app.services.roster, app.services.interchange, app.store.roster_repo, "
                         "app.commands.roster", tmp_path)
     assert_light(mods)
+
+
+# -- anything at all: parsed or refused with a FormatError, nothing else --------------
+HEADERS = ["Student,ID,SIS User ID,SIS Login ID,Section,Quiz (1)\n",
+           "First name,Last name,ID number,Email address\n",
+           "Last Name,First Name,Email Address,A\n", "First Name,Last Name,Unique User ID\n", ""]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(HEADERS), st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_any_roster_text_is_read_or_refused(head, body):
+    try:
+        r = parse_roster((head + body).encode("utf-8", "surrogatepass"), "r.csv")
+    except FormatError as e:
+        assert "\n" not in str(e)
+    else:
+        assert r.entries and all(e.name for e in r.entries)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(
+    st.text(max_size=60),
+    st.builds(lambda t, spans: json.dumps({"text": t, "label": spans}),
+              st.text(min_size=1, max_size=40),
+              st.lists(st.tuples(st.integers(-3, 50), st.integers(-3, 50),
+                                 st.text(max_size=8)).map(list), max_size=4))), max_size=4))
+def test_any_jsonl_is_read_or_refused(lines):
+    try:
+        pack, _ = doccano.parse_jsonl("\n".join(lines), "x.jsonl")
+    except FormatError as e:
+        assert "\n" not in str(e)
+    else:
+        for le in pack.lessons:
+            assert all(le.text[k.start:k.end] == k.quote for k in le.key or ())
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet="1\t0523 abc_,x", max_size=20), max_size=5))
+def test_any_labels_file_is_read_or_refused(tmp_path, lines):
+    out = tmp_path / f"ptc{abs(hash(tuple(lines)))}"
+    ptc.write_folder(out, EMOJI_PACK)
+    (out / "article1.labels").write_text("\n".join(lines), encoding="utf-8")
+    try:
+        pack, _ = ptc.read_folder(out)
+    except FormatError as e:
+        assert "\n" not in str(e)
+    else:
+        le = pack.lessons[0]
+        assert all(le.text[k.start:k.end] == k.quote for k in le.key or ())

@@ -8,8 +8,9 @@ one plain-text file per article and a tab-separated annotation file whose column
     C1 article id   C2 technique   C3 start offset (inclusive)   C4 end offset (exclusive)
 
 e.g. ``111111111<TAB>Loaded_Language<TAB>265<TAB>323``. The corpus ships them as
-``article<n>.txt`` and ``article<n>.task-flc-tc.labels``; Close Reader writes
-``article<n>.labels`` (formats.md) and reads either name.
+``train-articles/article<n>.txt`` and
+``train-labels-task-flc-tc/article<n>.task-flc-tc.labels``; Close Reader writes
+``article<n>.labels`` beside the text (formats.md) and reads either.
 
 **Offsets are characters (Unicode code points), not bytes.** The task's scorers and
 the Hugging Face loader read each article with ``open(path, encoding="utf-8").read()``
@@ -149,10 +150,20 @@ def _read_article(path: Path) -> tuple[str, int]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), int(bom)
 
 
+def label_folders(root: Path) -> list[Path]:
+    """Where an article's labels may be: beside it, or (the corpus as distributed:
+    ``train-articles/`` with ``train-labels-task-flc-tc/``) in the sibling folder."""
+    out = [root]
+    if root.name.endswith("-articles"):
+        split = root.name[: -len("-articles")]
+        out += [root.parent / f"{split}-labels-task-flc-tc", root.parent / f"{split}-labels-task2-TC"]
+    return [p for p in out if p.is_dir()]
+
+
 def _read_labels(root: Path, n: int, article: str, text: str, shift: int,
                  labels: dict[str, str]) -> list[tuple[int, int, str]] | None:
-    path = next((root / f"article{n}{suffix}" for suffix in LABEL_SUFFIXES
-                 if (root / f"article{n}{suffix}").exists()), None)
+    path = next((d / f"article{n}{suffix}" for d in label_folders(root)
+                 for suffix in LABEL_SUFFIXES if (d / f"article{n}{suffix}").is_file()), None)
     if path is None:
         return None  # an article without annotations (a test split): no key yet
     body, _ = decode_text(read_bytes(path), path.name)
