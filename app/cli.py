@@ -18,8 +18,8 @@ from app import __version__
 from app.commands.common import db_path
 from app.core.errors import UserError
 
-COMMANDS = ("lessons", "grade", "suggest", "submissions", "gradebook", "feedback", "instructor",
-            "selftest")
+COMMANDS = ("lessons", "grade", "suggest", "submissions", "gradebook", "roster", "feedback",
+            "instructor", "selftest")
 log = logging.getLogger("close_reader")
 
 

@@ -1,4 +1,4 @@
-"""``close-reader gradebook [--csv FILE] [--long] [--all-lessons]``."""
+"""``close-reader gradebook [--csv FILE] [--long] [--all-lessons] [--lms NAME]``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ def register(sub: Any) -> None:
                    help="one row per attempt, with precision and recall per category")
     p.add_argument("--all-lessons", action="store_true",
                    help="show lessons nobody has attempted yet too")
+    p.add_argument("--lms", choices=("canvas", "moodle", "classroom", "schoology"),
+                   default=None, help="with --csv: the layout that LMS's grade import takes "
+                                      "(needs its roster: close-reader roster import FILE)")
     p.set_defaults(func=cmd_gradebook)
 
 
@@ -32,6 +35,8 @@ def cmd_gradebook(args: argparse.Namespace) -> int:
     if regraded:
         print(f"Regraded {regraded} attempt{'s' * (regraded != 1)} against the current key",
               file=sys.stderr)
+    if args.lms:
+        return _lms_csv(repo, args)
     gb = build_gradebook(repo, all_lessons=args.all_lessons)
     if args.csv == "-":
         csv.writer(sys.stdout, lineterminator="\n").writerows(csv_rows(gb, args.long))
@@ -43,4 +48,25 @@ def cmd_gradebook(args: argparse.Namespace) -> int:
         csv.writer(sys.stdout, lineterminator="\n").writerows(csv_rows(gb, True))
     else:
         print(format_table(gb))
+    return 0
+
+
+def _lms_csv(repo: Any, args: argparse.Namespace) -> int:
+    """``--csv FILE --lms NAME``: scores bound to the LMS's identities; students with no
+    roster binding are not written but named on stderr."""
+    from app.interop.lms import csv_text
+    from app.services.roster import describe_unbound, lms_gradebook, write_lms_gradebook
+
+    if not args.csv or args.long:
+        print("close-reader: --lms needs --csv FILE (and not --long)", file=sys.stderr)
+        return 2
+    if args.csv == "-":
+        out = lms_gradebook(repo, args.lms)
+        sys.stdout.write(csv_text(out.rows).replace("\r\n", "\n"))
+    else:
+        out = write_lms_gradebook(repo, args.lms, args.csv)
+        print(f"Wrote {out.written} student{'s' * (out.written != 1)} × {out.lessons} "
+              f"lesson{'s' * (out.lessons != 1)} to {args.csv}")
+    if out.unbound:
+        print(describe_unbound(out.unbound, args.lms), file=sys.stderr)
     return 0

@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+EXPORT_FORMATS = ("pack", "w3c", "ptc", "doccano")
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("lessons", help="list, import or export lessons")
@@ -14,7 +16,7 @@ def register(sub: Any) -> None:
     ls.add_argument("--json", action="store_true", help="print JSON")
     ls.set_defaults(func=cmd_list)
     im = lsub.add_parser("import", help="import a lesson pack (all or nothing)")
-    im.add_argument("pack", help="lesson pack file (.json or .crpack)")
+    im.add_argument("pack", help="lesson pack (.json, .crpack), PTC folder or doccano .jsonl")
     im.add_argument("--replace", action="store_true", help="replace lessons with the same id")
     im.set_defaults(func=cmd_import)
     ex = lsub.add_parser("export", help="export lessons to a pack file")
@@ -23,6 +25,9 @@ def register(sub: Any) -> None:
     ex.add_argument("--no-keys", action="store_true", help="leave the answer keys out")
     ex.add_argument("--with-assessment-keys", action="store_true",
                     help="write the keys of assessment lessons too (between instructors)")
+    ex.add_argument("--as", dest="as_format", choices=EXPORT_FORMATS, default="pack",
+                    help="pack (default); w3c (Web Annotation JSON-LD of the keys); ptc "
+                         "(SemEval-2020 Task 11 folder, OUT is a folder); doccano (JSONL)")
     ex.set_defaults(func=cmd_export)
 
 
@@ -49,13 +54,17 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from app.commands.common import open_repo_for
-    from app.core.packs import read_pack
+    from app.interop.sources import keep_known_categories, read_lessons
     from app.services.library import import_pack
 
-    pack = read_pack(args.pack)  # validate before touching the database
+    pack, merged = read_lessons(args.pack)  # validate before touching the database
     repo = open_repo_for(args)
+    if merged is not None:  # a corpus: categories already here keep their names
+        pack = keep_known_categories(pack, repo.categories())
     ids = import_pack(repo, pack, replace_existing=args.replace)
     print(f"Imported {len(ids)} lesson{'s' * (len(ids) != 1)}: {', '.join(ids)}")
+    if merged:
+        print(f"({merged} overlapping span{'s' * (merged != 1)} of one label merged into one)")
     return 0
 
 
@@ -72,6 +81,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         for s in repo.list_lessons() if s.id in set(args.ids))
     if keys:
         require_instructor(repo)
+    if getattr(args, "as_format", "pack") != "pack":  # w3c, ptc, doccano
+        from app.services.interchange import export_lessons_as
+
+        print(export_lessons_as(repo, args.ids, args.as_format, args.output,
+                                include_keys=not args.no_keys,
+                                assessment_keys=args.with_assessment_keys))
+        return 0
     n = export_pack(repo, args.ids, args.output, include_keys=not args.no_keys,
                     assessment_keys=args.with_assessment_keys)
     left = sum(1 for s in repo.list_lessons() if s.id in set(args.ids)

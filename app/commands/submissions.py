@@ -18,6 +18,9 @@ def register(sub: Any) -> None:
     ex.add_argument("-o", "--output", required=True, metavar="BUNDLE", help="file to write")
     ex.add_argument("--student", metavar="NAME", default=None,
                     help="only this student's attempts (case and spaces ignored)")
+    ex.add_argument("--as", dest="as_format", choices=("bundle", "w3c"), default="bundle",
+                    help="bundle (default: this machine's attempts, for the instructor); w3c "
+                         "(every stored attempt's highlights as W3C Web Annotations)")
     ex.set_defaults(func=cmd_export)
 
 
@@ -37,6 +40,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     from app.services.results.bundles import export_bundle
 
     repo = open_repo_for(args)
+    if getattr(args, "as_format", "bundle") == "w3c":
+        from app.commands.auth import require_instructor
+        from app.services.interchange import export_highlights_w3c
+
+        # every stored attempt: on an instructor's machine, other students' work too
+        if repo.db.execute("SELECT 1 FROM submissions WHERE machine != ? LIMIT 1",
+                           [repo.machine_id()]).fetchone():
+            require_instructor(repo)
+
+        n, skipped = export_highlights_w3c(repo, args.output, student=args.student)
+        left = f" ({skipped} left out: their lesson is not here or changed)" if skipped else ""
+        print(f"Exported {n} highlight{'s' * (n != 1)} as W3C Web Annotations to "
+              f"{args.output}{left}")
+        return 0
     n = export_bundle(repo, args.output, student=args.student)
     who = f" by {args.student.strip()}" if args.student else ""
     if n == 0:

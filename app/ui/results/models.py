@@ -66,11 +66,19 @@ class GradebookModel(QAbstractTableModel):
     def __init__(self, gradebook: Gradebook | None = None, parent=None) -> None:
         super().__init__(parent)
         self._gb: Gradebook | None = None
+        self._roster: Mapping[int, str] = {}
         self.set_gradebook(gradebook)
 
     @property
     def gradebook(self) -> Gradebook | None:
         return self._gb
+
+    def set_roster(self, notes: Mapping[int, str]) -> None:
+        """Each student's LMS name and ids (the name column's tooltip)."""
+        self._roster = dict(notes)
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 0),
+                                  [Qt.ItemDataRole.ToolTipRole])
 
     def set_gradebook(self, gradebook: Gradebook | None) -> None:
         self.beginResetModel()
@@ -103,6 +111,9 @@ class GradebookModel(QAbstractTableModel):
                 return student.name.casefold()
             if role == GradebookRole.STUDENT_ID:
                 return student.id
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self._roster.get(student.id, f"{student.name}: not on an LMS roster yet "
+                                                    "(File › Import roster…)")
             return None
         lesson = self._gb.lessons[col - 1]
         c = self._gb.cell(student.id, lesson.id)

@@ -28,6 +28,7 @@ from app.services.results.bundles import BUNDLE_SUFFIXES, ImportSummary, import_
 from app.services.results.gradebook import Gradebook, build_gradebook, write_csv
 from app.services.results.report_pdf import class_summary_pdf, student_report_pdf
 from app.store.repo import Repo
+from app.ui.results import lms_actions
 from app.ui.results.class_page import ClassPage
 from app.ui.results.gradebook_page import GradebookPage
 from app.ui.results.progress_page import ProgressPage
@@ -85,12 +86,14 @@ class ResultsWindow(QMainWindow):
         lay.addLayout(bottom)
         self.setCentralWidget(central)
         self.statusBar().showMessage("Drop submission files (.json) here to import them.")
+        lms_actions.install(self)
         self.refresh()
 
     # -- data -------------------------------------------------------------------
     def refresh(self) -> None:
         refresh_grades(self.repo)
         gb = self.gradebook = build_gradebook(self.repo)
+        self.grades.model.set_roster(lms_actions.roster_notes(self.repo))
         self.grades.set_gradebook(gb)
         self.classes.set_lessons([(le.id, le.title) for le in gb.lessons if le.here])
         self.progress.set_students(gb.students)
@@ -135,7 +138,16 @@ class ResultsWindow(QMainWindow):
             "student computer: File › Import feedback…", 10000)
         return Path(path)
 
-    def export_csv(self, path: str | os.PathLike[str] | None = None, long: bool = False) -> Path | None:
+    def export_csv(self, path: str | os.PathLike[str] | None = None, long: bool = False,
+                   layout: str | None = None) -> Path | None:
+        """Write the gradebook CSV; without ``layout`` (and not ``long``) ask which
+        layout first: the spreadsheet, or one an LMS's grade import reads."""
+        if not long and layout is None and path is None:
+            layout = self.ask_layout()
+            if layout is None:
+                return None
+        if layout not in (None, "spreadsheet"):
+            return lms_actions.export_lms_csv(self, layout, path)
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
                 self, "Export long CSV" if long else "Export CSV",
@@ -149,6 +161,10 @@ class ResultsWindow(QMainWindow):
             return None
         self.statusBar().showMessage(f"Wrote {n} row{'s' * (n != 1)} to {path}")
         return Path(path)
+
+    def import_roster(self, path: str | os.PathLike[str] | None = None):  # -> RosterImport | None
+        """Read an LMS roster, bind its students, then ask about the ones left over."""
+        return lms_actions.import_roster(self, path)
 
     def save_student_report(self, path: str | os.PathLike[str] | None = None) -> Path | None:
         sid, lid = self.student_id, self.lesson_id
