@@ -10,6 +10,7 @@ import argparse
 import importlib
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,8 +53,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app(db_path(args), student=args.student)
         return int(args.func(args) or 0)
     except UserError as e:
-        print(f"close-reader: {e}", file=sys.stderr)
-        return 1
+        return _fail(str(e))
+    except (sqlite3.Error, UnicodeDecodeError) as e:  # a fault met while using the database
+        from app.store.db import store_fault
+
+        fault = store_fault(e, _db_or_none(args))
+        if fault is None:
+            raise
+        return _fail(str(fault))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -63,9 +70,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("close-reader: out of memory (is the file far too large?)", file=sys.stderr)
         return 1
     except OSError as e:
-        print(f"close-reader: {e.strerror or e}: {e.filename or ''}".rstrip(": "),
-              file=sys.stderr)
-        return 1
+        return _fail(f"{e.strerror or e}: {e.filename or ''}".rstrip(": "))
+
+
+def _fail(message: str, limit: int = 600) -> int:
+    """One line on stderr, never kilobytes of someone's file, no terminal controls."""
+    from app.core.terminal import clean
+
+    line = clean(" ".join(message.split()))
+    if len(line) > limit:
+        line = line[: limit - 1] + "…"
+    print(f"close-reader: {line}", file=sys.stderr)
+    return 1
+
+
+def _db_or_none(args: argparse.Namespace) -> Path | None:
+    try:
+        return db_path(args)
+    except Exception:  # noqa: BLE001 - only used to word a message
+        return None
 
 
 if __name__ == "__main__":

@@ -25,6 +25,9 @@ def cmd_reset(args: argparse.Namespace) -> int:
     if not args.yes:
         raise UserError("this forgets the instructor password; run again with --yes to do it")
     repo = open_repo(db_path(args))
+    from app.commands.common import print_store_warnings
+
+    print_store_warnings(repo)
     repo.db.execute("DELETE FROM settings WHERE key = ?", ["instructor_password"])
     print(f"The instructor password for {db_path(args)} is reset. "
           "Open instructor mode to choose a new one.")
