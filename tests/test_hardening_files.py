@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.jsonfile import load_json_bytes, read_json_file, read_outside_file
 from app.core.errors import FormatError
+from app.core.jsonfile import load_json_bytes, read_json_file, read_outside_file
 from app.core.terminal import clean, clean_json
 
 ROOT = Path(__file__).resolve().parent.parent

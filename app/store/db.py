@@ -156,7 +156,7 @@ def store_fault(e: BaseException, path: Path | None = None) -> StoreError | None
     if "locked" in msg or "busy" in msg:
         return StoreError(
             f"{where} is busy: another copy of Close Reader or another program has been "
-            f"using it for over {BUSY_TIMEOUT_MS // 1000} seconds. Nothing was changed; "
+            f"using it for over {BUSY_TIMEOUT_MS / 1000:g} seconds. Nothing was changed; "
             "wait a moment and try again.", path, "locked")
     if "full" in msg:
         return StoreError(
@@ -262,7 +262,10 @@ def _journal_mode(conn: sqlite3.Connection, path: Path, warnings: list[StoreWarn
         if mode.lower() != "wal" and not _readonly(path):
             raise StoreError(f"cannot switch {path} to WAL mode", path)
         return
-    mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+    try:  # leaving WAL needs every other connection closed
+        mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+    except sqlite3.OperationalError:
+        mode = "wal"
     if mode.lower() != "delete":
         raise StoreError(
             f"{path} is on a network drive ({fstype}) and another program still has it open "
