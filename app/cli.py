@@ -10,7 +10,6 @@ import argparse
 import importlib
 import logging
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,13 +53,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except UserError as e:
         return _fail(str(e))
-    except (sqlite3.Error, UnicodeDecodeError) as e:  # a fault met while using the database
-        from app.store.db import store_fault
-
-        fault = store_fault(e, _db_or_none(args))
-        if fault is None:
-            raise
-        return _fail(str(fault))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -71,6 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except OSError as e:
         return _fail(f"{e.strerror or e}: {e.filename or ''}".rstrip(": "))
+    except Exception as e:  # a database fault met while using it (locked, full, damaged)
+        fault = _store_fault(e, args)
+        if fault is None:
+            raise
+        return _fail(str(fault))
 
 
 def _fail(message: str, limit: int = 600) -> int:
@@ -84,11 +81,18 @@ def _fail(message: str, limit: int = 600) -> int:
     return 1
 
 
-def _db_or_none(args: argparse.Namespace) -> Path | None:
-    try:
-        return db_path(args)
-    except Exception:  # noqa: BLE001 - only used to word a message
+def _store_fault(e: Exception, args: argparse.Namespace) -> UserError | None:
+    """The store's clear message for ``e``, when it is a database fault (only the store
+    speaks SQL, so it is asked; never imported here when no database was opened)."""
+    if "app.store.db" not in sys.modules:
         return None
+    from app.store.db import store_fault
+
+    try:
+        path = db_path(args)
+    except Exception:  # noqa: BLE001 - only used to word the message
+        path = None
+    return store_fault(e, path)
 
 
 if __name__ == "__main__":

@@ -52,10 +52,10 @@ def font_cmap(font: FontFile) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
     try:
-        tt = TTFont(str(font.path), fontNumber=font.index, lazy=True)
-        if not any(t in tt for t in ("glyf", "CFF ", "CFF2")):
-            return frozenset()
-        return frozenset(tt.getBestCmap() or ())
+        with TTFont(str(font.path), fontNumber=font.index, lazy=True) as tt:
+            if not any(t in tt for t in ("glyf", "CFF ", "CFF2")):
+                return frozenset()
+            return frozenset(tt.getBestCmap() or ())
     except Exception:  # noqa: BLE001 - a broken font file on the machine is just skipped
         return frozenset()
 

@@ -39,7 +39,8 @@ def _covered(family: str) -> frozenset[int]:
 
     if family == "any":
         return _covered("sans") | _covered("serif")
-    return frozenset(TTFont(paths.fonts_dir() / FONT_FILES[family], lazy=True).getBestCmap())
+    with TTFont(paths.fonts_dir() / FONT_FILES[family], lazy=True) as tt:
+        return frozenset(tt.getBestCmap())
 
 
 def _invisible(ch: str) -> bool:
