@@ -53,8 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app(db_path(args), student=args.student)
         return int(args.func(args) or 0)
     except UserError as e:
-        print(f"close-reader: {e}", file=sys.stderr)
-        return 1
+        return _fail(str(e))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -64,9 +63,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("close-reader: out of memory (is the file far too large?)", file=sys.stderr)
         return 1
     except OSError as e:
-        print(f"close-reader: {e.strerror or e}: {e.filename or ''}".rstrip(": "),
-              file=sys.stderr)
-        return 1
+        return _fail(f"{e.strerror or e}: {e.filename or ''}".rstrip(": "))
+    except Exception as e:  # a database fault met while using it (locked, full, damaged)
+        fault = _store_fault(e, args)
+        if fault is None:
+            raise
+        return _fail(str(fault))
+
+
+def _fail(message: str, limit: int = 600) -> int:
+    """One line on stderr, never kilobytes of someone's file, no terminal controls."""
+    from app.core.terminal import clean
+
+    line = clean(" ".join(message.split()))
+    if len(line) > limit:
+        line = line[: limit - 1] + "…"
+    print(f"close-reader: {line}", file=sys.stderr)
+    return 1
+
+
+def _store_fault(e: Exception, args: argparse.Namespace) -> UserError | None:
+    """The store's clear message for ``e``, when it is a database fault (only the store
+    speaks SQL, so it is asked; never imported here when no database was opened)."""
+    if "app.store.db" not in sys.modules:
+        return None
+    from app.store.db import store_fault
+
+    try:
+        path = db_path(args)
+    except Exception:  # noqa: BLE001 - only used to word the message
+        path = None
+    return store_fault(e, path)
 
 
 if __name__ == "__main__":

@@ -62,10 +62,11 @@ class Child:
                                      text=True, cwd=ROOT, env=ENV)
         self.lines: queue.Queue[str] = queue.Queue()
         self.err: list[str] = []
-        threading.Thread(target=self._pump, args=(self.proc.stdout, self.lines.put),
-                         daemon=True).start()
-        threading.Thread(target=self._pump, args=(self.proc.stderr, self.err.append),
-                         daemon=True).start()
+        self.pumps = [threading.Thread(target=self._pump, args=(stream, put), daemon=True)
+                      for stream, put in ((self.proc.stdout, self.lines.put),
+                                          (self.proc.stderr, self.err.append))]
+        for t in self.pumps:
+            t.start()
 
     @staticmethod
     def _pump(stream, put) -> None:  # noqa: ANN001
@@ -87,6 +88,10 @@ class Child:
         t = time.time()
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=30)
+        for pump, stream in zip(self.pumps, (self.proc.stdout, self.proc.stderr), strict=True):
+            pump.join(timeout=10)  # the pipe ends with the process
+            if not pump.is_alive():
+                stream.close()  # else a ResourceWarning, an error under filterwarnings
         return t
 
     def rest(self) -> list[str]:
@@ -180,9 +185,8 @@ def test_kill_9_while_highlighting_loses_nothing_older_than_a_second(lesson_db):
     """Ten kills at random moments (start-up included) while a student highlights at a
     brisk human pace; the real autosave timer does the saving."""
     db, lesson_id, words = lesson_db
-    rng = random.Random()
-    seed = rng.randrange(10**6)
-    rng.seed(seed)
+    seed = 913  # fixed (issue 13): a failure here replays exactly
+    rng = random.Random(seed)
     checked = 0
     for run in range(10):
         during_start = run in (0, 5)  # while the window, database and lesson open
@@ -199,7 +203,7 @@ def test_kill_9_while_highlighting_loses_nothing_older_than_a_second(lesson_db):
 
 def test_kill_9_during_a_burst_of_fast_edits_loses_nothing_older_than_a_second(lesson_db):
     db, lesson_id, words = lesson_db
-    rng = random.Random()
+    rng = random.Random(914)
     killed_at, printed = highlight_then_kill(db, lesson_id, (40, 200), rng.uniform(2.0, 3.0),
                                              rng.randrange(10**6))
     check_after_kill(db, lesson_id, words, killed_at, printed, "burst")
@@ -227,7 +231,7 @@ WRITER = textwrap.dedent("""
 
 def test_kill_9_during_continuous_writes_keeps_every_committed_write(lesson_db):
     db, lesson_id, _ = lesson_db
-    rng = random.Random()
+    rng = random.Random(915)
     for run in range(10):
         child = Child([sys.executable, "-c", WRITER, str(db), STUDENT, lesson_id])
         try:

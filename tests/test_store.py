@@ -410,8 +410,9 @@ def test_import_failing_midway_writes_nothing(repo, pack, monkeypatch):
         return real(self, le, *a, **kw)
 
     monkeypatch.setattr(Repo, "_write_lesson", flaky)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreError) as caught:  # one clear message (test_hardening_db.py)
         library.import_pack(repo, pack)
+    assert caught.value.kind == "io"
     assert calls == ["sample-budget", "sample-fear"]
     assert repo.lesson_ids() == []
     n = repo.db.execute("SELECT COUNT(*) FROM key_spans").fetchone()[0]

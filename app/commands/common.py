@@ -18,5 +18,14 @@ def open_repo_for(args: argparse.Namespace):  # -> Repo (kept lazy)
     from app.store.repo import open_repo
 
     repo = open_repo(db_path(args))
+    print_store_warnings(repo)
     seed_if_new(repo)
     return repo
+
+
+def print_store_warnings(repo) -> None:  # noqa: ANN001 - a Repo (kept lazy)
+    """What the store warns about (a database on a network drive), on stderr."""
+    import sys
+
+    for w in getattr(repo.database, "warnings", ()):
+        print(f"close-reader: warning: {w.message}", file=sys.stderr)

@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from app.core.terminal import clean, clean_json
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("grade", help="grade an answers file against the stored key")
@@ -25,15 +27,15 @@ def cmd_grade(args: argparse.Namespace) -> int:
     require_instructor(repo)  # the report holds the key
     lesson, report = grade_answers(repo, answers)
     if args.json:
-        print(json.dumps(report.as_json(lesson.id, answers.student), ensure_ascii=False,
-                         indent=2))
+        print(clean_json(json.dumps(report.as_json(lesson.id, answers.student),
+                                    ensure_ascii=False, indent=2)))
         return 0
     names = repo.categories()
-    who = f" for {answers.student}" if answers.student else ""
-    print(f"Score: {report.score}  ({lesson.title}{who})")
+    who = f" for {clean(answers.student)}" if answers.student else ""
+    print(f"Score: {report.score}  ({clean(lesson.title)}{who})")
     for label, fig in report.by_label.items():
         name = names[label].name if label in names else label
-        print(f"  {name}: found {fig.found} of {fig.required}"
+        print(f"  {clean(name)}: found {fig.found} of {fig.required}"
               f" (+{fig.partial} partly); {fig.matched} of {fig.highlights} highlights match"
               f"  [precision {fig.precision:.2f}, recall {fig.recall:.2f}]")
     return 0

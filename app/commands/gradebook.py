@@ -39,13 +39,13 @@ def cmd_gradebook(args: argparse.Namespace) -> int:
         return _lms_csv(repo, args)
     gb = build_gradebook(repo, all_lessons=args.all_lessons)
     if args.csv == "-":
-        csv.writer(sys.stdout, lineterminator="\n").writerows(csv_rows(gb, args.long))
+        csv.writer(sys.stdout, lineterminator="\n").writerows(_plain(csv_rows(gb, args.long)))
     elif args.csv:
         n = write_csv(gb, args.csv, long=args.long)
         what = "attempt" if args.long else "student"
         print(f"Wrote {n} {what}{'s' * (n != 1)} to {args.csv}")
     elif args.long:
-        csv.writer(sys.stdout, lineterminator="\n").writerows(csv_rows(gb, True))
+        csv.writer(sys.stdout, lineterminator="\n").writerows(_plain(csv_rows(gb, True)))
     else:
         print(format_table(gb))
     return 0
@@ -70,3 +70,10 @@ def _lms_csv(repo: Any, args: argparse.Namespace) -> int:
     if out.unbound:
         print(describe_unbound(out.unbound, args.lms), file=sys.stderr)
     return 0
+
+
+def _plain(rows: list[list[str]]) -> list[list[str]]:
+    """Cells with terminal controls removed (the CSV goes to the terminal)."""
+    from app.core.terminal import clean
+
+    return [[clean(c) for c in row] for row in rows]

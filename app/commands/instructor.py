@@ -43,6 +43,9 @@ def cmd_reset(args: argparse.Namespace) -> int:
     from app.commands.auth import reset_password
 
     repo = open_repo(db_path(args))
+    from app.commands.common import print_store_warnings
+
+    print_store_warnings(repo)
     reset_password(repo)
     print(f"The instructor password for {db_path(args)} is reset. "
           "Open instructor mode to choose a new one.")

@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from app.core.terminal import clean, clean_json
+
 EXPORT_FORMATS = ("pack", "w3c", "ptc", "doccano")
 
 
@@ -40,7 +42,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         out = [{"id": r.id, "title": r.title, "unit": r.unit, "level": r.level,
                 "source": {k: v for k, v in vars(r.source).items() if v},
                 "words": r.words, "has_key": r.has_key} for r in rows]
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print(clean_json(json.dumps(out, ensure_ascii=False, indent=2)))
         return 0
     if not rows:
         print("No lessons yet. Import a pack: close-reader lessons import PACK")
@@ -48,7 +50,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     width = max(len(r.id) for r in rows)
     for r in rows:
         key = "key" if r.has_key else "no key"
-        print(f"{r.id:<{width}}  {r.title}  [{r.level or '-'}, {r.words} words, {key}]")
+        print(f"{r.id:<{width}}  {clean(r.title)}  [{r.level or '-'}, {r.words} words, {key}]")
     return 0
 
 

@@ -31,7 +31,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     loaded = load_bundles(args.bundles)  # validate every file before touching the database
     repo = open_repo_for(args)
     summary = import_loaded(repo, loaded)
-    print(summary.line())
+    from app.core.terminal import clean
+
+    print(clean(summary.line()))
     return 0
 
 

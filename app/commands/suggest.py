@@ -11,6 +11,7 @@ from typing import Any
 
 from app.core.errors import UserError
 from app.core.lessons import MAX_TEXT_CHARS
+from app.core.terminal import clean, clean_json
 
 
 def register(sub: Any) -> None:
@@ -25,15 +26,10 @@ def register(sub: Any) -> None:
 
 def read_text_file(path: str | Path) -> str:
     """The text of a UTF-8 file (a leading BOM dropped); a clear ``UserError`` otherwise."""
+    from app.core.jsonfile import read_outside_file
+
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"text file not found: {p}") from None
-    except IsADirectoryError:
-        raise UserError(f"not a text file (a folder): {p}") from None
-    except OSError as e:
-        raise UserError(f"cannot read text file {p}: {e.strerror or e}") from None
+    data = read_outside_file(p, 4 * MAX_TEXT_CHARS + 4, "text file")  # 4 bytes a character
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -60,7 +56,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         print(f"close-reader: {notice}", file=sys.stderr)
     found = suggest(text, nlp)
     if args.json:
-        print(json.dumps([s.as_json() for s in found], ensure_ascii=False, indent=2))
+        print(clean_json(json.dumps([s.as_json() for s in found], ensure_ascii=False,
+                                    indent=2)))
         return 0
     if not found:
         print("No suggestions.")
@@ -71,6 +68,6 @@ def cmd_suggest(args: argparse.Namespace) -> int:
           f"({counts['unsupported_claim']} unsupported claim, "
           f"{counts['loaded_language']} loaded language):")
     for s in found:
-        print(f"\n[{names.get(s.label, s.label)}] {s.start}-{s.end}: \u201c{s.quote}\u201d")
+        print(f"\n[{names.get(s.label, s.label)}] {s.start}-{s.end}: \u201c{clean(s.quote)}\u201d")
         print(f"    {s.reason}")
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ from app.core.errors import FormatError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_INT = 10**40 - 1  # larger whole numbers are refused rather than echoed in messages
 T = TypeVar("T")
 
 
@@ -35,13 +37,26 @@ def load_json_bytes(data: bytes, what: str = "file") -> Any:
     if _too_deep(text):
         raise FormatError(f"{what} is nested more than {MAX_DEPTH} levels deep")
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_no_duplicates)
+    except FormatError as e:  # from _no_duplicates
+        raise FormatError(f"{what} is not valid: {e}") from None
     except json.JSONDecodeError as e:
         raise FormatError(
             f"{what} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})"
         ) from None
     except (RecursionError, ValueError) as e:
-        raise FormatError(f"{what} could not be read as JSON ({e})") from None
+        raise FormatError(f"{what} could not be read as JSON ({str(e)[:120]})") from None
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` refusing an object that names the same key twice (JSON
+    parsers disagree on which value wins, so the file means two things)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise FormatError(f"an object has the key {show(key)} twice")
+        out[key] = value
+    return out
 
 
 def _too_deep(text: str) -> bool:
@@ -67,19 +82,56 @@ def _too_deep(text: str) -> bool:
     return False
 
 
+def read_outside_file(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES,
+                      what: str = "file") -> bytes:
+    """The bytes of a file from outside the app, at most ``limit`` of them.
+
+    Anything that is not a regular file (a FIFO, a device such as ``/dev/zero``, a
+    folder, a socket) is refused at once, before it is opened for reading, and the read
+    never goes past the limit: neither can block or fill memory. Errors start with the
+    file's name.
+    """
+    p = Path(path)
+    name = p.name or str(p)
+    try:
+        info = os.stat(p)
+        if not stat.S_ISREG(info.st_mode):
+            raise FormatError(f"{name}: not a regular file ({_file_kind(info.st_mode)}); "
+                              f"choose a {what} saved on disk")
+        if info.st_size > limit:
+            raise FormatError(f"{name}: {what} is larger than {_mb(limit)}")
+        # O_NONBLOCK: a path swapped for a FIFO after the check must not block the open
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise FormatError(f"{name}: not a regular file; choose a {what} saved on disk")
+            data = f.read(limit + 1)
+    except OSError as e:
+        raise FormatError(f"{name}: cannot read ({e.strerror or e})") from None
+    if len(data) > limit:
+        raise FormatError(f"{name}: {what} is larger than {_mb(limit)}")
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a plain file"
+
+
+def _mb(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
+
+
 def read_json_file(path: str | os.PathLike[str]) -> Any:
     p = Path(path)
-    try:
-        size = p.stat().st_size
-    except OSError as e:
-        raise FormatError(f"{p.name}: cannot read ({e.strerror or e})") from None
-    if size > MAX_FILE_BYTES:
-        raise FormatError(f"{p.name}: file is larger than 50 MB")
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        raise FormatError(f"{p.name}: cannot read ({e.strerror or e})") from None
-    return load_json_bytes(data, p.name)
+    return load_json_bytes(read_outside_file(p, MAX_FILE_BYTES), p.name)
 
 
 def read_validated(path: str | os.PathLike[str], parse: Callable[[Any], T]) -> T:
@@ -148,6 +200,8 @@ class Fields:
         v = self.obj[name]
         if isinstance(v, bool) or not isinstance(v, int):
             raise self.fail(name, f"must be a whole number, got {_kind(v)}")
+        if not -MAX_INT <= v <= MAX_INT:
+            raise self.fail(name, "is a number with more than 40 digits")
         return v
 
     def bool(self, name: str, default: bool) -> bool:

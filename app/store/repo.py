@@ -25,7 +25,7 @@ from app.core.lessons import (
     Lesson,
     Source,
 )
-from app.store.db import Database
+from app.store.db import Database, damaged_row, load_column
 
 
 def now_iso() -> str:
@@ -110,7 +110,11 @@ def _hl_json(hs: Iterable[Highlight]) -> str:
 
 
 def _hl_parse(s: str) -> tuple[Highlight, ...]:
-    return tuple(Highlight(a, b, lab, note) for a, b, lab, note in json.loads(s))
+    try:
+        return tuple(Highlight(a, b, lab, note) for a, b, lab, note in
+                     load_column(s, "a saved list of highlights"))
+    except (TypeError, ValueError):  # decoded, but not [[start, end, label, note], …]
+        raise damaged_row("a saved list of highlights") from None
 
 
 class Repo:
@@ -184,7 +188,7 @@ class Repo:
             source=Source(r["outlet"], r["author"], r["published"], r["url"]),
             level=r["level"], unit=r["unit"], instructions=r["instructions"],
             teacher_notes=r["teacher_notes"] if with_key else "",
-            categories=tuple(json.loads(r["categories"])), key=key, mode=r["mode"])
+            categories=tuple(load_column(r["categories"], "a lesson's categories")), key=key, mode=r["mode"])
 
     def _key(self, lesson_id: str) -> tuple[KeySpan, ...]:
         rows = self.db.query(
@@ -202,7 +206,7 @@ class Repo:
         row = self.db.execute("SELECT tokens FROM lessons WHERE id = ?", [lesson_id]).fetchone()
         if not row:
             return []
-        flat = json.loads(row[0])
+        flat = load_column(row[0], "a lesson's word boundaries")
         return list(zip(flat[0::2], flat[1::2], strict=True))
 
     def save_lessons(self, lessons: Sequence[Lesson], tokens: dict[str, Sequence[tuple[int, int]]],
@@ -289,7 +293,7 @@ class Repo:
 
     # -- spans kept aside ------------------------------------------------------
     def unplaced_spans(self, lesson_id: str, kind: str, owner: str = "") -> list[dict]:
-        return [json.loads(r[0]) for r in self.db.execute(
+        return [load_column(r[0], "a span kept aside") for r in self.db.execute(
             "SELECT span FROM unplaced_spans WHERE lesson_id = ? AND kind = ? AND owner = ? "
             "ORDER BY id", [lesson_id, kind, owner])]
 
@@ -406,9 +410,9 @@ class Repo:
         return [Submission(r["submission_id"], r["student_id"], r["student"], r["lesson_id"],
                            r["attempt"], r["submitted_at"], _hl_parse(r["highlights"]),
                            r["machine"], r["score"],
-                           json.loads(r["report"]) if r["report"] else None, r["key_version"],
-                           bool(r["after_key"]), r["override_score"], r["override_reason"],
-                           r["comment"], r["released_at"])
+                           load_column(r["report"], "a grade report") if r["report"] else None,
+                           r["key_version"], bool(r["after_key"]), r["override_score"],
+                           r["override_reason"], r["comment"], r["released_at"])
                 for r in self.db.query(sql, args)]
 
     def submission(self, submission_id: str) -> Submission | None:

@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from app import paths
 from app.store.db import StoreError
@@ -88,6 +88,7 @@ def run_app(db_path: Path, student: str | None = None) -> int:
                 return 1
             db_path = choice
     win.show()
+    show_store_warnings(win, win.repo)
     return app.exec()
 
 
@@ -113,8 +114,54 @@ def _database_problem(e: StoreError) -> Path | None:
     return None
 
 
+def show_store_warnings(parent: QWidget | None, repo) -> QMessageBox | None:  # noqa: ANN001
+    """What the store warns about on opening (a database on a network drive), once."""
+    warnings = getattr(repo.database, "warnings", ())
+    if not warnings:
+        return None
+    box = QMessageBox(QMessageBox.Icon.Warning, "Close Reader: database on a network drive",
+                      "\n\n".join(w.message for w in warnings), QMessageBox.StandardButton.Ok,
+                      parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.open()  # not exec(): no nested event loop
+    _open_boxes.append(box)
+    box.finished.connect(lambda _=0, b=box: _open_boxes.remove(b))
+    return box
+
+
+_open_boxes: list[QMessageBox] = []
+
+
+def report_store_fault(exc: BaseException, parent: QWidget | None = None) -> QMessageBox | None:
+    """A database fault met while the app runs (locked past the busy timeout, disk full,
+    a damaged row) as one dialog that says what to do — not a traceback. Returns the
+    dialog, or None when ``exc`` is not such a fault. While one such dialog is open,
+    further faults (the autosave timer retrying) add no second one."""
+    from app.store.db import store_fault
+
+    fault = store_fault(exc)
+    if fault is None:
+        return None
+    log.warning("database fault: %s", fault)
+    if any(b.property("store_fault") for b in _open_boxes):
+        return _open_boxes[-1]
+    titles = {"locked": "The database is busy", "full": "The disk is full",
+              "damaged": "Part of the database is damaged"}
+    box = QMessageBox(QMessageBox.Icon.Warning, titles.get(fault.kind, "Close Reader could "
+                      "not use its database"), str(fault), QMessageBox.StandardButton.Ok,
+                      parent or QApplication.activeWindow())
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setProperty("store_fault", fault.kind)
+    box.open()
+    _open_boxes.append(box)
+    box.finished.connect(lambda _=0, b=box: _open_boxes.remove(b))
+    return box
+
+
 def _install_crash_handler() -> None:
     def hook(exc_type, exc, tb) -> None:  # noqa: ANN001
+        if report_store_fault(exc) is not None:
+            return
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         log_file = paths.log_dir() / "crash.log"
         try:

@@ -21,8 +21,10 @@ CSV layouts (decided for spreadsheets and LMS grade imports):
 Files are UTF-8 **with a BOM** and CRLF line ends (RFC 4180): Excel, the teacher's
 most likely tool, reads a CSV without a BOM as the local ANSI code page and garbles
 names such as "Zoë" or "Łucja"; Google Sheets, LibreOffice, Moodle and Canvas skip the
-BOM. Every text cell beginning with ``= + - @`` (or a tab or carriage return) gets a
-leading apostrophe, so a student named ``=HYPERLINK(…)`` cannot become a formula.
+BOM. Every cell, headers included, beginning with ``= + - @``, their full-width forms
+(``＝ ＋ － ＠``) or a tab, carriage return or line feed (also after leading spaces) gets
+a leading apostrophe, so a student named ``=HYPERLINK(…)`` or a category named
+``＝1+1`` cannot become a formula.
 """
 
 from __future__ import annotations
@@ -39,9 +41,15 @@ from pathlib import Path
 
 from app.core.lessons import Category
 from app.core.names import lookalikes
+from app.core.terminal import clean
 from app.store.repo import Repo, Student
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# what a spreadsheet may read as the start of a formula: the ASCII signs, their
+# full-width forms (which Excel with an East Asian input method turns into ASCII), and
+# the tab, carriage return and line feed that some applications skip over first
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n",
+                 "\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe62", "\ufe63", "\ufe66",
+                 "\u2212")
 
 
 @dataclass(frozen=True)
@@ -172,22 +180,29 @@ def _attempt(r: Mapping, graded: set[str]) -> Attempt:
 
 # -- CSV ----------------------------------------------------------------------
 def safe_cell(value: object) -> str:
-    """A cell's text, neutralised when a spreadsheet would read it as a formula."""
+    """A cell's text, neutralised when a spreadsheet would read it as a formula (also
+    after leading spaces, which some spreadsheets skip)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text.lstrip(" \u3000").startswith(FORMULA_START) else text
+
+
+def _safe_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Every cell through the formula guard: headers too (category names and lesson ids
+    come from outside), not only the data cells."""
+    return [[safe_cell(c) for c in row] for row in rows]
 
 
 def csv_rows(gb: Gradebook, long: bool = False) -> list[list[str]]:
     if long:
-        return _long_rows(gb)
+        return _safe_rows(_long_rows(gb))
     lessons = [le for le in gb.lessons
                if any(c.grade is not None for (_, lid), c in gb.cells.items() if lid == le.id)]
     rows = [["Student", *(le.id for le in lessons)]]
     for s in gb.sorted_students():
         cells = [gb.cell(s.id, le.id) for le in lessons]
-        rows.append([safe_cell(s.name),
+        rows.append([s.name,
                      *("" if c is None or c.grade is None else str(c.grade) for c in cells)])
-    return rows
+    return _safe_rows(rows)
 
 
 def _long_rows(gb: Gradebook) -> list[list[str]]:
@@ -201,9 +216,8 @@ def _long_rows(gb: Gradebook) -> list[list[str]]:
     order = sorted(gb.attempts, key=lambda a: (names.get(a.student_id, "").casefold(),
                                                 a.student_id, a.lesson_id, a.attempt))
     for a in order:
-        row = [safe_cell(names.get(a.student_id, "")), a.lesson_id,
-               safe_cell(titles.get(a.lesson_id, "")), str(a.attempt),
-               safe_cell(a.submitted_at), _kind(a), "" if a.score is None else str(a.score),
+        row = [names.get(a.student_id, ""), a.lesson_id, titles.get(a.lesson_id, ""),
+               str(a.attempt), a.submitted_at, _kind(a), "" if a.score is None else str(a.score),
                _grade_text(gb, a)]
         for c in gb.categories:
             f = a.by_label.get(c.id) if a.score is not None else None
@@ -262,7 +276,7 @@ def format_table(gb: Gradebook) -> str:
     tags = [f"L{i}" for i in range(1, len(gb.lessons) + 1)]
     grid = [["Student", *tags]]
     for s in gb.sorted_students():
-        grid.append([s.name, *(show(gb.cell(s.id, le.id)) for le in gb.lessons)])
+        grid.append([clean(s.name), *(show(gb.cell(s.id, le.id)) for le in gb.lessons)])
     means = [gb.lesson_mean(le.id) for le in gb.lessons]
     grid.append(["Class mean (graded)", *("–" if m is None else f"{m:.0f}" for m in means)])
     widths = [max(len(r[i]) for r in grid) for i in range(len(grid[0]))]
@@ -276,6 +290,6 @@ def format_table(gb: Gradebook) -> str:
     lines.append("")
     tw = max(len(le.id) for le in gb.lessons)
     for tag, le in zip(tags, gb.lessons, strict=True):
-        title = le.title if le.here else "(not on this machine: attempts wait ungraded)"
-        lines.append(f"{tag:<4}{le.id:<{tw}}  {title}")
+        title = clean(le.title) if le.here else "(not on this machine: attempts wait ungraded)"
+        lines.append(f"{tag:<4}{clean(le.id):<{tw}}  {title}")
     return "\n".join(lines)

@@ -2,14 +2,18 @@
 and footer, headings, label/value blocks, and an article with bracketed, tagged
 passages and underlined marks (told apart by shape and words, not by colour alone).
 
-Characters the fonts lack (emoji) print as "□" rather than vanishing silently.
+Characters the bundled fonts lack (CJK, Devanagari, Arabic…) are drawn with fonts
+found on this computer (``fontfinder``), chosen per missing character. Characters no
+font here has are left out, and the report says so in a note (beside the name or title,
+or at the end) rather than printing boxes.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,12 +21,13 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from app import paths
+from app.services.results.fontfinder import FontFile, find_fonts, font_cmap
 
 INK = (25, 25, 25)
 GREY = (95, 95, 95)
 RULE = (170, 170, 170)
 ACCENT = (20, 70, 120)
-MISSING = "□"
+NO_FONT = "no font on this computer has them"
 
 
 FONT_FILES = {"sans": "DejaVuSans.ttf", "serif": "DejaVuSerif.ttf"}
@@ -34,14 +39,15 @@ def _covered(family: str) -> frozenset[int]:
 
     if family == "any":
         return _covered("sans") | _covered("serif")
-    return frozenset(TTFont(paths.fonts_dir() / FONT_FILES[family], lazy=True).getBestCmap())
+    with TTFont(paths.fonts_dir() / FONT_FILES[family], lazy=True) as tt:
+        return frozenset(tt.getBestCmap())
 
 
-def printable(text: str, family: str = "any") -> str:
-    """Text with characters the font cannot draw replaced by a visible box
-    (``any``: text set with the sans font as fallback)."""
-    ok = _covered(family)
-    return "".join(ch if ord(ch) in ok or ch in "\n\t" else MISSING for ch in text)
+def _invisible(ch: str) -> bool:
+    """Format characters and variation selectors: no glyph needed, dropped quietly."""
+    cp = ord(ch)
+    return (unicodedata.category(ch) == "Cf" or 0xFE00 <= cp <= 0xFE0F
+            or 0xE0100 <= cp <= 0xE01EF)
 
 
 def local_time(stamp: str) -> str:
@@ -91,12 +97,95 @@ class SchoolPDF(FPDF):
         self.add_font("serif", "B", folder / "DejaVuSerif-Bold.ttf")
         self.add_font("serif", "I", folder / "DejaVuSerif-Italic.ttf")
         self.set_fallback_fonts(["sans"], exact_match=False)
+        self._fallbacks: dict[str, frozenset[int]] = {}  # font id -> code points it has
+        self._fallback_files: list[FontFile] = []
+        self.lost: set[str] = set()  # characters no font on this computer has
+        self._lost_noted: set[str] = set()
         self.set_margins(20, 18, 20)
         self.set_auto_page_break(True, margin=20)
         self.set_title(kind)
         self.set_creator("Close Reader")
         self.alias_nb_pages()
         self.add_page()
+
+    # -- characters and fonts ---------------------------------------------------
+    def printable(self, text: str, family: str = "any") -> str:
+        """``text`` as it can be printed: characters the bundled fonts lack are drawn
+        with a font found on this computer; those no font here has are left out and
+        remembered in ``lost`` for a note. (``any``: the sans font fills in.)"""
+        ok = _covered(family)
+        missing = {ch for ch in text if ord(ch) not in ok and ch not in "\n\t"}
+        if not missing:
+            return text
+        drop = {ch for ch in missing if _invisible(ch)}
+        need = {ch for ch in missing - drop
+                if ord(ch) not in _covered("sans") and not self._fallback_for(ch)}
+        if need:
+            self._add_fallbacks(need)
+            lost = {ch for ch in need if not self._fallback_for(ch)}
+            self.lost |= lost
+            drop |= lost
+        return "".join(ch for ch in text if ch not in drop) if drop else text
+
+    def _fallback_for(self, ch: str) -> str | None:
+        return next((fid for fid, cmap in self._fallbacks.items() if ord(ch) in cmap), None)
+
+    def _add_fallbacks(self, chars: set[str]) -> None:
+        for font in find_fonts(chars, exclude=self._fallback_files):
+            fid = f"fallback{len(self._fallback_files)}"
+            self._fallback_files.append(font)
+            try:
+                extra = {"collection_font_number": font.index} if font.index else {}
+                self.add_font(fid, "", str(font.path), **extra)
+            except Exception:  # noqa: BLE001 - a font fpdf2 cannot embed is skipped
+                continue
+            self._fallbacks[fid] = font_cmap(font)
+        self.set_fallback_fonts(["sans", *self._fallbacks], exact_match=False)
+
+    def _runs(self, p: Piece, text: str) -> list[tuple[str, str, str]]:
+        """``text`` of piece ``p`` split into (family, style, text) by the font that
+        draws it, for ``text()``, which (unlike cells) does not use fallback fonts."""
+        own, sans = _covered(p.family), _covered("sans")
+        runs: list[tuple[str, str, str]] = []
+        for ch in text:
+            cp = ord(ch)
+            if cp in own:
+                key = (p.family, p.style)
+            elif cp in sans:
+                key = ("sans", "B" if "B" in p.style else "")
+            else:
+                key = (self._fallback_for(ch) or p.family, "")
+            if runs and runs[-1][:2] == key:
+                runs[-1] = (*key, runs[-1][2] + ch)
+            else:
+                runs.append((*key, ch))
+        return runs
+
+    def note_lost(self, before: set[str], what: str) -> None:
+        """A grey note line when characters of ``what`` printed just now were left out."""
+        if self.lost <= before:
+            return
+        self._lost_noted |= self.lost
+        self.set_font("sans", "", 8.5)
+        self.set_text_color(*GREY)
+        self.multi_cell(0, 4.6, f"Some characters of {what} could not be printed: {NO_FONT}.",
+                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(*INK)
+
+    def output(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        """Closes the document, first noting characters left out elsewhere."""
+        rest = self.lost - self._lost_noted
+        if rest and self.page > 0:
+            codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(rest)[:6])
+            self.ln(2)
+            self.para(f"Note: {len(rest)} kind{'s' * (len(rest) != 1)} of character in this "
+                      f"report could not be printed and {'were' if len(rest) != 1 else 'was'} "
+                      f"left out ({codes}): no font on this computer has "
+                      f"{'them' if len(rest) != 1 else 'it'}. Installing a font for that script "
+                      "(for example from the Noto family) lets them print.",
+                      size=8.5, color=GREY, h=4.4)
+            self._lost_noted |= rest
+        return super().output(*args, **kwargs)
 
     # -- page furniture -------------------------------------------------------
     def header(self) -> None:
@@ -115,28 +204,35 @@ class SchoolPDF(FPDF):
         self.set_y(-14)
         self.set_font("sans", "", 8.5)
         self.set_text_color(*GREY)
-        self.cell(self.epw * 0.75, 5, printable(self.footer_note)[:110])
+        self.cell(self.epw * 0.75, 5, self.printable(self.footer_note)[:110])
+        self.set_font("sans", "", 8.5)  # a fallback font used just now stays current
         self.cell(self.epw * 0.25, 5, f"Page {self.page_no()} of {{nb}}", align="R")
 
     # -- blocks ---------------------------------------------------------------
     def title_block(self, title: str, subtitle: str = "") -> None:
+        before = set(self.lost)
         self.set_font("sans", "B", 18)
         self.set_text_color(*ACCENT)
-        self.multi_cell(0, 8.5, printable(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 8.5, self.printable(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if subtitle:
             self.set_font("sans", "", 10)
             self.set_text_color(*GREY)
-            self.multi_cell(0, 5.5, printable(subtitle), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.multi_cell(0, 5.5, self.printable(subtitle), new_x=XPos.LMARGIN,
+                            new_y=YPos.NEXT)
         self.set_text_color(*INK)
+        self.note_lost(before, "the title")
         self.ln(3)
 
     def facts(self, rows: Sequence[tuple[str, str]], label_w: float = 32) -> None:
         """Label/value lines: "Student   Ana P."."""
         for label, value in rows:
+            before = set(self.lost)
             self.set_font("sans", "B", 10)
             self.cell(label_w, 6, label)
             self.set_font("sans", "", 10)
-            self.multi_cell(0, 6, printable(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.multi_cell(0, 6, self.printable(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.note_lost(before, "this name" if label in ("Student", "Name") else
+                           f"this {label.lower()}")
         self.ln(2)
 
     def heading(self, text: str, keep: float = 35) -> None:
@@ -163,7 +259,7 @@ class SchoolPDF(FPDF):
         self.set_font(family, style, size)
         self.set_text_color(*color)
         self.set_x(self.l_margin + indent)
-        self.multi_cell(self.epw - indent, h, printable(text), new_x=XPos.LMARGIN,
+        self.multi_cell(self.epw - indent, h, self.printable(text), new_x=XPos.LMARGIN,
                         new_y=YPos.NEXT)
         self.set_text_color(*INK)
 
@@ -172,7 +268,8 @@ class SchoolPDF(FPDF):
         self.set_font("sans", "", size)
         self.set_x(self.l_margin + 2)
         self.cell(5, h, "•")
-        self.multi_cell(self.epw - 7, h, printable(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(self.epw - 7, h, self.printable(text), new_x=XPos.LMARGIN,
+                        new_y=YPos.NEXT)
 
     def bar(self, x: float, y: float, w: float, h: float, share: float,
             fill: tuple[int, int, int] = ACCENT) -> None:
@@ -199,7 +296,7 @@ class SchoolPDF(FPDF):
                         cell_fill_color=(245, 245, 245), cell_fill_mode="ROWS",
                         padding=(1, 1.5), width=sum(widths), align="LEFT") as t:
             for r in rows:
-                t.row([printable(c) for c in r])
+                t.row([self.printable(c) for c in r])
         self.ln(1.5)
 
     # -- the article ----------------------------------------------------------
@@ -246,7 +343,7 @@ class SchoolPDF(FPDF):
             self.set_xy(self.l_margin, self.get_y() + h + gap)
             line, x = [], left
 
-        for kind, word in _tokens(pieces):
+        for kind, word in _tokens(pieces, self.printable):
             if kind == "nl":
                 if not line and last_nl:
                     self.set_y(self.get_y() + h * 0.45)  # paragraph gap
@@ -274,8 +371,11 @@ class SchoolPDF(FPDF):
             flush()
 
     def _width(self, p: Piece, t: str) -> float:
-        self.set_font(p.family, p.style, p.size)
-        return self.get_string_width(t)
+        w = 0.0
+        for family, style, run in self._runs(p, t):
+            self.set_font(family, style, p.size)
+            w += self.get_string_width(run)
+        return w
 
     def _draw_line(self, line: Sequence[tuple[float, Piece, str, float]], h: float) -> None:
         y = self.get_y()
@@ -285,9 +385,11 @@ class SchoolPDF(FPDF):
                 self.set_fill_color(*p.shade)
                 self.rect(x, y + 0.2, w, h - 0.4, style="F")
         for x, p, t, _w in line:
-            self.set_font(p.family, p.style, p.size)
             self.set_text_color(*p.color)
-            self.text(x, base, t)
+            for family, style, run in self._runs(p, t):
+                self.set_font(family, style, p.size)
+                self.text(x, base, run)
+                x += self.get_string_width(run)
         self.set_line_width(0.3)
         for x, p, _t, w in line:
             if p.underline:
@@ -311,7 +413,8 @@ class Piece:
     glue: bool = False  # a tag: never broken, and glued to the word before it
 
 
-def _tokens(pieces: Sequence[Piece]) -> list[tuple[str, list[tuple[Piece, str]]]]:
+def _tokens(pieces: Sequence[Piece], printable: Callable[[str, str], str]
+            ) -> list[tuple[str, list[tuple[Piece, str]]]]:
     """("word" | "space" | "nl", parts): a word may span several pieces."""
     out: list[tuple[str, list[tuple[Piece, str]]]] = []
     for p in pieces:
