@@ -286,8 +286,8 @@ def test_feedback_commands_round_trip(tmp_path):
     assert "0 results" in p2.stdout
     for db in (teacher, student):
         run(db, "gradebook", "--csv", str(tmp_path / f"{db.stem}.csv"))
-    t = list(csv.reader((tmp_path / "t.csv").open(encoding="utf-8-sig")))
-    s = list(csv.reader((tmp_path / "s.csv").open(encoding="utf-8-sig")))
+    t = list(csv.reader((tmp_path / "t.csv").read_text(encoding="utf-8-sig").splitlines()))
+    s = list(csv.reader((tmp_path / "s.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert t == s and t[1][0] == "Ana" and t[1][1].isdigit()
     bad = write(tmp_path / "bad.json", {"format": "close-reader/feedback", "version": 1,
                                         "lessons": [], "results": []})

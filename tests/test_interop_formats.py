@@ -167,7 +167,7 @@ def test_ptc_round_trip(pack, tmp_path):
             art, label, start, end = line.split("\t")
             assert art == str(n) and label in le.categories
             # what the task's tools do: slice the text read as UTF-8 by character offsets
-            text = (out / f"article{n}.txt").open(encoding="utf-8").read()
+            text = (out / f"article{n}.txt").read_text(encoding="utf-8")
             assert (int(start), int(end), label) in {(k.start, k.end, k.label) for k in le.key}
             assert text[int(start):int(end)] in {k.quote for k in le.key}
 
