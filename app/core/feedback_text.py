@@ -75,8 +75,9 @@ def key_status(report: Report, k: KeyResult) -> str:
         return k.status
     if not k.span.required:
         return "optional"
-    if any(h.span.label != k.span.label and h.span.start < k.span.end
-           and k.span.start < h.span.end for h in report.highlights):
+    if any(h.status == "wrong_label" and h.span.label != k.span.label
+           and h.span.start < k.span.end and k.span.start < h.span.end
+           for h in report.highlights):
         return "wrong_label"
     return "missed"
 
@@ -141,7 +142,10 @@ def found_sentence(c: Counts) -> str:
     return text
 
 
-def highlights_sentence(c: Counts) -> str:
+BESIDE = "the list beside the article"
+
+
+def highlights_sentence(c: Counts, where: str = BESIDE) -> str:
     """What became of the student's own highlights; false alarms counted kindly."""
     if c.highlights == 0:
         return "You made no highlights in this attempt."
@@ -155,7 +159,7 @@ def highlights_sentence(c: Counts) -> str:
                      "the key marks with another category.")
     if c.extra:
         parts.append(f"{c.extra} of your highlights mark{'s' * (c.extra == 1)} words the key "
-                     "leaves alone — the list beside the article says why the key leaves "
+                     f"leaves alone — {where} says why the key leaves "
                      f"{'it' if c.extra == 1 else 'them'}.")
     return " ".join(parts)
 
@@ -181,27 +185,44 @@ def headline(report: Report) -> str:
     return "This one was tricky. The explanations beside the article show what to look for."
 
 
-def summary(report: Report) -> str:
-    """The summary in one paragraph: praise, then what is left, then the highlights."""
+def summary(report: Report, where: str = BESIDE) -> str:
+    """The summary in one paragraph: praise, then what is left, then the highlights.
+    ``where``: where the explanations are ("the list beside the article")."""
     c = counts(report)
-    return " ".join(p for p in (found_sentence(c), highlights_sentence(c), wide_sentence(c)) if p)
+    return " ".join(p for p in (found_sentence(c), highlights_sentence(c, where),
+                                wide_sentence(c)) if p)
 
 
 def category_line(cat: Category, report: Report) -> str:
-    """One category, in the same counts: "Loaded language: you found 3 of 4 …"."""
+    """One category, in the same counts: "Loaded language: found 3 of 4 required
+    passages, missed 1; 1 of 2 optional ones marked. 3 of your 4 highlights here are in
+    the key." """
     c = counts(report, cat.id)
     if c.required == 0 and c.optional == 0:
         if c.highlights == 0:
             return f"{cat.name}: the key has none here, and you marked none. Well judged."
         return (f"{cat.name}: the key has none here; you marked "
                 f"{_n(c.highlights, 'passage')}.")
-    text = found_sentence(c)
-    text = f"{cat.name}: you" + text[3:] if text.startswith("You") else f"{cat.name}: {text}"
-    if c.highlights:
-        text += f" {c.matched} of your {_n(c.highlights, 'highlight')} here " \
-                f"{'matches' if c.matched == 1 else 'match'}."
+    if c.required:
+        parts = [f"found {c.found} of {c.required} required "
+                 f"passage{'s' * (c.required != 1)}"]
+        if c.partial:
+            parts.append(f"partly found {c.partial}")
+        if c.missed:
+            parts.append(f"missed {c.missed}")
+        text = f"{cat.name}: " + ", ".join(parts)
     else:
-        text += " You marked none of this kind."
+        text = f"{cat.name}: no required passage"
+    if c.optional:
+        text += (f"; {c.optional_marked} of {c.optional} optional "
+                 f"{'one' if c.optional == 1 else 'ones'} marked")
+    text += ". "
+    if c.highlights == 0:
+        text += "You marked none of this kind."
+    elif c.highlights == 1:
+        text += f"Your highlight here is {'' if c.matched else 'not '}in the key."
+    else:
+        text += f"{c.matched} of your {c.highlights} highlights here are in the key."
     return text
 
 
