@@ -48,17 +48,17 @@ assert set(_QT_UNDERLINE) == set(UNDERLINE_STYLES)
 # feedback statuses: (light, dark) background and a text tag that is not colour.
 # Tints of the Okabe–Ito palette (safe for the common colour-vision deficiencies), chosen
 # so that text on each keeps ≥ 4.5:1 and every pair (and the page) stays apart by a
-# CIEDE2000 difference ≥ 8 in normal vision and simulated protan-, deutan- and tritanopia
+# CIEDE2000 difference ≥ 7.5 in normal vision and simulated protan-, deutan- and tritanopia
 # (tests/test_feedback_colours.py). Colour is never alone: each status has its symbol,
 # its words and its underline pattern (STATUS_UNDERLINE), drawn in the text colour.
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {
-    "found": ("#4cbb9d", "#0e634e", "✓ found"),
+    "found": ("#4cbb9d", "#144b3f", "✓ found"),
     "partial": ("#f4ec7b", "#58552c", "◐ partly found"),
     "missed": ("#e28e4c", "#a74e09", "✗ missed"),
-    "wrong_label": ("#dba1c1", "#6c485f", "↔ marked with another category"),
-    "optional": ("#d1d1d1", "#676769", "○ optional, not marked — no penalty"),
-    "match": ("#4cbb9d", "#0e634e", "✓ your highlight, in the key"),
-    "extra": ("#89cbf0", "#283845", "+ your highlight, not in the key"),
+    "wrong_label": ("#dba1c1", "#8b5776", "↔ marked with another category"),
+    "optional": ("#d1d1d1", "#58585b", "○ optional, not marked — no penalty"),
+    "match": ("#4cbb9d", "#144b3f", "✓ your highlight, in the key"),
+    "extra": ("#89cbf0", "#066196", "+ your highlight, not in the key"),
 }
 # the pattern of each status, so that it never rests on colour alone
 STATUS_UNDERLINE: dict[str, str] = {
