@@ -62,7 +62,6 @@ class PreviewDialog(QDialog):
         self.release_button.setVisible(False)
         self.window = MainWindow(self.copy, student=PREVIEW_STUDENT)
         self.window.setWindowFlags(Qt.WindowType.Widget)
-        self.window.menuBar().setVisible(False)
         for a in (self.window.instructor_action, self.window.switch_action,
                   self.window.export_all_action, self.window.export_mine_action):
             a.setEnabled(False)
@@ -84,7 +83,13 @@ class PreviewDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.window, 1)
+        self._zoom = float(zoom or 1.0)
+        self.window.apply_zoom(self._zoom)  # once inside the dialog: the student's fonts
         self.finished.connect(self._cleanup)
+
+    def showEvent(self, e) -> None:  # noqa: N802, ANN001
+        super().showEvent(e)
+        self.window.apply_zoom(self._zoom)
 
     def release(self) -> None:
         ids = [s.submission_id for s in self.copy.submissions(lesson_id=self.lesson.id,

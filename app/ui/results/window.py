@@ -66,6 +66,7 @@ class ResultsWindow(QMainWindow):
         self.progress.student_chosen.connect(self._on_progress_student_chosen)
 
         self.report_for = QLabel()
+        self.report_for.setWordWrap(True)  # a long title must not widen the window off-screen
         bottom = QHBoxLayout()
         bottom.addWidget(self.report_for, 1)
         for text, slot in (("Save student report (PDF)…", lambda: self.save_student_report()),
