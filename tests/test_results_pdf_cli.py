@@ -47,16 +47,24 @@ def test_student_report_pdf(classroom, tmp_path):
         pytest.skip("pdftotext (poppler-utils) is not installed")
     for expected in ("Feedback report", "A sample budget story", "Zoë Łukasz",
                      "Score: 40",  # P = (1 + 0)/2, R = (0 + 1 + 0)/3
-                     "Loaded language: you found 1 of 2 passages. Your highlight matches",
-                     "Unsupported claim: you found 0 of 1 passage. Your highlight does not",
+                     "You found 1 of 3 required passages, and 0 of 1 optional one. You missed 2.",
+                     "Loaded language: found 1 of 2 required passages, missed 1. Your "
+                     "highlight here is in the key.",
+                     "Unsupported claim: found 0 of 1 required passage, missed 1; 0 of 1 "
+                     "optional one marked. Your highlight here is not in the key.",
                      "Which experts? A careful report names them.",  # every explanation
                      "A feeling word: it judges instead of describing.",
                      "Who are the critics?", "Strong words meant to alarm you.",
-                     "2 found", "4 missed", "extra", "not in the key",
+                     "2 ✓ found", "4 ✗ missed", "3 ○ optional, not marked", "not in the key",
+                     "3. Unsupported claim — ○ optional, not marked — no penalty",
                      "Your note: sounds angry", "Page 1 of"):
         assert expected in text, expected
     # the emoji in the article has no font here: not a box, and not silently dropped
     assert "□" not in text and "could not be printed" in text
+    # no jargon; the optional passage is never "missed"; the legend comes before the tags
+    assert "precision" not in text.lower() and "recall" not in text.lower()
+    assert "3 ✗ missed" not in text and "3 missed" not in text
+    assert text.index("How to read this") < text.index("2 ✓ found")
 
 
 def test_student_report_picks_attempt(classroom, tmp_path):

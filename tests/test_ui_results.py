@@ -160,7 +160,8 @@ def test_class_view_shading_tags_match_class_view(window, classroom):
     assert page.histogram.counts() == view.histogram
     assert by_name(window, "Score histogram").accessibleDescription() == describe(view.histogram)
     assert "10–19: 1" in describe(view.histogram) and "90–100: 1" in describe(view.histogram)
-    assert "Unsupported claim" in page.figures.text() and "recall" in page.figures.text()
+    assert "Unsupported claim" in page.figures.text() and "of the key" in page.figures.text()
+    assert "recall" not in page.figures.text() and "precision" not in page.figures.text()
 
 
 def test_gradebook_cell_chooses_the_report_target(window, classroom, tmp_path):
@@ -195,7 +196,7 @@ def test_student_progress_table(window, classroom):
     heads = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())]
     assert heads[:4] == ["Lesson", "Attempt", "Submitted", "Score"]
     col = heads.index("Unsupported claim")
-    assert m.index(0, col).data() == "1 of 1 found · recall 100%"
+    assert m.index(0, col).data() == "1 of 1 found (100%)"
 
 
 def _focusable_unnamed(root: QWidget) -> list[str]:

@@ -1,33 +1,74 @@
-"""The feedback view: ``Score: N``, the comparison in words, the article with the key
-laid over the student's highlights, every key span's explanation, and past attempts."""
+"""The feedback view: ``Score: N``, the comparison in words, the article with the key and
+the student's own highlights laid over each other, every key span's explanation in
+full, and past attempts (each one's feedback reopens with Return or a double-click).
+
+The words come from ``app.core.feedback_text`` (the PDF report uses the same).
+"""
 
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor, QFont
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from app.core import feedback_text as words
 from app.core.attempts import Grade, attempt_label
 from app.core.lessons import Category, Lesson
 from app.core.scoring import Report
 from app.store.repo import Submission
-from app.ui.article import ArticleView, Mark
-from app.ui.feedback_words import category_line, headline, overreach_notes, plain_rates, summary
-from app.ui.highlights_list import quote
-from app.ui.theme import STATUS_STYLE, is_dark, styles_for
+from app.ui.article import Mark
+from app.ui.feedback_marks import (
+    PEN_FOR_UNDERLINE,
+    PEN_WIDTH,
+    FeedbackArticle,
+    Legend,
+    Outline,
+    Spoken,
+    Swatch,
+    edge_colour,
+)
+from app.ui.theme import (
+    _QT_UNDERLINE,
+    BASE_DARK,
+    BASE_LIGHT,
+    STATUS_STYLE,
+    STATUS_UNDERLINE,
+    TEXT_DARK,
+    TEXT_LIGHT,
+    CategoryStyle,
+    is_dark,
+    styles_for,
+)
 
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 1
+MODES = ("mine", "key", "both")
+MODE_TEXT = {"mine": "&Mine", "key": "The &key", "both": "&Both"}
+MODE_HELP = {"mine": "Only your own highlights, in their categories' colours",
+             "key": "Only the answer key, coloured by how you did on each passage",
+             "both": "The key's colours with your own highlights boxed over them"}
+MAX_ATTEMPT_ROWS = 4
+
+
+def flat(text: str) -> str:
+    """A passage on one line (paragraph breaks folded), in full."""
+    return " ".join(text.split())
 
 
 class FeedbackPage(QWidget):
@@ -39,6 +80,14 @@ class FeedbackPage(QWidget):
         super().__init__()
         self.setAccessibleName("Feedback")
         self.lesson: Lesson | None = None
+        self.report: Report | None = None
+        self.cats: list[Category] = []
+        self.status_line = ""
+        self.comment_line = ""
+        self.mode = "both"
+        self._graded_id: str | None = None
+        self._shown_id: str | None = None
+
         self.back_button = QPushButton("← Library")
         self.back_button.setAccessibleName("Back to the lesson library")
         self.back_button.clicked.connect(self.back_requested)
@@ -53,66 +102,129 @@ class FeedbackPage(QWidget):
         self.title.setObjectName("lessonTitle")
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.PlainText)  # a pack's title is not markup
+        # the visible text is the accessible text: no setAccessibleName on these labels
         self.score_label = QLabel()
         self.score_label.setObjectName("scoreLabel")
-        self.score_label.setAccessibleName("Score")
+        self.score_label.setTextFormat(Qt.TextFormat.PlainText)
         self.headline = QLabel()
         self.headline.setObjectName("headline")
         self.headline.setWordWrap(True)  # at 200 % text it would widen the window past the screen
-        self.summary = QLabel()
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("attemptStatus")
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label.setWordWrap(True)
+        self.comment = QLabel()
+        self.comment.setObjectName("teacherComment")
+        self.comment.setTextFormat(Qt.TextFormat.PlainText)
+        self.comment.setWordWrap(True)
+        self.comment.setVisible(False)
+        # focusable so a keyboard or screen-reader user lands on it, but no text caret:
+        # a read-only label whose accessible name is exactly what it shows
+        self.summary = SummaryLabel()
+        self.summary.setObjectName("feedbackSummary")
         self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
-                                             | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.summary.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.summary.setAccessibleName("Summary of your result")
-        self.legend = QLabel()
-        self.legend.setWordWrap(True)
-        self.article = ArticleView()
+        self.summary.setStyleSheet(
+            "QLabel#feedbackSummary { padding: 4px; border: 2px solid transparent; "
+            "border-radius: 4px; }"
+            "QLabel#feedbackSummary:focus { border: 2px solid palette(highlight); }")
+
+        # the layer switch: Mine / The key / Both
+        self.layer_box = QFrame()
+        self.layer_box.setAccessibleName("Show")
+        self.layer_group = QButtonGroup(self)
+        self.layer_buttons: dict[str, QRadioButton] = {}
+        lrow = QHBoxLayout(self.layer_box)
+        lrow.setContentsMargins(0, 0, 0, 0)
+        show = QLabel("Show:")
+        lrow.addWidget(show)
+        for m in MODES:
+            b = QRadioButton(MODE_TEXT[m])
+            b.setAccessibleDescription(MODE_HELP[m])
+            b.setToolTip(MODE_HELP[m])
+            self.layer_group.addButton(b)
+            self.layer_buttons[m] = b
+            b.toggled.connect(lambda on, m=m: on and self.set_mode(m))
+            lrow.addWidget(b)
+        show.setBuddy(self.layer_buttons["both"])
+        lrow.addStretch(1)
+        self.layer_buttons["both"].setChecked(True)
+
+        self.legend = Legend()
+        self.article = FeedbackArticle()
         self.article.setAccessibleName("Article with feedback")
-        self.article.setAccessibleDescription(
-            "The article with the answer key laid over your highlights. Hover or move the "
-            "cursor onto a mark to see what it is.")
+        self.article.base_description = (
+            "The article with the answer key and your highlights. Move the cursor onto a "
+            "mark to hear what it is.")
+        self.article.setAccessibleDescription(self.article.base_description)
         self.article.cursor_moved.connect(self._on_article_cursor_moved)
+
         self.explanations = QListWidget()
         self.explanations.setAccessibleName("Key explanations")
-        self.explanations.setWordWrap(True)
         self.explanations.setAlternatingRowColors(True)
         self.explanations.setSpacing(2)
         self.explanations.currentItemChanged.connect(self._on_explanation_current)
         self.attempts = QListWidget()
         self.attempts.setAccessibleName("Your attempts")
-        self.attempts.setMaximumHeight(110)
-        self.attempts.setAccessibleDescription("Press Return on an attempt to see its feedback")
+        self.attempts.setAccessibleDescription(
+            "Press Return or double-click an attempt to see its feedback")
+        self.attempts.setToolTip("Press Return or double-click an attempt to see its feedback")
         self.attempts.itemActivated.connect(self._on_attempt_activated)
-        self._graded_id: str | None = None
-        for lw in (self.explanations, self.attempts):  # text wraps; never scrolls sideways
+        self.attempts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for lw in (self.explanations, self.attempts):  # text wraps in full; never "…"
             lw.setWordWrap(True)
+            lw.setTextElideMode(Qt.TextElideMode.ElideNone)
+            lw.setUniformItemSizes(False)
             lw.setResizeMode(QListWidget.ResizeMode.Adjust)
+            lw.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
             lw.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.attempts_hint = QLabel("Return or double-click opens an attempt's feedback.")
+        self.attempts_hint.setObjectName("sourceLine")
+        self.attempts_hint.setWordWrap(True)
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)
-        top.addStretch(1)
+        top.addWidget(self.title, 1)
         top.addWidget(self.try_button)
         head = QVBoxLayout()
         head.addLayout(top)
-        head.addWidget(self.title)
         srow = QHBoxLayout()
         srow.addWidget(self.score_label)
         srow.addSpacing(16)
-        srow.addWidget(self.headline, 1)
+        scol = QVBoxLayout()
+        scol.setSpacing(0)
+        scol.addWidget(self.headline)
+        scol.addWidget(self.status_label)
+        srow.addLayout(scol, 1)
         head.addLayout(srow)
-        head.addWidget(self.summary)
+        head.addWidget(self.comment)
+        # the summary and the legend scroll when large text makes them taller than their
+        # share of the page, so the article keeps its room (formats: 200 % text)
+        self.summary_scroll = _scroller(self.summary)
+        self.summary.scroller = self.summary_scroll
+        head.addWidget(self.summary_scroll)
+        self.legend_scroll = _scroller(self.legend)
 
         side = QVBoxLayout()
-        side.addWidget(QLabel("<b>What the key marks, and why</b>"))
+        side.setContentsMargins(6, 0, 0, 0)
+        self.explanations_heading = QLabel("<b>&What the key marks, and why</b>")
+        self.explanations_heading.setBuddy(self.explanations)
+        side.addWidget(self.explanations_heading)
         side.addWidget(self.explanations, 1)
-        side.addWidget(QLabel("<b>Your attempts</b>"))
+        self.attempts_heading = QLabel("<b>Your &attempts</b>")
+        self.attempts_heading.setBuddy(self.attempts)
+        side.addWidget(self.attempts_heading)
         side.addWidget(self.attempts)
+        side.addWidget(self.attempts_hint)
         side_w = QWidget()
         side_w.setLayout(side)
         left = QVBoxLayout()
-        left.addWidget(self.legend)
+        left.setContentsMargins(0, 0, 6, 0)
+        left.addWidget(self.layer_box)
+        left.addWidget(self.legend_scroll)
         left.addWidget(self.article, 1)
         left_w = QWidget()
         left_w.setLayout(left)
@@ -123,21 +235,30 @@ class FeedbackPage(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([700, 420])
+        self.splitter = split
         lay = QVBoxLayout(self)
         lay.addLayout(head)
         lay.addWidget(split, 1)
 
+    # -- public API -----------------------------------------------------------
     def show_waiting(self, lesson: Lesson, attempts: list[Submission]) -> None:
         """An assessment submitted, its feedback not released: no score, no key."""
-        self.lesson = lesson
+        self.lesson, self.report, self.cats = lesson, None, []
         self._graded_id = None
+        self._shown_id = max(attempts, key=lambda s: s.attempt).submission_id if attempts else None
+        self.status_line, self.comment_line = "", ""
         self.title.setText(f"Submitted: {lesson.title}")
         self.score_label.setText("")
+        self.score_label.setVisible(False)
         self.headline.setText("Submitted — your teacher will release the feedback")
-        self.summary.setText("Your answers are saved and handed in. When your teacher "
-                             "releases the feedback, it appears here with your score.")
+        self.status_label.setText("")
+        self.status_label.setVisible(False)
+        self._set_comment("")
+        self._set_summary(["Your answers are saved and handed in. When your teacher releases "
+                           "the feedback, it appears here with your score."])
         self.setAccessibleDescription("Submitted — your teacher will release the feedback")
-        self.legend.setText("")
+        self.layer_box.setVisible(False)
+        self.legend.setVisible(False)
         self.explanations.clear()
         self.article.set_article(lesson.text)
         self.article.set_marks([])
@@ -156,6 +277,7 @@ class FeedbackPage(QWidget):
         self.try_again_action.setEnabled(True)
         if shown is None and attempts:
             shown = max(attempts, key=lambda s: s.attempt)
+        self._shown_id = shown.submission_id if shown is not None else None
         is_graded = grade is not None and shown is not None and \
             grade.submission_id == shown.submission_id
         self.status_line = (attempt_label(shown.attempt, shown.after_key, is_graded)
@@ -168,92 +290,195 @@ class FeedbackPage(QWidget):
             if grade.comment:
                 self.comment_line += ("\n" if self.comment_line else "") + \
                     f"Your teacher's comment: {grade.comment}"
-        cats = [categories.get(c) or Category(c, c) for c in lesson.categories]
+        self.cats = [categories.get(c) or Category(c, c) for c in lesson.categories]
+        self.report = report
         self.title.setText(f"Feedback: {lesson.title}")
-        self.headline.setText("")
+        self.status_label.setText(self.status_line)
+        self.status_label.setVisible(bool(self.status_line))
+        self._set_comment(self.comment_line)
         self.article.set_article(lesson.text)
         self.explanations.clear()
         self._fill_attempts(attempts)
         if report is None:
             self.score_label.setText("Score: not graded yet")
+            self.score_label.setVisible(True)
             self.headline.setText("")
-            self.summary.setText("Your answers are saved. This lesson's answer key is not on "
-                                 "this machine yet: your teacher will grade it.")
+            self._set_summary(["Your answers are saved. This lesson's answer key is not on "
+                               "this machine yet: your teacher will grade it."])
             self.setAccessibleDescription("Not graded yet")
-            self.legend.setText("")
+            self.layer_box.setVisible(False)
+            self.legend.setVisible(False)
             self.article.set_marks([])
             return
         value = report.score
         if is_graded and grade is not None and grade.override is not None:
             value = grade.override
         self.score_label.setText(f"Score: {value}")
+        self.score_label.setVisible(True)
         self.setAccessibleDescription(f"Score: {value}. {self.status_line}")
-        self.headline.setText(f"{self.status_line}. {headline(report)}")
-        # rich text for the paragraphs; what comes from the pack (category names, the
-        # article's words) is escaped, so "<b>" in an article shows as "<b>"
-        lines = [f"<p>{escape(line)}</p>" for line in self.comment_line.split("\n") if line]
-        lines.append(f"<p>{escape(summary(report))}</p>")
-        for c in cats:
-            if c.id in report.by_label:
-                f = report.by_label[c.id]
-                lines.append(f"<p>{escape(category_line(c, f))}</p>")
-        lines.append(f"<p>{escape(plain_rates(report.overall))}</p>")
-        for note in overreach_notes(report, lesson.text):
-            lines.append(f"<p>⚠ {escape(note)}</p>")
-        self.summary.setText("".join(lines))
-        self._lay_marks(report, cats)
+        self.headline.setText(words.headline(report))
+        paras = [words.summary(report)]
+        if len(self.cats) > 1:
+            paras += [words.category_line(c, report) for c in words.ordered(self.cats, report)]
+        self._set_summary(paras)
+        self.layer_box.setVisible(True)
+        self.legend.setVisible(True)
+        self._fill_explanations(report)
+        self._render()
 
-    def _lay_marks(self, report: Report, cats: list[Category]) -> None:
+    def set_mode(self, mode: str) -> None:
+        """Which layers the article shows: ``mine``, ``key`` or ``both``."""
+        if mode not in MODES:
+            raise ValueError(mode)
+        self.mode = mode
+        b = self.layer_buttons[mode]
+        if not b.isChecked():
+            b.setChecked(True)  # re-enters through toggled; _render runs once below
+            return
+        if self.report is not None:
+            self._render()
+
+    # -- building the text ----------------------------------------------------
+    def _set_summary(self, paras: list[str]) -> None:
+        # rich text for the paragraphs; everything in them is escaped (plain text in)
+        self.summary.setText("".join(f"<p>{escape(p)}</p>" for p in paras))
+        self.summary.setAccessibleName(" ".join(paras))
+        self._fit()
+
+    def _set_comment(self, text: str) -> None:
+        self.comment.setText(text)
+        self.comment.setVisible(bool(text))
+
+    def _name(self, label: str) -> str:
+        return next((c.name for c in self.cats if c.id == label), label)
+
+    def _cat(self, label: str) -> Category | None:
+        return next((c for c in self.cats if c.id == label), None)
+
+    def _fill_explanations(self, report: Report) -> None:
         assert self.lesson is not None
-        dark = is_dark(self.palette())
-        styles = styles_for(cats)
-        names = {c.id: c.name for c in cats}
-        marks: list[Mark] = []
+        text = self.lesson.text
+        names = {c.id: c.name for c in self.cats}
+        rows: list[tuple[tuple[int, int], str]] = []
         for k in report.key:
-            status = "optional" if k.status == "missed" and not k.span.required else k.status
-            bg_l, bg_d, tag = STATUS_STYLE[status]
-            st = styles.get(k.span.label)
-            kind = "optional" if not k.span.required else "key"
-            tip = f"{tag} — {names.get(k.span.label, k.span.label)} ({kind})"
-            marks.append(Mark(k.span.start, k.span.end, QColor(bg_d if dark else bg_l),
-                              st.underline_qt() if st else None, tip,
-                              bold=status == "missed"))
-            item = QListWidgetItem(
-                f"{tag}  ·  {names.get(k.span.label, k.span.label)}"
-                f"{'' if k.span.required else ' (optional: no penalty either way)'}\n"
-                f"“{quote(self.lesson.text, k.span, 120)}”\n{k.span.explanation}")
-            item.setData(SPAN_ROLE, (k.span.start, k.span.end))
-            self.explanations.addItem(item)
+            st = words.key_status(report, k)
+            kind = "" if k.span.required else " (optional: no penalty either way)"
+            body = [f"{words.tag(st)}  ·  {self._name(k.span.label)}{kind}",
+                    f"“{flat(k.span.quote or text[k.span.start:k.span.end])}”"]
+            if k.span.explanation:
+                body.append(k.span.explanation)
+            rows.append(((k.span.start, k.span.end), "\n".join(body)))
         for h in report.highlights:
-            if h.status == "match":
+            if h.status == "match" and not words.is_wide(h):
                 continue
-            bg_l, bg_d, tag = STATUS_STYLE[h.status]
-            st = styles.get(h.span.label)
-            tip = f"Your highlight: {tag} ({names.get(h.span.label, h.span.label)})"
-            marks.append(Mark(h.span.start, h.span.end, QColor(bg_d if dark else bg_l),
-                              st.underline_qt() if st else None, tip))
-            item = QListWidgetItem(
-                f"{tag}  ·  your {names.get(h.span.label, h.span.label)} highlight\n"
-                f"“{quote(self.lesson.text, h.span, 120)}”\n"
-                + ("The key marks these words under another category." if
-                   h.status == "wrong_label" else
-                   "The key does not mark this. Compare it with the key's examples: is it "
-                   "really unsupported or loaded, or is it ordinary reporting?"))
-            item.setData(SPAN_ROLE, (h.span.start, h.span.end))
+            quote = f"“{flat(text[h.span.start:h.span.end])}”"
+            if h.status == "match":
+                head = f"⚠ Your {self._name(h.span.label)} highlight: much longer than the key's"
+                body = [head, quote, words.wide_note(h)]
+            elif h.status == "wrong_label":
+                body = [f"{words.tag('wrong_label')}  ·  your {self._name(h.span.label)} "
+                        "highlight", quote, words.wrong_label_note(report, h, names)]
+            else:
+                body = [f"{words.tag('extra')}  ·  your {self._name(h.span.label)} highlight",
+                        quote, words.why_not_in_key(self._cat(h.span.label))]
+            rows.append(((h.span.start, h.span.end), "\n".join(body)))
+        for rng, t in sorted(rows, key=lambda r: r[0]):
+            item = QListWidgetItem(t)
+            item.setData(SPAN_ROLE, rng)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, t.replace("\n", ". "))
             self.explanations.addItem(item)
-        items = [self.explanations.takeItem(0) for _ in range(self.explanations.count())]
-        for it in sorted(items, key=lambda i: i.data(SPAN_ROLE)):
-            self.explanations.addItem(it)
-        self.article.set_marks(marks)
-        self.legend.setText("  ".join(
-            f"<span style='background:{(STATUS_STYLE[s][1] if dark else STATUS_STYLE[s][0])}'>"
-            f"&nbsp;{STATUS_STYLE[s][2]}&nbsp;</span>"
-            for s in ("found", "partial", "missed", "extra", "wrong_label")))
 
+    # -- the article's layers -------------------------------------------------
+    def _render(self) -> None:
+        report = self.report
+        assert report is not None and self.lesson is not None
+        dark = is_dark(self.palette())
+        styles = styles_for(self.cats)
+        show_key, show_mine = self.mode in ("key", "both"), self.mode in ("mine", "both")
+        marks: list[Mark] = []
+        spoken: list[Spoken] = []
+        if show_key:
+            for k in report.key:
+                st = words.key_status(report, k)
+                bg = STATUS_STYLE[st][1 if dark else 0]
+                kind = "key passage" if k.span.required else "optional key passage"
+                name = self._name(k.span.label)
+                marks.append(Mark(k.span.start, k.span.end, QColor(bg),
+                                  _QT_UNDERLINE[STATUS_UNDERLINE[st]],
+                                  f"{words.tag(st)} — {name} ({kind})", bold=st == "missed"))
+                spoken.append(Spoken(k.span.start, k.span.end,
+                                     words.caret_words(name, "key", st)))
+        outlines: list[Outline] = []
+        if show_mine:
+            against = self._tints(dark, styles, key=show_key)
+            for h in report.highlights:
+                name = self._name(h.span.label)
+                cs = styles.get(h.span.label)
+                tip = f"Your highlight: {name} — {words.STATUS_WORDS[h.status]}"
+                if self.mode == "mine" and cs is not None:
+                    marks.append(Mark(h.span.start, h.span.end, cs.background(dark),
+                                      cs.underline_qt(), tip))
+                elif h.status == "extra":  # nothing of the key under it: its own tint
+                    marks.append(Mark(h.span.start, h.span.end,
+                                      QColor(STATUS_STYLE["extra"][1 if dark else 0]),
+                                      _QT_UNDERLINE[STATUS_UNDERLINE["extra"]], tip))
+                outlines.append(self._outline(h.span.start, h.span.end, cs, against, dark, tip))
+                said = words.caret_words(name, "mine", h.status)
+                if words.is_wide(h):
+                    said += ", most of it outside the key"
+                spoken.append(Spoken(h.span.start, h.span.end, said))
+        self.article.set_marks(marks)
+        self.article.set_outlines(outlines)
+        self.article.set_spoken(spoken)
+        self._fill_legend(dark, styles)
+
+    def _tints(self, dark: bool, styles: dict[str, CategoryStyle], key: bool) -> list[str]:
+        i = 1 if dark else 0
+        out = [BASE_DARK if dark else BASE_LIGHT]
+        if key:
+            out += [v[i] for v in STATUS_STYLE.values()]
+        else:
+            out += [(s.dark if dark else s.light) for s in styles.values()]
+        return out
+
+    def _outline(self, start: int, end: int, cs: CategoryStyle | None, against: list[str],
+                 dark: bool, tip: str) -> Outline:
+        toward = "#ffffff" if dark else "#000000"
+        base = (cs.dark if dark else cs.light) if cs else (TEXT_DARK if dark else TEXT_LIGHT)
+        colour = edge_colour(base, against, toward)
+        style = cs.underline if cs else "solid"
+        return Outline(start, end, QColor(colour), PEN_FOR_UNDERLINE[style], tip,
+                       PEN_WIDTH.get(style, 1.8))
+
+    def _fill_legend(self, dark: bool, styles: dict[str, CategoryStyle]) -> None:
+        i = 1 if dark else 0
+        entries: list[tuple[Swatch, str]] = []
+        if self.mode in ("key", "both"):
+            for st in words.KEY_STATUSES:
+                u = STATUS_UNDERLINE[st]
+                entries.append((Swatch(QColor(STATUS_STYLE[st][i]), _pen(u), wave=u == "wave"),
+                                words.tag(st)))
+        if self.mode in ("mine", "both"):
+            against = self._tints(dark, styles, key=self.mode == "both")
+            for c in self.cats:
+                cs = styles.get(c.id)
+                o = self._outline(0, 1, cs, against, dark, "")
+                bg = cs.background(dark) if (cs and self.mode == "mine") else None
+                entries.append((Swatch(bg, box=o.colour, box_pen=o.pen, box_width=o.width),
+                                f"your highlight: {c.name}"))
+            if self.mode == "both":
+                u = STATUS_UNDERLINE["extra"]
+                entries.append((Swatch(QColor(STATUS_STYLE["extra"][i]), _pen(u)),
+                                words.tag("extra")))
+        self.legend.set_entries(entries)
+        self._fit()
+
+    # -- attempts -------------------------------------------------------------
     def _fill_attempts(self, attempts: list[Submission]) -> None:
         self.attempts.clear()
         waiting = self.lesson is not None and self.lesson.is_assessment and not any(
             s.released_at for s in attempts)
+        current = None
         for s in sorted(attempts, key=lambda s: s.attempt, reverse=True):
             if waiting:
                 score = "feedback not released yet"
@@ -262,16 +487,70 @@ class FeedbackPage(QWidget):
             n = len(s.highlights)
             when = s.submitted_at.replace("T", " ").rstrip("Z")[:16]
             label = attempt_label(s.attempt, s.after_key, s.submission_id == self._graded_id)
-            item = QListWidgetItem(f"{label} — {score} — {n} highlight"
-                                   f"{'s' * (n != 1)} — {when}")
+            shown = s.submission_id == self._shown_id
+            text = f"{label} · {score} · {n} highlight{'s' * (n != 1)}"
+            item = QListWidgetItem(f"▸ {text} (shown)" if shown else text)
+            item.setToolTip(f"{text} · submitted {when}")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                         f"{text}, submitted {when}{', shown now' if shown else ''}")
             item.setData(SPAN_ROLE, s.submission_id)
+            if shown:
+                f = QFont(self.attempts.font())
+                f.setWeight(QFont.Weight.DemiBold)
+                item.setFont(f)
+                current = item
             self.attempts.addItem(item)
+        if current is not None:
+            self.attempts.setCurrentItem(current)
+        self.attempts_hint.setVisible(len(attempts) > 1)
+        self._size_attempts()
+
+    def _size_attempts(self) -> None:
+        """One row tall for one attempt, growing to about four (rows wrap at large text)."""
+        lw = self.attempts
+        n = min(lw.count(), MAX_ATTEMPT_ROWS)
+        width = max(lw.viewport().width() - 12, 60)
+        rows = 0
+        for i in range(n):
+            item = lw.item(i)
+            fm = QFontMetrics(item.font() if item.font() != QFont() else lw.font())
+            text_h = fm.boundingRect(QRect(0, 0, width, 100_000),
+                                     int(Qt.TextFlag.TextWordWrap), item.text()).height()
+            rows += max(text_h + 14, lw.sizeHintForRow(i)) + 2 * lw.spacing()
+        if not n:
+            rows = lw.fontMetrics().height() + 14
+        h = rows + 2 * lw.frameWidth() + 2
+        if lw.height() != h:
+            lw.setFixedHeight(h)
+
+    def resizeEvent(self, e) -> None:  # noqa: N802, ANN001
+        super().resizeEvent(e)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Summary and legend at their full height when it fits, else a share of the page."""
+        self._size_attempts()
+        for sc, share in ((self.summary_scroll, 0.24), (self.legend_scroll, 0.16)):
+            inner = sc.widget()
+            width = sc.viewport().width() if sc.viewport().width() > 200 else self.width() - 40
+            need = inner.heightForWidth(width) if inner.hasHeightForWidth() else \
+                inner.sizeHint().height()
+            cap = max(int(self.height() * share), self.fontMetrics().height() * 3)
+            sc.setFixedHeight(min(need, cap) + 2 * sc.frameWidth())
+
+    def changeEvent(self, e) -> None:  # noqa: N802, ANN001
+        super().changeEvent(e)
+        if e.type() == e.Type.FontChange:
+            self._fit()
+        if e.type() == e.Type.PaletteChange and self.report is not None:
+            self._render()
 
     def _on_attempt_activated(self, item: QListWidgetItem) -> None:
         sid = item.data(SPAN_ROLE)
         if isinstance(sid, str):
             self.attempt_chosen.emit(sid)
 
+    # -- following the caret --------------------------------------------------
     def _on_explanation_current(self, item: QListWidgetItem | None, _prev=None) -> None:
         if item is not None:
             s, e = item.data(SPAN_ROLE)
@@ -295,8 +574,48 @@ class FeedbackPage(QWidget):
             self.try_again_requested.emit(self.lesson.id)
 
 
+class SummaryLabel(QLabel):
+    """The summary: focusable, no caret; the arrow and page keys scroll it when large
+    text makes it taller than its place."""
+
+    scroller: QScrollArea | None = None
+
+    def keyPressEvent(self, e) -> None:  # noqa: N802, ANN001
+        bar = self.scroller.verticalScrollBar() if self.scroller is not None else None
+        steps = {Qt.Key.Key_Down: bar.singleStep() if bar else 0,
+                 Qt.Key.Key_Up: -bar.singleStep() if bar else 0,
+                 Qt.Key.Key_PageDown: bar.pageStep() if bar else 0,
+                 Qt.Key.Key_PageUp: -bar.pageStep() if bar else 0}
+        if bar is not None and e.key() in steps and bar.maximum() > 0:
+            bar.setValue(bar.value() + steps[e.key()])
+            e.accept()
+            return
+        super().keyPressEvent(e)
+
+
+def _scroller(w: QWidget) -> QScrollArea:
+    sc = QScrollArea()
+    sc.setWidget(w)
+    sc.setWidgetResizable(True)
+    sc.setFrameShape(QFrame.Shape.NoFrame)
+    sc.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    sc.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    sc.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+    return sc
+
+
+def _pen(underline: str) -> Qt.PenStyle:
+    return {"solid": Qt.PenStyle.SolidLine, "wave": Qt.PenStyle.SolidLine,
+            "dash": Qt.PenStyle.DashLine, "dot": Qt.PenStyle.DotLine,
+            "dashdot": Qt.PenStyle.DashDotLine,
+            "double": Qt.PenStyle.DashDotDotLine}[underline]
+
+
 def bold(font: QFont, scale: float) -> QFont:
     f = QFont(font)
     f.setPointSizeF(font.pointSizeF() * scale)
     f.setWeight(QFont.Weight.Bold)
     return f
+
+
+

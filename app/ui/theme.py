@@ -60,15 +60,25 @@ _PEN = {
 def pen_style(underline: str) -> Qt.PenStyle:
     return _PEN.get(underline, Qt.PenStyle.DashLine)
 
-# feedback statuses: (light, dark) background and a text tag that is not colour
+# feedback statuses: (light, dark) background and a text tag that is not colour.
+# Tints of the Okabe–Ito palette (safe for the common colour-vision deficiencies), chosen
+# so that text on each keeps ≥ 4.5:1 and every pair (and the page) stays apart by a
+# CIEDE2000 difference ≥ 7.5 in normal vision and simulated protan-, deutan- and tritanopia
+# (tests/test_feedback_colours.py). Colour is never alone: each status has its symbol,
+# its words and its underline pattern (STATUS_UNDERLINE), drawn in the text colour.
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {
-    "found": ("#bfe8c4", "#1f5a2b", "✓ found"),
-    "partial": ("#ffe3a3", "#6a4b00", "◐ partly found"),
-    "missed": ("#ffc9c9", "#7a2323", "✗ missed"),
-    "optional": ("#e9e6f5", "#3d3a52", "○ optional, not marked"),
-    "match": ("#bfe8c4", "#1f5a2b", "✓ in the key"),
-    "wrong_label": ("#e2d4ff", "#47317a", "↔ other category"),
-    "extra": ("#e4e4e4", "#4a4a4a", "+ not in the key"),
+    "found": ("#4cbb9d", "#144b3f", "✓ found"),
+    "partial": ("#f4ec7b", "#58552c", "◐ partly found"),
+    "missed": ("#e28e4c", "#a74e09", "✗ missed"),
+    "wrong_label": ("#dba1c1", "#8b5776", "↔ marked with another category"),
+    "optional": ("#d1d1d1", "#58585b", "○ optional, not marked — no penalty"),
+    "match": ("#4cbb9d", "#144b3f", "✓ your highlight, in the key"),
+    "extra": ("#89cbf0", "#066196", "+ your highlight, not in the key"),
+}
+# the pattern of each status, so that it never rests on colour alone
+STATUS_UNDERLINE: dict[str, str] = {
+    "found": "solid", "partial": "dash", "missed": "wave", "wrong_label": "dashdot",
+    "optional": "dot", "match": "solid", "extra": "double",
 }
 
 

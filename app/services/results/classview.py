@@ -72,6 +72,9 @@ class ClassView:
     by_label: Mapping[str, ClassFigures]
     overall: ClassFigures
     not_graded: tuple[str, ...]  # students whose attempt does not fit this lesson's text
+    # students with a highlight on a key passage of another category only ("wrong_label"):
+    # marked outside the key too, though not in ``extras``
+    wrong_label_students: int = 0
 
     @property
     def mean_score(self) -> float | None:
@@ -144,7 +147,9 @@ def class_view(repo: Repo, lesson_id: str, rule: str = "graded") -> ClassView:
         extras=tuple(group_extras(extras, lesson.text)), histogram=tuple(hist),
         by_label={lab: class_figures([r.by_label[lab] for r in reports])
                   for lab in lesson.categories},
-        overall=class_figures([r.overall for r in reports]), not_graded=tuple(sorted(failed)))
+        overall=class_figures([r.overall for r in reports]), not_graded=tuple(sorted(failed)),
+        wrong_label_students=sum(any(h.status == "wrong_label" for h in r.highlights)
+                                 for r in reports))
 
 
 def class_figures(figs: Sequence[Figures]) -> ClassFigures:
@@ -185,7 +190,8 @@ def group_extras(spans: Sequence[tuple[int, int, str, int]], text: str) -> list[
 
 def student_progress(repo: Repo, student_id: int, rule: str = "graded") -> list[ProgressPoint]:
     """Per lesson (with its key here), the graded attempt's figures per category,
-    in submission order: is the student getting better at spotting each kind?"""
+    in submission order. Different lessons are different articles: compare the counts
+    per category, not as "better" or "worse" (``app.ui.results.progress_page``)."""
     subs = repo.submissions(student_id=student_id, with_reports=False)
     points: list[tuple[tuple, ProgressPoint]] = []
     for lid in dict.fromkeys(s.lesson_id for s in subs):

@@ -11,24 +11,31 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from app.core import feedback_text as words
 from app.core.attempts import attempt_label, graded_attempt
 from app.core.errors import UserError
-from app.core.lessons import Lesson
-from app.core.scoring import Figures, Report
+from app.core.lessons import Category, Lesson
+from app.core.scoring import Report
 from app.services.grading import grade_lesson
 from app.services.results.classview import BINS, ClassView, class_view
 from app.services.results.pdfdoc import GREY, Bracket, Mark, SchoolPDF, local_time, today
 from app.store.repo import Repo, Submission
 
-STATUS_WORDS = {"found": "found", "partial": "partly found", "missed": "missed"}
-STATUS_COLORS = {"found": (20, 110, 45), "partial": (150, 90, 0), "missed": (170, 30, 30)}
-HL_WORDS = {"match": "matches the key", "wrong_label": "right passage, other category",
+# the key's passages as the feedback view shows them (app.core.feedback_text): an
+# optional passage left unmarked is "optional, not marked — no penalty", never "missed"
+STATUS_COLORS = {"found": (20, 110, 45), "partial": (150, 90, 0), "missed": (170, 30, 30),
+                 "wrong_label": (110, 50, 140), "optional": GREY}
+BRACKET_TAGS = {"found": "✓ found", "partial": "◐ partly found", "missed": "✗ missed",
+                "wrong_label": "↔ other category", "optional": "○ optional, not marked"}
+HL_WORDS = {"match": "in the key", "wrong_label": "on a key passage of another category",
             "extra": "not in the key"}
-HL_TAGS = {"match": "", "wrong_label": "other category", "extra": "extra"}
-LEGEND = ("How to read this: your highlights are underlined. The answer key's passages "
-          "are in bold [brackets]; the tag after each bracket gives its number and whether "
-          "you found it. A dashed underline tagged “extra” is a passage the key does not "
-          "mark; “other category” means the key marks it with a different category.")
+HL_TAGS = {"match": "", "wrong_label": "other category", "extra": "not in the key"}
+LEGEND = ("How to read this: your highlights are underlined (solid where the key agrees, "
+          "dashed where it does not). The answer key's passages are in bold [brackets]; the "
+          "tag after each gives its number and how you did: ✓ found, ◐ partly found, "
+          "✗ missed, ↔ you marked it with another category, ○ optional, not marked — no "
+          "penalty (optional passages count only in your favour). “not in the key” marks a "
+          "highlight of yours that the key leaves alone; the list at the end says why.")
 
 
 def _names(repo: Repo) -> dict[str, str]:
@@ -40,24 +47,6 @@ def _lesson(repo: Repo, lesson_id: str) -> Lesson:
     if lesson.key is None:
         raise UserError(f"lesson '{lesson_id}' has no answer key on this machine yet")
     return lesson
-
-
-def counts_in_words(name: str, f: Figures) -> str:
-    """"Loaded language: you found 1 of 2 passages (and 1 more partly). …"""
-    if f.required:
-        text = f"{name}: you found {f.found} of {f.required} passage{'s' * (f.required != 1)}"
-        if f.partial:
-            text += f" (and {f.partial} more partly)"
-        text += "."
-    else:
-        text = f"{name}: the key marks no passage you had to find."
-    if f.highlights == 1:
-        text += f" Your highlight {'matches' if f.matched else 'does not match'} the key."
-    elif f.highlights:
-        text += f" {f.matched} of your {f.highlights} highlights match the key."
-    else:
-        text += " You made no highlights in this category."
-    return text
 
 
 def student_report_pdf(repo: Repo, student_id: int, lesson_id: str,
@@ -92,24 +81,27 @@ def student_report_pdf(repo: Repo, student_id: int, lesson_id: str,
                  f"{report.score}): {sub.override_reason}", size=9.5, color=GREY)
     if is_graded and sub.comment:
         pdf.para(f"Your teacher's comment: {sub.comment}", size=10.5)
-    for lab in lesson.categories:
-        pdf.bullet(counts_in_words(names.get(lab, lab), report.by_label[lab]))
-    _over_highlighting(pdf, report)
+    pdf.para(words.summary(report, where="the last section of this report"), size=10.5)
+    cats = [Category(lab, names.get(lab, lab)) for lab in lesson.categories]
+    if len(cats) > 1:
+        for c in words.ordered(cats, report):
+            pdf.bullet(words.category_line(c, report))
 
     pdf.heading("Your highlights and the key")
     pdf.para(LEGEND, size=8.5, color=GREY, h=4.4, keep=10)
     pdf.ln(2)
-    brackets = [Bracket(k.span.start, k.span.end, f"{i} {STATUS_WORDS[k.status]}",
-                        STATUS_COLORS[k.status]) for i, k in enumerate(report.key, 1)]
+    shown = [words.key_status(report, k) for k in report.key]
+    brackets = [Bracket(k.span.start, k.span.end, f"{i} {BRACKET_TAGS[st]}", STATUS_COLORS[st])
+                for i, (k, st) in enumerate(zip(report.key, shown, strict=True), 1)]
     marks = [Mark(h.span.start, h.span.end, HL_TAGS[h.status],
                   "solid" if h.status == "match" else "dash") for h in report.highlights]
     pdf.article(lesson.text, brackets, marks)
 
     pdf.heading("The key, explained")
-    for i, k in enumerate(report.key, 1):
-        _key_entry(pdf, i, k.span.label, names, k.status, k.coverage, k.span.required,
+    for i, (k, st) in enumerate(zip(report.key, shown, strict=True), 1):
+        _key_entry(pdf, i, k.span.label, names, st, k.coverage, k.span.required,
                    k.span.quote, k.span.explanation)
-    _student_highlights(pdf, sub, report, lesson, names)
+    _student_highlights(pdf, sub, report, lesson, names, repo.categories())
     pdf.output(str(path))
     return Path(path)
 
@@ -125,32 +117,26 @@ def _score_box(pdf: SchoolPDF, report: Report, override: int | None = None) -> N
     pdf.cell(48, 14, f"Score: {shown}")
     pdf.set_font("sans", "", 10)
     pdf.set_xy(pdf.l_margin + 56, y + 4)
-    o = report.overall
-    pdf.cell(0, 6, f"out of 100  ·  precision {o.precision:.0%}  ·  recall {o.recall:.0%}")
+    c = words.counts(report)
+    found = (f"found {c.found} of {c.required} required passage{'s' * (c.required != 1)}"
+             if c.required else "no required passage to find")
+    pdf.cell(0, 6, f"out of 100  ·  {found}")
     pdf.bar(pdf.l_margin + 56, y + 11.5, pdf.epw - 62, 4, shown / 100)
     pdf.set_xy(pdf.l_margin, y + 24)
-
-
-def _over_highlighting(pdf: SchoolPDF, report: Report) -> None:
-    wide = [h for h in report.highlights if h.status == "match" and h.inside < 0.5]
-    if wide:
-        pdf.ln(1)
-        pdf.para(f"Note: {len(wide)} of your highlights cover a key passage but also much "
-                 "more. Most of the words in them are ordinary reporting. Try to mark just "
-                 "the words that do the work.", size=9.5, style="", color=GREY, h=5)
 
 
 def _key_entry(pdf: SchoolPDF, i: int, label: str, names: dict[str, str], status: str,
                coverage: float, required: bool, quote: str, explanation: str) -> None:
     if pdf.get_y() + 22 > pdf.page_break_trigger:
         pdf.add_page()
-    pdf.set_font("sans", "B", 10)
-    pdf.set_text_color(*STATUS_COLORS[status])
-    head = (f"{i}.  {names.get(label, label)} — {STATUS_WORDS[status]}"
-            f" ({coverage:.0%} of it highlighted)")
+    if status == "optional":
+        head = f"{i}.  {names.get(label, label)} — ○ optional, not marked — no penalty"
+    else:
+        head = (f"{i}.  {names.get(label, label)} — {words.tag(status)}"
+                f" ({coverage:.0%} of it highlighted)")
     pdf.para(head, style="B", size=10, color=STATUS_COLORS[status])
-    if not required:
-        pdf.para("Optional: no penalty for marking it or not.", size=9, color=GREY, indent=6)
+    if not required and status != "optional":
+        pdf.para("Optional: it counts only in your favour.", size=9, color=GREY, indent=6)
     pdf.para(f"“{_short(quote, 600)}”", family="serif", style="I", size=10, indent=6)
     if explanation:
         pdf.para(explanation, size=10, indent=6)
@@ -158,7 +144,7 @@ def _key_entry(pdf: SchoolPDF, i: int, label: str, names: dict[str, str], status
 
 
 def _student_highlights(pdf: SchoolPDF, sub: Submission, report: Report, lesson: Lesson,
-                        names: dict[str, str]) -> None:
+                        names: dict[str, str], cats: dict[str, Category]) -> None:
     pdf.heading("Your highlights")
     if not report.highlights:
         pdf.para("You made no highlights in this attempt.")
@@ -166,11 +152,18 @@ def _student_highlights(pdf: SchoolPDF, sub: Submission, report: Report, lesson:
     for h in report.highlights:
         s = h.span
         line = f"{names.get(s.label, s.label)} — {HL_WORDS[h.status]}"
-        if h.status == "match" and h.inside < 0.5:
-            line += f" (but {1 - h.inside:.0%} of it lies outside the key passage)"
+        why = ""
+        if words.is_wide(h):
+            why = words.wide_note(h)
+        elif h.status == "wrong_label":
+            why = words.wrong_label_note(report, h, names)
+        elif h.status == "extra":
+            why = words.why_not_in_key(cats.get(s.label))
         pdf.para(line, style="B", size=9.5)
         pdf.para(f"“{_short(lesson.text[s.start:s.end], 600)}”", family="serif", style="I", size=9.5,
                  indent=6)
+        if why:
+            pdf.para(why, size=9.5, indent=6)
         for note in dict.fromkeys(x.note for x in sub.highlights if x.note and
                                   x.label == s.label and s.start <= x.start < s.end):
             pdf.para(f"Your note: {note}", size=9.5, indent=6, color=GREY)
@@ -246,14 +239,15 @@ def _pct(x: float | None) -> str:
 
 def _category_table(pdf: SchoolPDF, view: ClassView, names: dict[str, str]) -> None:
     pdf.heading("By category (class means)", keep=40)
-    rows = [["Category", "Precision", "Recall", "Students marking"]]
+    rows = [["Category", "Key found", "Marks in the key", "Students marking"]]
     for lab, f in [*view.by_label.items(), ("", view.overall)]:
-        rows.append([names.get(lab, lab) if lab else "All categories", _pct(f.precision),
-                     _pct(f.recall), str(f.marking)])
-    pdf.grid(rows, (70, 30, 30, 40), ("LEFT", "RIGHT", "RIGHT", "RIGHT"))
-    pdf.para("Precision: how much of what students marked is in the key (averaged over "
-             "students who marked something). Recall: how much of the key they found.",
-             size=8.5, color=GREY, h=4.4, keep=10)
+        rows.append([names.get(lab, lab) if lab else "All categories", _pct(f.recall),
+                     _pct(f.precision), str(f.marking)])
+    pdf.grid(rows, (64, 32, 38, 36), ("LEFT", "RIGHT", "RIGHT", "RIGHT"))
+    pdf.para("Key found: how much of the key's required passages students highlighted, on "
+             "average over all students. Marks in the key: how much of what students "
+             "highlighted lies in the key's passages, on average over the students who "
+             "highlighted anything in the category.", size=8.5, color=GREY, h=4.4, keep=10)
 
 
 def _key_table(pdf: SchoolPDF, view: ClassView, names: dict[str, str]) -> None:
@@ -276,7 +270,13 @@ def _extras(pdf: SchoolPDF, view: ClassView, names: dict[str, str], top: int = 8
     pdf.heading("Marked by students, not in the key")
     shared = [e for e in view.extras if e.students >= 2][:top] or list(view.extras[:top])
     if not shared:
-        pdf.para("No student marked anything outside the key.")
+        if view.wrong_label_students:
+            n = view.wrong_label_students
+            pdf.para(f"No highlight lies outside the key's passages, but {n} "
+                     f"student{'s' * (n != 1)} marked a key passage with another category "
+                     "(see Key passages, “Other category”).")
+        else:
+            pdf.para("No student marked anything outside the key.")
         return
     pdf.para("Where the class disagrees with the key: often the best place to start a "
              "discussion.", size=8.5, color=GREY, h=4.4, keep=10)

@@ -222,7 +222,7 @@ class InstructorWindow(QMainWindow):
     def preview(self, lesson: Lesson) -> None:
         from app.ui.instructor.preview import PreviewDialog
 
-        PreviewDialog(self, lesson, self.repo.categories(), self.repo.tokens(lesson.id)).exec()
+        PreviewDialog(self, lesson, self.repo.categories(), self.repo.tokens(lesson.id), self.repo).exec()
 
     def _on_preview_clicked(self) -> None:
         lid = self.current_id()

@@ -1,6 +1,7 @@
 """The class view of one lesson: the article with each key span shaded by the share of
-students who found it, the most common extra highlights, the score histogram and the
-class's precision and recall per category in words."""
+students who found it (with a legend), the most common highlights outside the key, the
+score histogram and, per category, how much of the key the class found and how much of
+what it marked lies in the key, in words."""
 
 from __future__ import annotations
 
@@ -24,11 +25,13 @@ from app.core.errors import UserError
 from app.services.results.classview import ClassFigures, ClassView, KeySpanStat, class_view
 from app.store.repo import Repo
 from app.ui.article import ArticleView, Mark
+from app.ui.feedback_marks import Legend, Swatch
 from app.ui.fonts import reading_font
 from app.ui.results.histogram import ScoreHistogram
 from app.ui.theme import STATUS_STYLE, is_dark
 
 RANGE_ROLE = Qt.ItemDataRole.UserRole + 1
+FIGURES_TITLE = "How the class did, per category"
 
 # shade of a key span by the share of students who found it: (status style, underline)
 SHADES = (
@@ -65,17 +68,28 @@ def span_tip(st: KeySpanStat, names: Mapping[str, str]) -> str:
 
 
 def figures_in_words(name: str, f: ClassFigures, students: int) -> str:
+    """A category's class means in plain words (no "precision" or "recall")."""
     if f.recall is None:
         found = "the key marks no required passage of this kind"
     else:
-        found = (f"on average students found {f.recall:.0%} of the passages the key marks "
-                 f"(recall, over all {students})")
+        found = (f"on average, students highlighted {f.recall:.0%} of the key's required "
+                 f"passages (all {students} student{'s' * (students != 1)})")
     if f.precision is None:
         marked = "nobody marked anything of this kind"
     else:
-        marked = (f"{f.precision:.0%} of what they marked was in the key (precision, over the "
-                  f"{f.marking} who marked any)")
+        marked = (f"of what they marked, {f.precision:.0%} lies in the key (the {f.marking} "
+                  f"who marked any)")
     return f"{name}: {found}; {marked}."
+
+
+def outside_words(view: ClassView) -> str:
+    """The line shown when no highlight is outside every key passage: only then is
+    "Nobody marked anything outside the key" true — a wrong category is outside too."""
+    n = view.wrong_label_students
+    if not n:
+        return "Nobody marked anything outside the key."
+    return (f"No highlight lies outside the key's passages, but {n} student"
+            f"{'s' * (n != 1)} marked a key passage with another category.")
 
 
 class ClassPage(QWidget):
@@ -123,10 +137,10 @@ class ClassPage(QWidget):
         self.histogram = ScoreHistogram()
         self.figures = QLabel()
         self.figures.setWordWrap(True)
-        self.figures.setAccessibleName("Precision and recall per category")
+        self.figures.setAccessibleName(FIGURES_TITLE)
         self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.legend = QLabel()
-        self.legend.setWordWrap(True)
+        self.legend = Legend()
+        self.legend.setAccessibleName("Shading legend")
 
         side = QWidget()
         col = QVBoxLayout(side)
@@ -134,13 +148,12 @@ class ClassPage(QWidget):
         for title, w in (("Key passages (share of students who found each)", self.key_list),
                          ("Most common extra highlights (not in the key)", self.extras),
                          ("Score distribution", self.histogram),
-                         ("Precision and recall per category", self.figures)):
+                         (FIGURES_TITLE, self.figures)):
             head = QLabel(f"<b>{title}</b>")
             if w is not self.figures and w is not self.histogram:
                 head.setBuddy(w)
             col.addWidget(head)
             col.addWidget(w)
-        col.addWidget(self.legend)
         col.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(side)
@@ -149,8 +162,13 @@ class ClassPage(QWidget):
         scroll.setMinimumWidth(380)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
+        left = QWidget()
+        lcol = QVBoxLayout(left)
+        lcol.setContentsMargins(0, 0, 0, 0)
+        lcol.addWidget(self.legend)
+        lcol.addWidget(self.article, 1)
         split = QSplitter()
-        split.addWidget(self.article)
+        split.addWidget(left)
         split.addWidget(scroll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
@@ -194,7 +212,7 @@ class ClassPage(QWidget):
         self.extras.clear()
         self.histogram.set_counts((0,) * 10)
         self.figures.clear()
-        self.legend.clear()
+        self.legend.set_entries([])
         if lesson_id is None:
             self.article.set_article("")
             self.summary.setText("No graded attempts yet: import submission files first.")
@@ -241,14 +259,26 @@ class ClassPage(QWidget):
             item.setData(RANGE_ROLE, (ex.core_start, ex.core_end))
             self.extras.addItem(item)
         if not view.extras:
-            self.extras.addItem("Nobody marked anything outside the key.")
+            self.extras.addItem(outside_words(view))
         self.histogram.set_counts(view.histogram)
         lines = [figures_in_words(names.get(lab, lab), f, n) for lab, f in view.by_label.items()]
         lines.append(figures_in_words("All categories", view.overall, n))
         self.figures.setText("\n\n".join(lines))
-        self.legend.setText("Shading: green with no underline = found by two thirds or more; "
-                            "amber, dashed = by a third or more; red, wavy = by fewer. "
-                            "Hover a passage for its numbers.")
+        self._fill_legend(dark)
+
+    def _fill_legend(self, dark: bool) -> None:
+        """The shading, explained with a sample of each."""
+        entries = []
+        for (_, status, underline), words in zip(SHADES, (
+                "found by two thirds of the class or more", "found by a third or more",
+                "found by fewer than a third"), strict=True):
+            pen = {None: None, QTextCharFormat.UnderlineStyle.DashUnderline: Qt.PenStyle.DashLine,
+                   QTextCharFormat.UnderlineStyle.WaveUnderline: Qt.PenStyle.SolidLine}[underline]
+            bg = QColor(STATUS_STYLE[status][1 if dark else 0])
+            entries.append((Swatch(bg, pen, wave=underline ==
+                                   QTextCharFormat.UnderlineStyle.WaveUnderline), words))
+        self.legend.set_entries(entries)
+        self.legend.setToolTip("Hover a passage, or choose it in Key passages, for its numbers.")
 
     def _on_item_activated(self, item: QListWidgetItem | None) -> None:
         rng = item.data(RANGE_ROLE) if item is not None else None

@@ -68,9 +68,14 @@ class GradebookPage(QWidget):
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         head.setDefaultSectionSize(150)
         head.setMinimumSectionSize(90)
+        # lesson titles are wrapped onto up to three lines (models.wrap_title), in full;
+        # the header grows to fit them
+        head.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
+        head.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.selectionModel().currentChanged.connect(self._on_table_current_changed)
-        self.note = QLabel("Click a column heading to sort. Best score; the latest attempt's "
-                           "score in brackets when different; — no attempt.")
+        self.note = QLabel("Click a column heading to sort; hover it for the lesson's full "
+                           "title. The graded score (the first attempt; * = set by you), the "
+                           "best practice after the key in brackets; — no attempt.")
         self.note.setWordWrap(True)
 
         lay = QVBoxLayout(self)
@@ -82,8 +87,12 @@ class GradebookPage(QWidget):
         self.model.set_gradebook(gb)
         self.proxy.set_filter_text(self.filter.text())
         self.table.resizeColumnsToContents()
+        head = self.table.horizontalHeader()
         for c in range(self.model.columnCount()):
-            self.table.setColumnWidth(c, min(max(self.table.columnWidth(c) + 16, 120), 280))
+            need = max(self.table.columnWidth(c), head.sectionSizeFromContents(c).width())
+            self.table.setColumnWidth(c, min(max(need + 16, 120), 280))
+        head.resizeSections(QHeaderView.ResizeMode.Interactive)
+        head.updateGeometry()
 
     def _on_table_current_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
         if not current.isValid():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.services.results.classview import BINS
@@ -24,7 +24,7 @@ class ScoreHistogram(QWidget):
         self._counts: tuple[int, ...] = (0,) * len(BINS)
         self.setAccessibleName("Score histogram")
         self.setAccessibleDescription(describe(self._counts))
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(170)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def counts(self) -> tuple[int, ...]:
@@ -37,7 +37,7 @@ class ScoreHistogram(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(360, 160)
+        return QSize(360, 180)
 
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)
@@ -47,7 +47,7 @@ class ScoreHistogram(QWidget):
         bar = pal.color(QPalette.ColorRole.Highlight)
         fm = p.fontMetrics()
         lh = fm.height()
-        left, right, top, bottom = 6, 6, lh + 4, lh + 6
+        left, right, top, bottom = 6, 6, lh + 4, 2 * lh + 10
         w = self.width() - left - right
         h = self.height() - top - bottom
         n = len(self._counts)
@@ -56,6 +56,11 @@ class ScoreHistogram(QWidget):
         base_y = top + h
         p.setPen(QColor(text))
         p.drawLine(left, base_y, left + w, base_y)
+        # every bin labelled in full ("0–9" … "90–100"): the labels' font shrinks to fit
+        small = QFont(p.font())
+        widest = max(fm.horizontalAdvance(b) for b in BINS)
+        if widest > slot - 2:
+            small.setPointSizeF(max(5.0, small.pointSizeF() * (slot - 2) / widest))
         for i, c in enumerate(self._counts):
             x = left + i * slot
             bh = h * c / peak
@@ -64,6 +69,10 @@ class ScoreHistogram(QWidget):
             p.setPen(text)
             p.drawText(QRectF(x, base_y - bh - lh - 2, slot, lh),
                        Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, str(c))
-            p.drawText(QRectF(x, base_y + 3, slot, lh), Qt.AlignmentFlag.AlignHCenter,
-                       str(10 * i))
+            p.save()
+            p.setFont(small)
+            p.drawText(QRectF(x, base_y + 3, slot, lh), Qt.AlignmentFlag.AlignHCenter, BINS[i])
+            p.restore()
+        p.drawText(QRectF(left, base_y + lh + 6, w, lh), Qt.AlignmentFlag.AlignHCenter,
+                   "score (out of 100); bars: students in each range")
         p.end()

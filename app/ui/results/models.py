@@ -145,7 +145,9 @@ class GradebookModel(QAbstractTableModel):
             return "Student" if role == Qt.ItemDataRole.DisplayRole else None
         le = self._gb.lessons[section - 1]
         if role == Qt.ItemDataRole.DisplayRole:
-            return short(le.title)
+            return wrap_title(le.title)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return le.title
         if role == Qt.ItemDataRole.ToolTipRole:
             where = "" if le.here else " (not on this machine: attempts wait ungraded)"
             return (f"{le.title} [{le.id}]{where}: the graded score (first attempt; * = set by "
@@ -214,8 +216,8 @@ class ProgressModel(QAbstractTableModel):
             return p.lesson_id
         cat = self._cats[col - len(self.FIXED)] if col >= len(self.FIXED) else None
         fig = p.by_label.get(cat.id) if cat else None
-        if role == ProgressRole.RECALL:
-            return fig.recall if fig and fig.required else None
+        if role == ProgressRole.RECALL:  # the share shown: found / required
+            return found_share(fig) if fig and fig.required else None
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -242,6 +244,18 @@ class ProgressModel(QAbstractTableModel):
 
 
 def progress_text(fig) -> str:  # fig: Figures | None
+    """Found passages and their share, from the same two numbers: "4 of 10 found (40 %)"."""
     if fig is None or not fig.required:
         return EMPTY
-    return f"{fig.found} of {fig.required} found · recall {fig.recall:.0%}"
+    return f"{fig.found} of {fig.required} found ({found_share(fig):.0%})"
+
+
+def found_share(fig) -> float:  # fig: Figures
+    return fig.found / fig.required if fig.required else 0.0
+
+
+def wrap_title(text: str, width: int = TITLE_CHARS) -> str:
+    """A column heading on up to three lines, in full (never cut with "…")."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width, break_long_words=True)) or text

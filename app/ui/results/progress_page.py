@@ -1,4 +1,5 @@
-"""One student's progress: per lesson, per category, found / required and recall."""
+"""One student's progress: per lesson, per category, the key's required passages found
+("4 of 10 found (40 %)": the share is computed from the same two numbers)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.services.results.classview import student_progress
 from app.store.repo import Repo, Student
-from app.ui.results.models import ProgressModel
+from app.ui.results.models import ProgressModel, found_share
 
 
 class ProgressPage(QWidget):
@@ -36,8 +37,8 @@ class ProgressPage(QWidget):
         self.table.setAccessibleName("Student progress")
         self.table.setAccessibleDescription(
             "Per lesson in submission order: the score and, per category, how many of the "
-            "key's passages the student found and the recall. Each student's first attempt "
-            "counts (before they saw the key).")
+            "key's required passages the student found, and that as a share. Each "
+            "student's first attempt counts (before they saw the key).")
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
@@ -92,15 +93,23 @@ class ProgressPage(QWidget):
 
 
 def trend_words(points, cats) -> str:  # noqa: ANN001
-    """First against latest recall per category, in words."""
+    """First against latest lesson per category, in the same counts as the table. Two
+    lessons are two different articles, so the change is named neutrally ("a higher
+    share"), never "better" or "worse"."""
     lines = []
     for cid, cat in cats.items():
-        rs = [p.by_label[cid].recall for p in points
-              if cid in p.by_label and p.by_label[cid].required]
-        if len(rs) >= 2:
-            d = rs[-1] - rs[0]
-            how = "better" if d > 0.05 else "worse" if d < -0.05 else "about the same"
-            lines.append(f"{cat.name}: recall {rs[0]:.0%} in the first lesson, {rs[-1]:.0%} in "
-                         f"the latest ({how}).")
-    return " ".join(lines) or ("No trend yet: no category appears in two of this "
-                                "student's lessons.")
+        ps = [p for p in points if cid in p.by_label and p.by_label[cid].required]
+        if len(ps) < 2:
+            continue
+        a, b = ps[0], ps[-1]
+        fa, fb = a.by_label[cid], b.by_label[cid]
+        ra, rb = found_share(fa), found_share(fb)
+        how = ("a higher share" if rb - ra > 0.05 else "a lower share" if ra - rb > 0.05
+               else "about the same share")
+        lines.append(f"{cat.name}: found {fa.found} of {fa.required} ({ra:.0%}) in “{a.title}”, "
+                     f"the first lesson, and {fb.found} of {fb.required} ({rb:.0%}) in "
+                     f"“{b.title}”, the latest — {how}.")
+    if not lines:
+        return "No comparison yet: no category appears in two of this student's lessons."
+    return (" ".join(lines) + " These are different articles, some harder than others: "
+            "read a change as a hint, not a verdict.")

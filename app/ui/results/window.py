@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -49,6 +49,7 @@ class ResultsWindow(QMainWindow):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setAcceptDrops(True)
         self.resize(1200, 800)
+        self._placed = False
 
         self.grades = GradebookPage()
         self.classes = ClassPage(repo)
@@ -71,6 +72,7 @@ class ResultsWindow(QMainWindow):
         self.progress.student_chosen.connect(self._on_progress_student_chosen)
 
         self.report_for = QLabel()
+        self.report_for.setWordWrap(True)  # a long title must not widen the window off-screen
         bottom = QHBoxLayout()
         bottom.addWidget(self.report_for, 1)
         for text, slot in (("Save student report (PDF)…", lambda: self.save_student_report()),
@@ -88,6 +90,30 @@ class ResultsWindow(QMainWindow):
         self.statusBar().showMessage("Drop submission files (.json) here to import them.")
         lms_actions.install(self)
         self.refresh()
+
+    # -- placement ----------------------------------------------------------------
+    def showEvent(self, e) -> None:  # noqa: N802, ANN001
+        if not self._placed:
+            self._placed = True
+            self.place_on_screen()
+        super().showEvent(e)
+
+    def place_on_screen(self) -> None:
+        """Fully on the screen of the parent (else the primary): at most its available
+        size, centred on it."""
+        parent = self.parentWidget()
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        frame_w = max(self.frameGeometry().width() - self.width(), 0)
+        frame_h = max(self.frameGeometry().height() - self.height(), 0)
+        w = min(self.width(), avail.width() - frame_w)
+        h = min(self.height(), avail.height() - frame_h)
+        self.resize(max(w, 200), max(h, 200))
+        x = avail.x() + (avail.width() - self.width() - frame_w) // 2
+        y = avail.y() + (avail.height() - self.height() - frame_h) // 2
+        self.move(max(avail.x(), x), max(avail.y(), y))
 
     # -- data -------------------------------------------------------------------
     def refresh(self) -> None:
