@@ -87,7 +87,7 @@ def test_practice_retry_is_labelled_and_the_first_score_stays(qtbot, db_path):
     submit_anyway(qtbot, w)
     fb = by_name(w, "Feedback")
     assert fb.score_label.text() == "Score: 0"
-    assert "Attempt 1 — graded" in fb.headline.text()
+    assert "Attempt 1 — graded" in fb.status_label.text()
     action(w, "Try again").trigger()
     qtbot.waitUntil(lambda: by_name(w, "Article").isVisible())
     assert "Attempt 2 — practice after seeing the key" in w.reader.instructions.text()
@@ -113,7 +113,7 @@ def test_practice_retry_is_labelled_and_the_first_score_stays(qtbot, db_path):
     assert seen["default"] == "Submit", (seen, w.reader.draft.highlights)
     qtbot.waitUntil(fb.isVisible)
     assert fb.score_label.text() == "Score: 100", (fb.score_label.text(), w.reader.draft.highlights)
-    assert "Attempt 2 — practice after seeing the key" in fb.headline.text()
+    assert "Attempt 2 — practice after seeing the key" in fb.status_label.text()
     assert w.repo.statuses(w.student.id)[LESSON].grade == 0
     fb.grab().save(str(SHOTS / "feedback-practice-attempt.png"))
     # the graded attempt's feedback can be opened again from the attempts list
@@ -172,7 +172,7 @@ def test_assessment_waits_then_shows_the_released_score(qtbot, db_path, tmp_path
     fb = by_name(w, "Feedback")
     expected = g.score
     assert fb.score_label.text() == f"Score: {expected}"
-    assert "Good eye for the experts line." in fb.summary.text()
+    assert "Good eye for the experts line." in fb.comment.text()
     fb.grab().save(str(SHOTS / "assessment-released.png"))
 
 

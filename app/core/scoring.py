@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import attrgetter
 
 from app.core.lessons import Highlight, KeySpan
 from app.core.spans import Span, merge_overlapping
@@ -111,34 +112,57 @@ def grade(
     for s in merged:
         s_by_label.setdefault(s.label, []).append(s)
 
-    key_index = {lb: _Index(ks) for lb, ks in key_by_label.items()}
-    s_index = {lb: _Index(ss) for lb, ss in s_by_label.items()}
+    # One sweep per label over both lists sorted by start: merged student spans of one
+    # label are disjoint, so the spans overlapping a key span form a run and the run's
+    # start only moves forward. Work grows with the spans plus their overlaps (linear
+    # for a real key, whose spans of one label do not overlap).
+    inside_of: dict[int, int] = {}  # id(merged student span) -> characters inside
+    covered_of: dict[int, int] = {}  # id(key span) -> characters covered
+    for lb, ss in s_by_label.items():
+        ss.sort(key=_by_start)
+        ts = sorted(key_by_label.get(lb, ()), key=_by_start)
+        ins = [0] * len(ss)
+        i, n = 0, len(ss)
+        for t in ts:
+            ts_, te = t.start, t.end
+            while i < n and ss[i].end <= ts_:
+                i += 1
+            got = 0
+            j = i
+            while j < n and ss[j].start < te:
+                sj = ss[j]
+                ov = (te if te < sj.end else sj.end) - (ts_ if ts_ > sj.start else sj.start)
+                got += ov
+                ins[j] += ov
+                j += 1
+            covered_of[id(t)] = got
+        inside_of.update(zip(map(id, ss), ins, strict=True))
+    reach = {lb: _Reach(ks) for lb, ks in key_by_label.items()}
+    others = {lb: [ix for other, ix in reach.items() if other != lb] for lb in s_by_label}
 
     # Precision terms, one per merged student span.
     h_results: list[HighlightResult] = []
     p_sum: dict[str, float] = {}
     p_terms: list[tuple[int, int]] = []  # (|s ∩ key|, |s|) for the exact score
     for s in merged:
-        same = key_index.get(s.label)
-        inside = sum(_ov(s, t) for t in same.overlapping(s)) if same else 0
-        p_sum[s.label] = p_sum.get(s.label, 0.0) + inside / len(s)
-        p_terms.append((inside, len(s)))
+        inside = inside_of[id(s)]
+        n_s = s.end - s.start
+        p_sum[s.label] = p_sum.get(s.label, 0.0) + inside / n_s
+        p_terms.append((inside, n_s))
         if inside > 0:
             status = "match"
-        elif any(next(ix.overlapping(s), None) is not None
-                 for lb, ix in key_index.items() if lb != s.label):
+        elif any(ix.reaches(s) for ix in others[s.label]):
             status = "wrong_label"
         else:
             status = "extra"
-        h_results.append(HighlightResult(s, status, inside / len(s)))
+        h_results.append(HighlightResult(s, status, inside / n_s))
 
     # Recall terms and coverage, one per key span.
     k_results: list[KeyResult] = []
     r_sum: dict[str, float] = {}
     r_terms: list[tuple[int, int]] = []  # (|t ∩ student|, |t|) for the exact score
     for t in sorted(key, key=lambda k: (k.start, k.end, k.label)):
-        mine = s_index.get(t.label)
-        covered = sum(_ov(s, t) for s in mine.overlapping(t)) if mine else 0
+        covered = covered_of.get(id(t), 0)
         coverage = covered / (t.end - t.start)
         if t.required:
             r_sum[t.label] = r_sum.get(t.label, 0.0) + coverage
@@ -146,19 +170,28 @@ def grade(
         status = "found" if coverage >= FOUND_AT else "partial" if coverage > 0 else "missed"
         k_results.append(KeyResult(t, status, coverage))
 
+    counts: dict[tuple[str, str], int] = {}  # (label, "req"|"found"|"partial"|"match")
+    for k in k_results:
+        if k.span.required:
+            lb = k.span.label
+            counts[lb, "req"] = counts.get((lb, "req"), 0) + 1
+            if k.status != "missed":
+                counts[lb, k.status] = counts.get((lb, k.status), 0) + 1
+    for h in h_results:
+        if h.status == "match":
+            counts[h.span.label, "match"] = counts.get((h.span.label, "match"), 0) + 1
+
     def figures(lbls: Sequence[str]) -> Figures:
+        def c(what: str) -> int:
+            return sum(counts.get((lb, what), 0) for lb in lbls)
+
         n_s = sum(len(s_by_label.get(lb, ())) for lb in lbls)
-        req = [k for k in k_results if k.span.required and k.span.label in lbls]
-        n_t = len(req)
+        n_t = c("req")
         p = sum(p_sum.get(lb, 0.0) for lb in lbls) / n_s if n_s else 0.0
         r = sum(r_sum.get(lb, 0.0) for lb in lbls) / n_t if n_t else 0.0
         return Figures(
-            precision=p, recall=r, f1=_f1(p, r, n_s, n_t),
-            found=sum(k.status == "found" for k in req),
-            partial=sum(k.status == "partial" for k in req),
-            required=n_t, highlights=n_s,
-            matched=sum(h.status == "match" for h in h_results if h.span.label in lbls),
-        )
+            precision=p, recall=r, f1=_f1(p, r, n_s, n_t), found=c("found"),
+            partial=c("partial"), required=n_t, highlights=n_s, matched=c("match"))
 
     def exact_f1() -> Fraction:
         """The overall F1 in exact arithmetic (the terms above, as fractions)."""
@@ -180,20 +213,25 @@ def grade(
     )
 
 
-class _Index:
-    """Spans sorted by start, for finding those that overlap a given span quickly."""
+_by_start = attrgetter("start", "end")
 
-    def __init__(self, spans: Sequence[Span | KeySpan]) -> None:
-        self.spans = sorted(spans, key=lambda x: (x.start, x.end))
-        self.starts = [x.start for x in self.spans]
-        self.longest = max((x.end - x.start for x in self.spans), default=0)
 
-    def overlapping(self, q: Span | KeySpan) -> Iterator[Span | KeySpan]:
-        # a span that overlaps q starts before q.end and after q.start - longest
-        i = bisect.bisect_right(self.starts, q.start - self.longest)
-        for x in self.spans[i:bisect.bisect_left(self.starts, q.end)]:
-            if x.end > q.start:
-                yield x
+class _Reach:
+    """Key spans of one label: does any of them overlap a given span? (sorted starts and
+    the running maximum of ends: O(log n) a question)."""
+
+    def __init__(self, spans: Sequence[KeySpan]) -> None:
+        ordered = sorted(spans, key=_by_start)
+        self.starts = [x.start for x in ordered]
+        self.reach: list[int] = []
+        m = -1
+        for x in ordered:
+            m = max(m, x.end)
+            self.reach.append(m)
+
+    def reaches(self, q: Span) -> bool:
+        i = bisect.bisect_left(self.starts, q.end)  # spans starting before q ends
+        return i > 0 and self.reach[i - 1] > q.start
 
 
 def _ov(a: Span | KeySpan, b: Span | KeySpan) -> int:
