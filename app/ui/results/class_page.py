@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import UserError
 from app.services.results.classview import ClassFigures, ClassView, KeySpanStat, class_view
+from app.services.results.discrimination import signal_lines
 from app.store.repo import Repo
 from app.ui.article import ArticleView, Mark
 from app.ui.feedback_marks import Legend, Swatch
@@ -92,6 +93,9 @@ def outside_words(view: ClassView) -> str:
             f"{'s' * (n != 1)} marked a key passage with another category.")
 
 
+UNIT_TITLE = "Across the unit: passages found and false alarms"
+
+
 class ClassPage(QWidget):
     lesson_chosen = Signal(str)  # lesson id
 
@@ -141,16 +145,21 @@ class ClassPage(QWidget):
         self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.legend = Legend()
         self.legend.setAccessibleName("Shading legend")
+        self.unit_signals = QLabel()
+        self.unit_signals.setTextFormat(Qt.TextFormat.PlainText)
+        self.unit_signals.setWordWrap(True)
+        self.unit_signals.setAccessibleName(UNIT_TITLE)
 
         side = QWidget()
         col = QVBoxLayout(side)
         col.setContentsMargins(8, 0, 4, 0)
         for title, w in (("Key passages (share of students who found each)", self.key_list),
+                         (UNIT_TITLE, self.unit_signals),
                          ("Most common extra highlights (not in the key)", self.extras),
                          ("Score distribution", self.histogram),
                          (FIGURES_TITLE, self.figures)):
             head = QLabel(f"<b>{title}</b>")
-            if w is not self.figures and w is not self.histogram:
+            if w in (self.key_list, self.extras):
                 head.setBuddy(w)
             col.addWidget(head)
             col.addWidget(w)
@@ -212,6 +221,7 @@ class ClassPage(QWidget):
         self.extras.clear()
         self.histogram.set_counts((0,) * 10)
         self.figures.clear()
+        self.unit_signals.clear()
         self.legend.set_entries([])
         if lesson_id is None:
             self.article.set_article("")
@@ -251,7 +261,8 @@ class ClassPage(QWidget):
             self.key_list.addItem(item)
         self.article.set_marks(self.marks)
         for ex in view.extras:
-            quote = ex.quote if len(ex.quote) <= 70 else ex.quote[:69] + "…"
+            quote = " ".join(ex.quote.split())
+            quote = quote if len(quote) <= 70 else quote[:69] + "…"
             labels = ", ".join(f"{names.get(lab, lab)} {k}" for lab, k in
                                sorted(ex.labels.items(), key=lambda x: -x[1]))
             item = QListWidgetItem(f"“{quote}” — {ex.students} student"
@@ -264,6 +275,13 @@ class ClassPage(QWidget):
         lines = [figures_in_words(names.get(lab, lab), f, n) for lab, f in view.by_label.items()]
         lines.append(figures_in_words("All categories", view.overall, n))
         self.figures.setText("\n\n".join(lines))
+        unit = signal_lines(self.repo, view.lesson.id)
+        self.unit_signals.setText(
+            "\n\n".join([*unit, "A class that tells manipulative writing from careful "
+                          "writing finds much in the loaded version and marks little in the "
+                          "careful one; marking everything finds every passage and teaches "
+                          "nothing."]) if unit else
+            "This lesson is not part of a unit with other graded lessons.")
         self._fill_legend(dark)
 
     def _fill_legend(self, dark: bool) -> None:
