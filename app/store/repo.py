@@ -525,14 +525,19 @@ class Repo:
         return n
 
     # -- results (gradebook, import) ------------------------------------------
-    def attempt_rows(self) -> list[dict]:
-        """Every attempt's grade in one query, without loading reports: the per-category
-        figures only (``json_extract`` of the report's ``by_label``), in attempt order."""
+    def attempt_rows(self, figures: bool = False) -> list[dict]:
+        """Every attempt's grade in one query, in attempt order, without loading reports;
+        with ``figures`` also the per-category figures (``json_extract`` of the report's
+        ``by_label``: the long CSV needs them, the gradebook does not)."""
+        by_label = ("json_extract(report, '$.by_label')" if figures else "NULL")
         return list(self.db.query(
             "SELECT student_id, lesson_id, attempt, submitted_at, score, key_version, "
-            "submission_id, after_key, "
-            "json_extract(report, '$.by_label') AS by_label FROM submissions "
+            f"submission_id, after_key, {by_label} AS by_label FROM submissions "
             "ORDER BY student_id, lesson_id, attempt, submitted_at"))
+
+    def lesson_categories(self) -> dict[str, tuple[str, ...]]:
+        return {r[0]: tuple(json.loads(r[1]))
+                for r in self.db.execute("SELECT id, categories FROM lessons")}
 
     def stale_lessons(self) -> list[str]:
         """Lessons with a key here that have attempts ungraded or graded on an older key."""

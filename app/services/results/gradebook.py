@@ -35,7 +35,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,6 +98,8 @@ class Gradebook:
     attempts: tuple[Attempt, ...]
     categories: tuple[Category, ...]  # categories of the lessons shown, in app order
     flags: Mapping[int, str] = field(default_factory=dict)  # student id -> look-alike warning
+    # per-category figures of every attempt, by submission id, fetched when first needed
+    load_figures: Callable[[], Mapping[str, Mapping[str, tuple[float, float]]]] | None = None
 
     def cell(self, student_id: int, lesson_id: str) -> Cell | None:
         return self.cells.get((student_id, lesson_id))
@@ -130,12 +132,14 @@ class Gradebook:
         return tuple(sorted(self.students, key=key))
 
 
-def build_gradebook(repo: Repo, all_lessons: bool = False) -> Gradebook:
+def build_gradebook(repo: Repo, all_lessons: bool = False, figures: bool = False) -> Gradebook:
     """Students × lessons. Lessons: those with attempts (``all_lessons``: every lesson
-    here too), in library order, then any lesson not on this machine with attempts."""
+    here too), in library order, then any lesson not on this machine with attempts.
+    ``figures``: each attempt's per-category figures too (the long CSV loads them on
+    first use otherwise)."""
     grades = repo.grades()
     graded_ids = {g.submission_id for g in grades.values() if g.submission_id}
-    attempts = tuple(_attempt(r, graded_ids) for r in repo.attempt_rows())
+    attempts = tuple(_attempt(r, graded_ids) for r in repo.attempt_rows(figures))
     cells: dict[tuple[int, str], Cell] = {}
     for a in attempts:  # in attempt order, so the last one seen is the latest
         k = (a.student_id, a.lesson_id)
@@ -156,12 +160,15 @@ def build_gradebook(repo: Repo, all_lessons: bool = False) -> Gradebook:
     lessons = [GradebookLesson(le.id, le.title, True) for le in library
                if all_lessons or le.id in attempted]
     lessons += [GradebookLesson(lid, lid, False) for lid in sorted(attempted - here)]
-    used = {lab for a in attempts if a.lesson_id in attempted for lab in a.by_label}
+    of_lesson = repo.lesson_categories()
+    used = {lab for lid in attempted for lab in of_lesson.get(lid, ())}
     cats = tuple(c for c in repo.categories().values() if c.id in used)
     students = tuple(repo.students())
     warn = lookalikes(s.name for s in students)
     flags = {s.id: warn[s.name] for s in students if s.name in warn}
-    return Gradebook(students, tuple(lessons), cells, attempts, cats, flags)
+    load = None if figures else (lambda: {a.submission_id: a.by_label for a in (
+        _attempt(r, graded_ids) for r in repo.attempt_rows(True))})
+    return Gradebook(students, tuple(lessons), cells, attempts, cats, flags, load)
 
 
 def _max(a: int | None, b: int | None) -> int | None:
@@ -213,6 +220,7 @@ def _long_rows(gb: Gradebook) -> list[list[str]]:
     for c in gb.categories:
         header += [f"{c.name} precision", f"{c.name} recall"]
     rows = [header]
+    figures = gb.load_figures() if gb.load_figures is not None else None
     order = sorted(gb.attempts, key=lambda a: (names.get(a.student_id, "").casefold(),
                                                 a.student_id, a.lesson_id, a.attempt))
     for a in order:
@@ -220,7 +228,8 @@ def _long_rows(gb: Gradebook) -> list[list[str]]:
                str(a.attempt), a.submitted_at, _kind(a), "" if a.score is None else str(a.score),
                _grade_text(gb, a)]
         for c in gb.categories:
-            f = a.by_label.get(c.id) if a.score is not None else None
+            by_label = figures.get(a.submission_id, {}) if figures is not None else a.by_label
+            f = by_label.get(c.id) if a.score is not None else None
             row += [f"{f[0]:.3f}", f"{f[1]:.3f}"] if f else ["", ""]
         rows.append(row)
     return rows
