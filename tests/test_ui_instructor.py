@@ -91,10 +91,10 @@ def instructor(qtbot, repo_with_sample):
     from app.ui.instructor.window import InstructorWindow
 
     worker = SuggestionWorker(executor=SyncExecutor())
-    w = InstructorWindow(repo_with_sample, worker=worker)
+    w = InstructorWindow(repo_with_sample, worker=worker, executor=SyncExecutor())
     w.show()
     yield w
-    w.editor._saved_state = w.editor.key.spans  # no "save changes?" question at teardown
+    w.editor.discard_changes()  # no "save changes?" question at teardown
     w.close()
     w.deleteLater()
 
@@ -171,13 +171,15 @@ def test_editing_text_reanchors_key_and_flags_lost_spans(qtbot, instructor):
 
     def edit(d: QDialog) -> None:
         by_name(d, "Article text").setPlainText(new_text)
-        on_next_dialog(lambda box: box.accept(), after=d)  # "could not be placed" notice
         d._on_save()
 
     instructor.lessons.setCurrentRow(0)
     assert instructor.current_id() == "sample-budget"
     on_next_dialog(edit)
     instructor.edit_details()
+    notice = instructor.notice  # "could not be placed", shown without blocking
+    assert notice is not None and "could not be placed" in notice.text()
+    notice.close()
     after = instructor.repo.get_lesson("sample-budget", with_key=True)
     assert after.text == new_text
     for k in after.key:
@@ -224,8 +226,10 @@ def test_pack_import_preview_requires_replace_for_existing(qtbot, instructor, sa
         ok.click()
 
     on_next_dialog(check)
-    assert import_pack_interactive(instructor, instructor.repo, str(sample_pack)) == \
-        ["sample-budget", "sample-fear"]
+    got = []
+    import_pack_interactive(instructor, str(sample_pack), got.append)
+    assert [r.ids for r in got] == [["sample-budget", "sample-fear"]]
+    assert instructor.write_controls and all(c.isEnabled() for c in instructor.write_controls)
 
 
 def test_preview_shows_the_student_view_and_saves_nothing(qtbot, instructor):
@@ -260,7 +264,7 @@ def test_suggestions_from_the_real_worker_process(qtbot, repo_with_sample):
         texts = [ed.suggestions.item(i).text() for i in range(ed.suggestions.count())]
         assert any("reckless" in t for t in texts)
     finally:
-        w.editor._saved_state = w.editor.key.spans
+        w.editor.discard_changes()
         w.close()
 
 
@@ -316,6 +320,8 @@ def test_saving_and_importing_lessons_never_load_spacy_in_the_window_process(tmp
         "    w = InstructorWindow(repo)\n"
         "    w._save(Lesson(id='fresh', title='Fresh', text='Critics slammed the reckless plan.'),"
         " is_new=True)\n"
+        "    while w.busy is not None:\n"  # the save runs in the background
+        "        app.processEvents()\n"
         "    from app.services.library import import_pack\n"
         f"    import_pack(repo, read_pack({str(sample_pack)!r}), compute=w.worker.token_bounds)\n"
         "    print('TOKENS', len(repo.tokens('fresh')), len(repo.tokens('sample-budget')))\n"

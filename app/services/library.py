@@ -20,7 +20,6 @@ from app import paths
 from app.core.errors import FormatError, UserError
 from app.core.lessons import Lesson
 from app.core.packs import Pack, read_pack, write_pack
-from app.services.grading import regrade_stale
 from app.services.relocate import Relocation, relocate
 from app.store.db import backup
 from app.store.repo import Repo
@@ -102,12 +101,14 @@ def import_pack(repo: Repo, pack: Pack, replace_existing: bool = False,
 def import_pack_report(repo: Repo, pack: Pack, replace_existing: bool = False,
                        cache: dict[str, list[int]] | None = None,
                        compute: Tokenizer | None = None, drop_keys: bool = False,
-                       backup_first: bool = True) -> ImportReport:
+                       backup_first: bool = True, regrade: bool = False) -> ImportReport:
     """Store every lesson of a validated pack, all or nothing (one transaction).
 
     A lesson replacing one already here keeps its work: the stored key (when the pack
     has none, unless ``drop_keys``), drafts and attempts are re-anchored to the new text
     by quote and context; what cannot be placed is set aside and listed, never dropped.
+    Attempts that moved are marked for regrading; with ``regrade`` they and any that
+    were waiting for these lessons or keys are regraded in the same transaction.
     """
     if drop_keys and not replace_existing:
         raise UserError("--drop-keys only applies with --replace")
@@ -148,8 +149,11 @@ def import_pack_report(repo: Repo, pack: Pack, replace_existing: bool = False,
             lessons.append(replace(le, key=moved.key))
         repo.save_lessons(lessons, toks, replace=replace_existing,
                           keep_key_when_absent=not drop_keys)
-        for r in report.replaced:
-            regrade_stale(repo, r.lesson_id)
+        if regrade:
+            from app.services.grading import regrade_stale
+
+            for le in lessons:
+                regrade_stale(repo, le.id)
     return report
 
 
