@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -117,6 +117,7 @@ class KeyEditor(QWidget):
         self.spans.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.spans.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.spans.currentItemChanged.connect(self._on_spans_current)
+        self.spans.itemClicked.connect(self._on_spans_current)  # the row Qt made current
         self.category_box = QComboBox()
         self.category_box.setAccessibleName("Category of the key span")
         self.category_box.activated.connect(self._on_category_box_activated)
@@ -515,6 +516,9 @@ class KeyEditor(QWidget):
         self.undo_action.setEnabled(self.key.can_undo())
         self.redo_action.setEnabled(self.key.can_redo())
         self._update_guide()
+        self.spans.blockSignals(True)
+        self.spans.setCurrentRow(-1)  # no row looks current while the form is empty
+        self.spans.blockSignals(False)
         if self._selected is not None:
             self._mark_current(self._selected)
 
@@ -562,6 +566,7 @@ class KeyEditor(QWidget):
         self._mark_current(k)
         self.category_box.setCurrentIndex(max(0, self.category_box.findData(k.label)))
         self.explanation.setPlainText(k.explanation)
+        self.explanation.moveCursor(QTextCursor.MoveOperation.End)  # typing adds to it
         self.required.blockSignals(True)
         self.required.setChecked(k.required)
         self.required.blockSignals(False)
@@ -579,7 +584,7 @@ class KeyEditor(QWidget):
                 self._select(here[0])
 
     def _on_spans_current(self, it: QListWidgetItem | None, _prev=None) -> None:
-        if it is not None:
+        if it is not None and it.data(ROLE) != self._selected:
             self._select(it.data(ROLE))
 
     def _on_category_box_activated(self, i: int) -> None:
