@@ -3,6 +3,7 @@ for the selected highlight. Emits ``draft_changed`` (debounced) for autosave."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Sequence
 
@@ -124,6 +125,7 @@ class ReaderPage(QWidget):
         self.note_edit.setPlaceholderText("Why I think so (optional)")
         self.note_edit.setMaxLength(500)
         self.note_edit.editingFinished.connect(self._on_note_edit_finished)
+        self.note_edit.textEdited.connect(self._on_note_edit_edited)
         self.remove_button = QPushButton("Remove highlight")
         self.remove_button.setAccessibleName("Remove the selected highlight")
         self.remove_button.clicked.connect(lambda: self.remove(self._selected))
@@ -278,7 +280,15 @@ class ReaderPage(QWidget):
         """Save now (autosave normally waits ``AUTOSAVE_MS`` after the last change)."""
         self._save_timer.stop()
         if self.lesson is not None:
-            self.draft_changed.emit(self.lesson.id, self.draft.highlights)
+            self.draft_changed.emit(self.lesson.id, self._with_typed_note())
+
+    def _with_typed_note(self) -> tuple[Highlight, ...]:
+        """The highlights with the note being typed (not yet confirmed) in place."""
+        h, hs = self._selected, self.draft.highlights
+        note = self.note_edit.text().strip()
+        if h is None or h not in hs or note == h.note:
+            return hs
+        return tuple(dataclasses.replace(x, note=note) if x == h else x for x in hs)
 
     def has_pending_save(self) -> bool:
         return self._save_timer.isActive()
@@ -345,6 +355,10 @@ class ReaderPage(QWidget):
     def _on_category_box_activated(self, i: int) -> None:
         if self._selected is not None:
             self.relabel(self._selected, self.category_box.itemData(i))
+
+    def _on_note_edit_edited(self, _text: str) -> None:
+        if not self._save_timer.isActive():  # autosaved like highlights
+            self._save_timer.start()
 
     def _on_note_edit_finished(self) -> None:
         if self._selected is not None and self.note_edit.text() != self._selected.note:
