@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import QListView, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.core.lessons import Category, Highlight
+from app.ui.plain import tip
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -69,7 +70,7 @@ class HighlightsModel(QAbstractListModel):
                 if len(self._texts) > 5000:
                     self._texts = {}
                 text = self._texts[h] = self.row_text(h)
-            return text
+            return tip(text) if role == Qt.ItemDataRole.ToolTipRole else text
         if role == Qt.ItemDataRole.DecorationRole and h.label in self._colours:
             return QColor(self._colours[h.label])
         if role == Qt.ItemDataRole.BackgroundRole:

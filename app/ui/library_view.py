@@ -19,6 +19,7 @@ from PySide6.QtGui import QFont, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.store.repo import LessonStatus, LessonSummary
+from app.ui.plain import tip
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -69,7 +70,8 @@ class LibraryModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             parts = [s.title, s.source.line(), s.level.capitalize(),
                      f"{s.reading_minutes} min read", status_text(row.status)]
-            return ". ".join(p for p in parts if p)
+            text = ". ".join(p for p in parts if p)
+            return tip(text) if role == Qt.ItemDataRole.ToolTipRole else text
         if role == Role.LESSON_ID:
             return s.id
         if role == Role.SUMMARY:

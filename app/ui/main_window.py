@@ -20,6 +20,7 @@ from app.services.grading import grade_lesson, submit
 from app.store.repo import Repo, Student
 from app.ui.feedback_page import FeedbackPage
 from app.ui.library_view import LibraryRow, LibraryView
+from app.ui.plain import warn
 from app.ui.reader_page import ReaderPage
 from app.ui.signin_page import SignInPage
 
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
     def _build_library_page(self) -> tuple[QWidget, LibraryView, QLabel]:
         page = QWidget()
         greeting = QLabel()
+        greeting.setTextFormat(Qt.TextFormat.PlainText)  # a name from a bundle is not markup
         greeting.setObjectName("lessonTitle")
         hint = QLabel("Choose a lesson and press Return (or double-click) to open it.")
         view = LibraryView()
@@ -220,7 +222,7 @@ class MainWindow(QMainWindow):
         try:
             _, report = submit(self.repo, self.student.id, self.student.name, lesson_id, hs)
         except UserError as e:
-            QMessageBox.warning(self, "Could not submit", str(e))
+            warn(self, "Could not submit", str(e))
             return
         self.reader.lesson = None  # the draft is cleared; nothing more to autosave
         self.show_feedback(lesson_id, report)
@@ -247,7 +249,7 @@ class MainWindow(QMainWindow):
         try:
             n = export_bundle(self.repo, path, student=student)
         except (UserError, OSError) as e:
-            QMessageBox.warning(self, "Could not export", str(e))
+            warn(self, "Could not export", str(e))
             return None
         self.statusBar().showMessage(
             f"Saved {n} submitted attempt{'s' * (n != 1)} to {path}. Hand this file to "

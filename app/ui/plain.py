@@ -31,3 +31,11 @@ def message_box(parent: QWidget | None, icon: QMessageBox.Icon, title: str,
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    """``QMessageBox.warning`` with the text shown literally (it may quote a file)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
+                      parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()

@@ -27,6 +27,7 @@ from app.core.lessons import Category, Highlight, Lesson
 from app.core.spans import snap
 from app.ui.article import ArticleView, Mark
 from app.ui.highlights_list import HighlightsView, quote
+from app.ui.plain import tip
 from app.ui.theme import CategoryStyle, is_dark, styles_for
 
 AUTOSAVE_MS = 300
@@ -196,7 +197,7 @@ class ReaderPage(QWidget):
         self.highlight_actions = []
         for i, c in enumerate(self.cats):
             a = QAction(f"Highlight as {c.name}", self)
-            a.setToolTip(f"{c.name} ({i + 1}): {c.description}")
+            a.setToolTip(tip(f"{c.name} ({i + 1}): {c.description}"))
             a.setIconText(f"{i + 1}  {c.name}" if i < 9 else c.name)
             if i < 9:
                 a.setShortcut(QKeySequence(str(i + 1)))

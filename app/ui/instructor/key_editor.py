@@ -31,6 +31,7 @@ from app.ui.article import ArticleView, Mark
 from app.ui.fonts import reading_font
 from app.ui.highlights_list import quote
 from app.ui.instructor.suggest_worker import SuggestionWorker
+from app.ui.plain import tip
 from app.ui.theme import is_dark, styles_for
 
 ROLE = Qt.ItemDataRole.UserRole + 1
@@ -228,6 +229,7 @@ class KeyEditor(QWidget):
         for i, c in enumerate(self.cats):
             a = QAction(f"Mark as {c.name}", self)
             a.setIconText(f"{i + 1}  {c.name}" if i < 9 else c.name)
+            a.setToolTip(tip(f"Mark as {c.name} ({i + 1}): {c.description}"))
             if i < 9:
                 a.setShortcut(QKeySequence(str(i + 1)))
                 a.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)

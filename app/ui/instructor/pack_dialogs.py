@@ -24,7 +24,7 @@ from app.core.packs import Pack, read_pack
 from app.services.library import ImportReport, import_pack_report
 from app.store.repo import Repo
 from app.ui.operations import Operation
-from app.ui.plain import message_box
+from app.ui.plain import message_box, warn
 
 PACK_FILTER = "Lesson packs (*.crpack *.json);;All files (*)"
 
@@ -153,6 +153,6 @@ def export_interactive(parent: QWidget, repo: Repo, chosen: set[str]) -> str | N
     try:
         export_pack(repo, d.chosen(), path, include_keys=d.keys.isChecked())
     except (UserError, OSError) as e:
-        QMessageBox.warning(parent, "Could not export", str(e))
+        warn(parent, "Could not export", str(e))
         return None
     return path

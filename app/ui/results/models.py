@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 from app.core.lessons import Category
 from app.services.results.classview import ProgressPoint
 from app.services.results.gradebook import Cell, Gradebook
+from app.ui.plain import tip
 
 EMPTY = "—"
 TITLE_CHARS = 26
@@ -94,7 +95,7 @@ class GradebookModel(QAbstractTableModel):
                     f"latest {EMPTY if c.latest is None else c.latest}, "
                     f"{c.attempts} attempt{'s' * (c.attempts != 1)}")
         if role == Qt.ItemDataRole.ToolTipRole and c is not None:
-            return (f"Best {EMPTY if c.best is None else c.best}, latest "
+            return tip(f"Best {EMPTY if c.best is None else c.best}, latest "
                     f"{EMPTY if c.latest is None else c.latest}; {c.attempts} attempt"
                     f"{'s' * (c.attempts != 1)}, last on {c.last_submitted[:10]}")
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -120,7 +121,8 @@ class GradebookModel(QAbstractTableModel):
             return short(le.title)
         if role == Qt.ItemDataRole.ToolTipRole:
             where = "" if le.here else " (not on this machine: attempts wait ungraded)"
-            return f"{le.title} [{le.id}]{where}: best score, the latest in brackets when different"
+            return tip(f"{le.title} [{le.id}]{where}: best score, the latest in brackets when "
+                       "different")
         return None
 
 
@@ -189,7 +191,10 @@ class ProgressModel(QAbstractTableModel):
             return fig.recall if fig and fig.required else None
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
             return int(Qt.AlignmentFlag.AlignCenter)
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.ToolTipRole:  # the cell's text, shown literally
+            text = self.data(index, Qt.ItemDataRole.DisplayRole)
+            return tip(text) if isinstance(text, str) else None
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         if col == 0:
             return p.title
