@@ -8,12 +8,16 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 
 def tip(text: str) -> str:
-    """A tooltip showing ``text`` literally (tooltips have no plain-text switch)."""
-    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""
+    """A tooltip showing ``text`` literally (tooltips have no plain-text switch): text
+    Qt would take for markup is escaped; any other text is returned as it is."""
+    if not text or not GuiQt.mightBeRichText(text):
+        return text
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
 def label(text: str = "", parent: QWidget | None = None) -> QLabel:
