@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -121,7 +120,7 @@ def import_pack_report(repo: Repo, pack: Pack, replace_existing: bool = False,
     if clash and backup_first:
         try:
             report.backup = backup(repo.database.conn, repo.database.path, "before-replace")
-        except (OSError, sqlite3.Error) as e:
+        except Exception as e:  # OSError, or sqlite3.Error from the store's backup
             raise UserError(f"could not back up the database before replacing lessons "
                             f"({e}); nothing was imported") from None
     with repo.database.transaction():
