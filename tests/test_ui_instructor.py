@@ -91,10 +91,10 @@ def instructor(qtbot, repo_with_sample):
     from app.ui.instructor.window import InstructorWindow
 
     worker = SuggestionWorker(executor=SyncExecutor())
-    w = InstructorWindow(repo_with_sample, worker=worker)
+    w = InstructorWindow(repo_with_sample, worker=worker, executor=SyncExecutor())
     w.show()
     yield w
-    w.editor._saved_state = w.editor.key.spans  # no "save changes?" question at teardown
+    w.editor.discard_changes()  # no "save changes?" question at teardown
     w.close()
     w.deleteLater()
 
@@ -171,13 +171,15 @@ def test_editing_text_reanchors_key_and_flags_lost_spans(qtbot, instructor):
 
     def edit(d: QDialog) -> None:
         by_name(d, "Article text").setPlainText(new_text)
-        on_next_dialog(lambda box: box.accept(), after=d)  # "could not be placed" notice
         d._on_save()
 
     instructor.lessons.setCurrentRow(0)
     assert instructor.current_id() == "sample-budget"
     on_next_dialog(edit)
     instructor.edit_details()
+    notice = instructor.notice  # "could not be placed", shown without blocking
+    assert notice is not None and "could not be placed" in notice.text()
+    notice.close()
     after = instructor.repo.get_lesson("sample-budget", with_key=True)
     assert after.text == new_text
     for k in after.key:
@@ -224,8 +226,10 @@ def test_pack_import_preview_requires_replace_for_existing(qtbot, instructor, sa
         ok.click()
 
     on_next_dialog(check)
-    assert import_pack_interactive(instructor, instructor.repo, str(sample_pack)) == \
-        ["sample-budget", "sample-fear"]
+    got = []
+    import_pack_interactive(instructor, str(sample_pack), got.append)
+    assert [r.ids for r in got] == [["sample-budget", "sample-fear"]]
+    assert instructor.write_controls and all(c.isEnabled() for c in instructor.write_controls)
 
 
 def test_preview_shows_the_student_view_and_saves_nothing(qtbot, instructor):
@@ -260,7 +264,7 @@ def test_suggestions_from_the_real_worker_process(qtbot, repo_with_sample):
         texts = [ed.suggestions.item(i).text() for i in range(ed.suggestions.count())]
         assert any("reckless" in t for t in texts)
     finally:
-        w.editor._saved_state = w.editor.key.spans
+        w.editor.discard_changes()
         w.close()
 
 
@@ -316,6 +320,8 @@ def test_saving_and_importing_lessons_never_load_spacy_in_the_window_process(tmp
         "    w = InstructorWindow(repo)\n"
         "    w._save(Lesson(id='fresh', title='Fresh', text='Critics slammed the reckless plan.'),"
         " is_new=True)\n"
+        "    while w.busy is not None:\n"  # the save runs in the background
+        "        app.processEvents()\n"
         "    from app.services.library import import_pack\n"
         f"    import_pack(repo, read_pack({str(sample_pack)!r}), compute=w.worker.token_bounds)\n"
         "    print('TOKENS', len(repo.tokens('fresh')), len(repo.tokens('sample-budget')))\n"
@@ -326,3 +332,180 @@ def test_saving_and_importing_lessons_never_load_spacy_in_the_window_process(tmp
                          timeout=180, cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
     assert out.returncode == 0, out.stderr[-1500:]
     assert "TOKENS 6 " in out.stdout and "CLEAN" in out.stdout, out.stdout + out.stderr[-800:]
+
+
+# --------------------------------------------------------------------------- nothing typed is lost
+def _open_key(instructor, lid="sample-budget"):
+    instructor.edit_key(lid)
+    ed = instructor.editor
+    ed.spans.setFocus()
+    return ed
+
+
+def test_an_explanation_survives_selecting_another_span_and_counts_as_unsaved(qtbot,
+                                                                               instructor):
+    ed = _open_key(instructor)
+    assert not ed.is_dirty()
+    ed.spans.setCurrentRow(1)
+    ed.spans.setCurrentRow(0)
+    first = ed.spans.item(0).data(Qt.ItemDataRole.UserRole + 1)
+    ed.explanation.setFocus()
+    QTest.keyClicks(ed.explanation, " Name them.")
+    assert ed.is_dirty()  # typed, not yet "saved": still unsaved work
+    ed.spans.setCurrentRow(1)  # another span
+    ed.spans.setCurrentRow(0)  # and back
+    assert ed.explanation.toPlainText().endswith("Name them.")
+    assert any(k.explanation.endswith("Name them.") and (k.start, k.end) == (first.start,
+                                                                          first.end)
+               for k in ed.key.spans)
+    assert ed.is_dirty()
+    # the category box and the required box keep the explanation being typed, too
+    QTest.keyClicks(ed.explanation, " Again.")
+    ed.required.setChecked(not ed.required.isChecked())
+    assert any(k.explanation.endswith("Again.") for k in ed.key.spans)
+    # leaving asks; Save stores it
+    on_next_dialog(lambda box: box.button(box.StandardButton.Save).click())
+    ed.back_requested.emit()
+    assert instructor.stack.currentIndex() == 0
+    stored = instructor.repo.get_lesson("sample-budget", with_key=True).key
+    assert any(k.explanation.endswith("Name them. Again.") for k in stored)
+
+
+def test_closing_the_window_asks_about_a_typed_explanation(qtbot, instructor):
+    ed = _open_key(instructor)
+    ed.spans.setCurrentRow(1)
+    ed.explanation.setFocus()
+    QTest.keyClicks(ed.explanation, " Typed before closing.")
+    asked = []
+
+    def cancel(box) -> None:
+        asked.append(box.text())
+        box.button(box.StandardButton.Cancel).click()
+
+    on_next_dialog(cancel)
+    instructor.close()
+    assert asked == ["Save the changes to this key?"] and instructor.isVisible()
+    on_next_dialog(lambda box: box.button(box.StandardButton.Save).click())
+    instructor.close()
+    qtbot.waitUntil(lambda: not instructor.isVisible())
+    stored = instructor.repo.get_lesson("sample-budget", with_key=True).key
+    assert any(k.explanation.endswith("Typed before closing.") for k in stored)
+
+
+@pytest.fixture
+def windows(qtbot, repo_with_sample):
+    """Instructor windows on one database, synchronous; never asking at teardown."""
+    from app.ui.instructor.suggest_worker import SuggestionWorker, SyncExecutor
+    from app.ui.instructor.window import InstructorWindow
+
+    made = []
+
+    def window(executor=None):
+        w = InstructorWindow(repo_with_sample, worker=SuggestionWorker(executor=SyncExecutor()),
+                             executor=executor or SyncExecutor())
+        made.append(w)
+        w.show()
+        return w
+
+    yield window
+    for w in made:
+        w.busy = None
+        w.editor.discard_changes()
+        w.close()
+        w.deleteLater()
+
+
+def test_a_crash_loses_no_key_work(qtbot, repo_with_sample, windows):
+    """The key editor autosaves a draft: after a crash (the window never closed) the
+    next key editor on that database has the span and the explanation being typed."""
+    from app.services.lesson_edit import key_draft
+
+    window = windows
+    w = window()
+    ed = _open_key(w)
+    text = ed.lesson.text
+    i = text.index("budget")
+    ed.article.select_range(i, i + len("budget"))
+    k = ed.mark_selection("loaded_language")
+    assert k is not None and ed.explanation.isEnabled()
+    ed.explanation.setFocus()
+    QTest.keyClicks(ed.explanation, "Half a thought")
+    qtbot.waitUntil(lambda: not ed.has_pending_draft())  # the autosave timer ran
+    saved = key_draft(repo_with_sample, repo_with_sample.get_lesson("sample-budget"))
+    assert saved is not None
+    assert any(s.quote == "budget" and s.explanation == "Half a thought" for s in saved.spans)
+    # "crash": the window is gone without asking or saving (as after kill -9)
+    w.hide()
+    w2 = window()
+    ed2 = _open_key(w2)
+    assert ed2.is_dirty()
+    assert any(s.quote == "budget" and s.explanation == "Half a thought" for s in ed2.key.spans)
+    ed2.save()
+    assert key_draft(repo_with_sample, repo_with_sample.get_lesson("sample-budget")) is None
+    assert any(s.quote == "budget" for s in
+               repo_with_sample.get_lesson("sample-budget", with_key=True).key)
+
+
+def test_unplaced_spans_are_placed_saved_and_go_with_their_lesson(qtbot, instructor):
+    from app.services.lesson_edit import set_unplaced_key, unplaced_key
+
+    repo = instructor.repo
+    lost = [k for k in repo.get_lesson("sample-budget", with_key=True).key
+            if k.quote == "reckless"]
+    set_unplaced_key(repo, "sample-budget", [*lost, *lost])
+    ed = _open_key(instructor)
+    assert ed.unplaced_list.count() == 2 and ed.unplaced_list.isVisibleTo(instructor)
+    text = ed.lesson.text
+    i = text.index("plan")
+    ed.article.select_range(i, i + 4)
+    ed.unplaced_list.setCurrentRow(0)
+    ed._on_place_clicked()
+    assert ed.is_dirty() and ed.unplaced_list.count() == 1
+    ed.save()
+    assert len(unplaced_key(repo, "sample-budget")) == 1
+    assert any(k.quote == "plan" for k in repo.get_lesson("sample-budget", with_key=True).key)
+    instructor._show_list()
+    instructor.lessons.setCurrentRow(0)
+    on_next_dialog(lambda box: box.button(box.StandardButton.Yes).click())
+    instructor.delete_lesson()
+    assert "sample-budget" not in repo.lesson_ids()
+    n = repo.db.execute("SELECT COUNT(*) FROM unplaced_spans WHERE lesson_id = ?",
+                        ["sample-budget"]).fetchone()[0]
+    assert n == 0
+
+
+def test_a_second_click_cannot_start_a_second_save(qtbot, repo_with_sample, windows):
+    """While a save runs (here: held in a fake executor), its actions are disabled and
+    another save is refused; the save's callback runs when the work is done."""
+    from concurrent.futures import Executor, Future
+
+    class Held(Executor):
+        def __init__(self):
+            self.jobs = []
+
+        def submit(self, fn, /, *a, **k):
+            f = Future()
+            self.jobs.append((f, fn))
+            return f
+
+        def release(self):
+            f, fn = self.jobs.pop(0)
+            try:
+                f.set_result(fn())
+            except BaseException as e:  # noqa: BLE001
+                f.set_exception(e)
+
+    held = Held()
+    w = windows(held)
+    ed = _open_key(w)
+    ed.spans.setCurrentRow(1)
+    ed.explanation.setPlainText("Changed once.")
+    ed.save_button.click()
+    assert w.busy is not None and not ed.save_button.isEnabled()
+    ed.save()  # a second request (shortcut, or a click that got through) is refused
+    assert len(held.jobs) == 1
+    held.release()
+    qtbot.waitUntil(lambda: w.busy is None)
+    assert ed.save_button.isEnabled() and not ed.is_dirty()
+    assert any(k.explanation == "Changed once." for k in
+               repo_with_sample.get_lesson("sample-budget", with_key=True).key)

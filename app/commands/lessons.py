@@ -19,8 +19,13 @@ def register(sub: Any) -> None:
     ls.set_defaults(func=cmd_list)
     im = lsub.add_parser("import", help="import a lesson pack (all or nothing)")
     im.add_argument("pack", help="lesson pack (.json, .crpack), PTC folder or doccano .jsonl")
-    im.add_argument("--replace", action="store_true", help="replace lessons with the same id")
-    im.set_defaults(func=cmd_import)
+    im.add_argument("--replace", action="store_true",
+                    help="replace lessons with the same id (their key, drafts and attempts "
+                         "are re-anchored to the new text; a backup is taken first)")
+    im.add_argument("--drop-keys", action="store_true",
+                    help="with --replace: a lesson arriving without a key loses its stored "
+                         "key (by default the stored key is kept and re-anchored)")
+    im.set_defaults(func=cmd_import, import_parser=im)
     ex = lsub.add_parser("export", help="export lessons to a pack file")
     ex.add_argument("ids", nargs="+", metavar="ID")
     ex.add_argument("-o", "--output", required=True, help="pack file to write")
@@ -57,17 +62,26 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from app.commands.common import open_repo_for
     from app.interop.sources import keep_known_categories, read_lessons
-    from app.services.library import import_pack
+    from app.services.library import import_pack_report
 
+    if args.drop_keys and not args.replace:
+        args.import_parser.error("--drop-keys only applies with --replace")  # exit 2
     pack, merged = read_lessons(args.pack)  # validate before touching the database
     repo = open_repo_for(args)
     if merged is not None:  # a corpus: categories already here keep their names
         pack = keep_known_categories(pack, repo.categories())
-    ids = import_pack(repo, pack, replace_existing=args.replace)
-    print(f"Imported {len(ids)} lesson{'s' * (len(ids) != 1)}: {', '.join(ids)}")
+    report = import_pack_report(repo, pack, replace_existing=args.replace,
+                                drop_keys=args.drop_keys)
+    for line in report.lines():
+        print(_printable(line))
     if merged:
         print(f"({merged} overlapping span{'s' * (merged != 1)} of one label merged into one)")
     return 0
+
+
+def _printable(line: str) -> str:
+    """Text from a pack or a student on one terminal line: no control characters."""
+    return "".join(ch if ch.isprintable() else " " for ch in line)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -95,20 +95,16 @@ def cmd_selftest(args: argparse.Namespace) -> int:
 
 def _worker_suggestions(text: str) -> dict[str, Any]:
     """Run the instructor's suggestion worker (a separate process) and wait for it."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
+    from app.nlp import service
     from app.ui.instructor.suggest_worker import SuggestionWorker
 
     worker = SuggestionWorker()
-    loop = QEventLoop()
     got: dict[str, Any] = {"suggestions": 0}
     t0 = time.perf_counter()
-    worker.suggestions_ready.connect(lambda _rid, items: (got.update(suggestions=len(items)),
-                                                          loop.quit()))
-    worker.failed.connect(lambda _rid, msg: (got.update(suggest_error=msg), loop.quit()))
-    worker.request(text)
-    QTimer.singleShot(180_000, loop.quit)
-    loop.exec()
+    try:  # a command, not a window: waiting on the worker's answer blocks nothing
+        got["suggestions"] = len(worker.submit(service.suggest_text, text).result(180))
+    except Exception as e:  # noqa: BLE001 — reported in the JSON
+        got["suggest_error"] = str(e) or type(e).__name__
     got["suggest_worker_s"] = round(time.perf_counter() - t0, 3)
     got["suggest_notice"] = worker.notice or ""
     worker.shutdown(wait=True)

@@ -50,3 +50,7 @@ class KeyDraft(History[KeySpan]):
 
     def remove(self, k: KeySpan) -> bool:
         return self._push(x for x in self._state if x != k)
+
+    def replace_all(self, spans: Iterable[KeySpan]) -> bool:
+        """Every span at once (restoring autosaved work): one undo step."""
+        return self._push(spans)

@@ -1,22 +1,31 @@
-"""Saving an edited lesson: new tokens, and every key span, draft and attempt re-anchored
-to the same words in the new text. What cannot be placed is reported, never dropped
-silently: unplaced key spans are kept aside for the instructor to place by hand."""
+"""Saving an edited lesson or its key: new tokens, and every key span, draft and attempt
+re-anchored to the same words in the new text. What cannot be placed is reported, never
+dropped silently: it is kept aside (``unplaced_spans``) for the instructor to place.
+
+Each save is one transaction: the lesson, what moved, what was set aside and the
+regrading of the attempts it touched.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 
 from app.core.anchoring import reanchor
 from app.core.lessons import KeySpan, Lesson
+from app.services.grading import regrade_stale
 from app.services.library import Tokenizer, tokens_for
-from app.store.repo import Repo
+from app.services.relocate import relocate
+from app.store.repo import Repo, now_iso
+
+KEY_DRAFT = "key_draft"
 
 
 @dataclass(frozen=True)
 class EditResult:
     lesson: Lesson
     unplaced_key: tuple[KeySpan, ...]
-    unplaced_student: int  # students' highlights that could not be placed
+    unplaced_student: int  # students' highlights that could not be placed (kept aside)
 
 
 def unplaced_key(repo: Repo, lesson_id: str) -> list[KeySpan]:
@@ -35,26 +44,66 @@ def save_lesson(repo: Repo, lesson: Lesson, is_new: bool,
     if is_new:
         repo.save_lessons([lesson], toks)
         return EditResult(lesson, (), 0)
-    old = repo.get_lesson(lesson.id, with_key=True)
-    key = lesson.key if lesson.key is not None else old.key
-    lost: tuple[KeySpan, ...] = ()
-    lost_students = 0
     with repo.database.transaction():
-        if old.text != lesson.text:
-            if key:
-                moved = reanchor(old.text, lesson.text, key)
-                key = tuple(replace(k, quote=lesson.text[k.start:k.end]) for k in moved.placed)
-                lost = moved.unplaced
-            for student_id, hs in repo.drafts_for_lesson(lesson.id):
-                moved = reanchor(old.text, lesson.text, hs)
-                lost_students += len(moved.unplaced)
-                repo.save_draft(student_id, lesson.id, moved.placed)
-            for sub in repo.submissions(lesson_id=lesson.id, with_reports=False):
-                moved = reanchor(old.text, lesson.text, sub.highlights)
-                lost_students += len(moved.unplaced)
-                repo.replace_submission_highlights(sub.submission_id, moved.placed)
-        saved = replace(lesson, key=key)
+        old = repo.get_lesson(lesson.id, with_key=True)
+        key = lesson.key if lesson.key is not None else old.key
+        moved = relocate(repo, old, lesson.text, key)
+        saved = replace(lesson, key=moved.key)
         repo.save_lessons([saved], toks, replace=True)
-        if lost:
-            set_unplaced_key(repo, lesson.id, [*unplaced_key(repo, lesson.id), *lost])
-    return EditResult(saved, tuple(lost), lost_students)
+        regrade_stale(repo, lesson.id)
+    return EditResult(saved, moved.unplaced_key, moved.unplaced_student)
+
+
+def save_key(repo: Repo, lesson: Lesson, unplaced: list[KeySpan]) -> Lesson:
+    """Store the key written in the key editor (and the spans still to place), regrade,
+    and forget the editor's autosaved draft: one transaction."""
+    with repo.database.transaction():
+        repo.save_lessons([lesson], {lesson.id: repo.tokens(lesson.id)}, replace=True)
+        set_unplaced_key(repo, lesson.id, unplaced)
+        repo.set_key_draft(lesson.id, None)
+        regrade_stale(repo, lesson.id)
+    return lesson
+
+
+# -- the key editor's autosaved draft (survives a crash) ------------------------------
+@dataclass(frozen=True)
+class KeyDraftState:
+    spans: tuple[KeySpan, ...]
+    unplaced: tuple[KeySpan, ...]
+    saved_at: str
+
+
+def save_key_draft(repo: Repo, lesson_id: str, text: str, spans: tuple[KeySpan, ...],
+                   unplaced: tuple[KeySpan, ...]) -> None:
+    repo.set_key_draft(lesson_id, json.dumps({
+        "text": text, "spans": [vars(k) for k in spans],
+        "unplaced": [vars(k) for k in unplaced], "saved_at": now_iso()}, ensure_ascii=False))
+
+
+def clear_key_draft(repo: Repo, lesson_id: str) -> None:
+    repo.set_key_draft(lesson_id, None)
+
+
+def key_draft(repo: Repo, lesson: Lesson) -> KeyDraftState | None:
+    """The key editor's unsaved work on ``lesson`` left by a crash, re-anchored if the
+    text changed since (spans that no longer fit join the ones to place)."""
+    raw = repo.key_draft(lesson.id)
+    if raw is None:
+        return None
+    try:
+        d = json.loads(raw)
+        spans = tuple(KeySpan(**k) for k in d["spans"])
+        unplaced = tuple(KeySpan(**k) for k in d["unplaced"])
+        text = str(d["text"])
+    except (ValueError, TypeError, KeyError):
+        return None
+    if text != lesson.text:
+        moved = reanchor(text, lesson.text, spans)
+        spans = tuple(replace(k, quote=lesson.text[k.start:k.end]) for k in moved.placed)
+        unplaced = (*unplaced, *moved.unplaced)
+    return KeyDraftState(spans, unplaced, str(d.get("saved_at", "")))
+
+
+def delete_lesson(repo: Repo, lesson_id: str) -> None:
+    """The lesson, its key, drafts, spans kept aside and key draft go together."""
+    repo.delete_lesson(lesson_id)

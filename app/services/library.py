@@ -12,13 +12,15 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from app import paths
-from app.core.errors import FormatError
+from app.core.errors import FormatError, UserError
 from app.core.lessons import Lesson
 from app.core.packs import Pack, read_pack, write_pack
+from app.services.relocate import Relocation, relocate
+from app.store.db import backup
 from app.store.repo import Repo
 
 TOKEN_CACHE = "tokens.json"
@@ -63,16 +65,95 @@ def tokens_for(lessons: Sequence[Lesson], cache: dict[str, list[int]] | None = N
     return out
 
 
+@dataclass
+class ImportReport:
+    """What an import did: the lessons, and for each one it replaced, what happened to
+    its key, drafts and attempts (kept, moved, set aside), and the backup taken first."""
+
+    ids: list[str]
+    replaced: list[Relocation] = field(default_factory=list)
+    backup: Path | None = None
+
+    def lines(self) -> list[str]:
+        n = len(self.ids)
+        out = [f"Imported {n} lesson{'s' * (n != 1)}: {', '.join(self.ids)}"]
+        if self.backup is not None:
+            out.append(f"Backup of the database before replacing: {self.backup}")
+        for r in self.replaced:
+            out += r.lines()
+        aside = [a for r in self.replaced for a in r.aside]
+        if aside:
+            out.append(f"{len(aside)} span{'s' * (len(aside) != 1)} could not be placed on "
+                       "the new text and were set aside (kept in the database; key spans "
+                       "can be placed again in the key editor):")
+            out += [f"  {a}" for a in aside]
+        return out
+
+
 def import_pack(repo: Repo, pack: Pack, replace_existing: bool = False,
                 cache: dict[str, list[int]] | None = None,
-                compute: Tokenizer | None = None) -> list[str]:
+                compute: Tokenizer | None = None, drop_keys: bool = False) -> list[str]:
     """Store every lesson of a validated pack, all or nothing. Returns the ids."""
+    return import_pack_report(repo, pack, replace_existing, cache, compute, drop_keys).ids
+
+
+def import_pack_report(repo: Repo, pack: Pack, replace_existing: bool = False,
+                       cache: dict[str, list[int]] | None = None,
+                       compute: Tokenizer | None = None, drop_keys: bool = False,
+                       backup_first: bool = True, regrade: bool = False) -> ImportReport:
+    """Store every lesson of a validated pack, all or nothing (one transaction).
+
+    A lesson replacing one already here keeps its work: the stored key (when the pack
+    has none, unless ``drop_keys``), drafts and attempts are re-anchored to the new text
+    by quote and context; what cannot be placed is set aside and listed, never dropped.
+    Attempts that moved are marked for regrading; with ``regrade`` they and any that
+    were waiting for these lessons or keys are regraded in the same transaction.
+    """
+    if drop_keys and not replace_existing:
+        raise UserError("--drop-keys only applies with --replace")
     toks = tokens_for(pack.lessons, cache, compute)
+    existing = set(repo.lesson_ids())
+    clash = [le.id for le in pack.lessons if le.id in existing]
+    report = ImportReport([le.id for le in pack.lessons])
+    if clash and not replace_existing:
+        raise UserError(f"lesson '{clash[0]}' already exists (use --replace to replace it)")
+    if clash and backup_first:
+        try:
+            report.backup = backup(repo.database.conn, repo.database.path, "before-replace")
+        except Exception as e:  # OSError, or sqlite3.Error from the store's backup
+            raise UserError(f"could not back up the database before replacing lessons "
+                            f"({e}); nothing was imported") from None
     with repo.database.transaction():
         repo.save_categories(c for c in pack.categories)
-        repo.save_lessons(pack.lessons, toks, replace=replace_existing,
-                          keep_key_when_absent=True)
-    return [le.id for le in pack.lessons]
+        lessons = []
+        for le in pack.lessons:
+            if le.id not in existing:
+                lessons.append(le)
+                continue
+            old = repo.get_lesson(le.id, with_key=True)
+            if le.key is not None:
+                moved = relocate(repo, old, le.text, None)
+                moved.key = le.key
+                moved.key_note = f"from the pack ({len(le.key)} span{'s' * (len(le.key) != 1)})"
+            elif drop_keys:
+                moved = relocate(repo, old, le.text, None)
+                n = len(old.key or ())
+                moved.key_note = f"dropped (--drop-keys; {n} span{'s' * (n != 1)})"
+                repo.set_unplaced_spans(le.id, "key", [])
+            else:
+                moved = relocate(repo, old, le.text, old.key)
+                if old.key is None:
+                    moved.key_note = "none (neither here nor in the pack)"
+            report.replaced.append(moved)
+            lessons.append(replace(le, key=moved.key))
+        repo.save_lessons(lessons, toks, replace=replace_existing,
+                          keep_key_when_absent=not drop_keys)
+        if regrade:
+            from app.services.grading import regrade_stale
+
+            for le in lessons:
+                regrade_stale(repo, le.id)
+    return report
 
 
 def import_pack_file(repo: Repo, path: str | os.PathLike[str],

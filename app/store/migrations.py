@@ -183,4 +183,13 @@ def _rekey_students(conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM students WHERE id = ?", [sid])
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+def _v3_ops(conn: sqlite3.Connection) -> None:
+    """The key editor's autosaved work (a crash loses no key span or explanation); it
+    goes with its lesson."""
+    conn.execute("""CREATE TABLE key_drafts (
+        lesson_id TEXT PRIMARY KEY REFERENCES lessons(id) ON DELETE CASCADE,
+        draft TEXT NOT NULL,
+        updated_at TEXT NOT NULL)""")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_ops]

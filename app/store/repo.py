@@ -309,6 +309,22 @@ class Repo:
                 [(lesson_id, kind, owner, json.dumps(sp, ensure_ascii=False), now_iso())
                  for sp in spans])
 
+    # -- the key editor's autosaved draft ---------------------------------------
+    def key_draft(self, lesson_id: str) -> str | None:
+        row = self.db.execute("SELECT draft FROM key_drafts WHERE lesson_id = ?",
+                              [lesson_id]).fetchone()
+        return row[0] if row else None
+
+    def set_key_draft(self, lesson_id: str, draft: str | None) -> None:
+        """Store (or with None, forget) the key editor's unsaved work on a lesson."""
+        if draft is None:
+            self.db.execute("DELETE FROM key_drafts WHERE lesson_id = ?", [lesson_id])
+            return
+        self.db.execute(
+            "INSERT INTO key_drafts(lesson_id, draft, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(lesson_id) DO UPDATE SET draft = excluded.draft, "
+            "updated_at = excluded.updated_at", [lesson_id, draft, now_iso()])
+
     # -- students -------------------------------------------------------------
     def students(self) -> list[Student]:
         return [Student(r["id"], r["name"])

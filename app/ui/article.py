@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
+from app.ui.plain import tip
 from app.ui.textpos import PositionMap
 from app.ui.theme import blend
 
@@ -135,7 +136,7 @@ class MarkHighlighter(QSyntaxHighlighter):
                 fmt.setUnderlineColor(self.underline_colour)
             if any(m.bold for m in cover):
                 fmt.setFontWeight(QFont.Weight.DemiBold)
-            fmt.setToolTip(" + ".join(dict.fromkeys(m.tip for m in cover)))
+            fmt.setToolTip(tip(" + ".join(dict.fromkeys(m.tip for m in cover))))
             qa, qb = pm.to_qt(a) - b0, pm.to_qt(b) - b0
             self.setFormat(qa, qb - qa, fmt)
 
@@ -286,6 +287,12 @@ class ArticleView(QTextEdit):
             return
         super().keyPressEvent(e)
 
+    def tooltip_at(self, offset: int) -> str:
+        """The tooltip over the character at ``offset``: the marks' tips, shown literally
+        (a category name or a note is not markup)."""
+        marks = self.highlighter.marks_at(offset)
+        return tip("\n".join(dict.fromkeys(m.tip for m in marks))) if marks else ""
+
     def event(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent):
             # digits belong to the article (category keys), not to global shortcuts
@@ -294,10 +301,9 @@ class ArticleView(QTextEdit):
                 return True
         if e.type() == QEvent.Type.ToolTip:
             pos = self.cursorForPosition(e.pos()).position()
-            marks = self.highlighter.marks_at(self._map.from_qt(pos))
-            if marks:
-                QToolTip.showText(e.globalPos(), "\n".join(dict.fromkeys(m.tip for m in marks)),
-                                  self)
+            text = self.tooltip_at(self._map.from_qt(pos))
+            if text:
+                QToolTip.showText(e.globalPos(), text, self)
             else:
                 QToolTip.hideText()
             return True

@@ -20,6 +20,7 @@ from PySide6.QtGui import QFont, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyledItemDelegate
 
 from app.store.repo import LessonStatus, LessonSummary
+from app.ui.plain import tip
 
 if TYPE_CHECKING:  # QStyle's Python enums alone cost ~15 ms of start-up: not imported
     from PySide6.QtWidgets import QStyleOptionViewItem
@@ -84,7 +85,7 @@ class LibraryModel(QAbstractListModel):
             # the unit's heading is painted above its first lesson: say it there too
             if unit and role == Qt.ItemDataRole.AccessibleTextRole:
                 said = (f"Unit: {unit}. " if s.unit else f"{unit}. ") + said
-            return said
+            return tip(said) if role == Qt.ItemDataRole.ToolTipRole else said
         if role == Role.LESSON_ID:
             return s.id
         if role == Role.SUMMARY:

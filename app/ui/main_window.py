@@ -19,6 +19,7 @@ from app.core.errors import UserError
 from app.core.lessons import Highlight, Lesson
 from app.store.repo import KeyLocked, Repo, Student
 from app.ui.library_view import LibraryRow, LibraryView
+from app.ui.plain import warn
 from app.ui.read_tracker import ReadTracker
 from app.ui.reader_page import ReaderPage
 from app.ui.signin_page import SignInPage
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         page = QWidget()
         page.setAccessibleName("Library")
         greeting = QLabel()
+        greeting.setTextFormat(Qt.TextFormat.PlainText)  # a name from a bundle is not markup
         greeting.setObjectName("lessonTitle")
         greeting.setTextFormat(Qt.TextFormat.PlainText)
         hint = QLabel("Choose a lesson and press Return (or double-click) to open it.")
@@ -299,7 +301,7 @@ class MainWindow(QMainWindow):
         try:
             _, report = submit(self.repo, self.student.id, self.student.name, lesson_id, hs)
         except UserError as e:
-            QMessageBox.warning(self, "Could not submit", str(e))
+            warn(self, "Could not submit", str(e))
             return
         self.reader.lesson = None  # the draft is cleared; nothing more to autosave
         self.show_feedback(lesson_id, report)
@@ -358,7 +360,7 @@ class MainWindow(QMainWindow):
         try:
             n = export_bundle(self.repo, path, student=student)
         except (UserError, OSError) as e:
-            QMessageBox.warning(self, "Could not export", str(e))
+            warn(self, "Could not export", str(e))
             return None
         self.statusBar().showMessage(
             f"Saved {n} submitted attempt{'s' * (n != 1)} to {path}. Hand this file to "

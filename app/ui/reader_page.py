@@ -3,6 +3,7 @@ for the selected highlight. Emits ``draft_changed`` (debounced) for autosave."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Sequence
 
@@ -30,6 +31,7 @@ from app.core.spans import snap
 from app.ui import announce as a11y
 from app.ui.article import ArticleView, Mark
 from app.ui.highlights_list import HighlightsView, diff, quote
+from app.ui.plain import tip
 from app.ui.theme import CategoryStyle, is_dark, pen_style, styles_for
 
 AUTOSAVE_MS = 300
@@ -90,6 +92,7 @@ class ReaderPage(QWidget):
         super().__init__()
         self.lesson: Lesson | None = None
         self.draft = Draft()
+        self._saved_typed: tuple[Highlight, ...] | None = None  # a typed note, saved
         self.tokens: list[tuple[int, int]] = []
         self.cats: list[Category] = []
         self.styles: dict[str, CategoryStyle] = {}
@@ -182,6 +185,7 @@ class ReaderPage(QWidget):
         self.note_edit.setPlaceholderText("Why I think so (optional)")
         self.note_edit.setMaxLength(500)
         self.note_edit.editingFinished.connect(self._on_note_edit_finished)
+        self.note_edit.textEdited.connect(self._on_note_edit_edited)
         self.remove_button = QPushButton("Remove highlight")
         self.remove_button.setAccessibleName("Remove the selected highlight")
         self.remove_button.clicked.connect(lambda: self.remove(self._selected))
@@ -284,7 +288,7 @@ class ReaderPage(QWidget):
         dark = is_dark(self.palette())
         for i, c in enumerate(self.cats):
             a = QAction(f"Highlight as {c.name}", self)
-            a.setToolTip(f"{c.name} ({i + 1}): {c.description}")
+            a.setToolTip(tip(f"{c.name} ({i + 1}): {c.description}"))
             a.setIconText(f"{i + 1}  {c.name}" if i < 9 else c.name)
             if i < 9:
                 a.setShortcut(QKeySequence(str(i + 1)))
@@ -407,9 +411,22 @@ class ReaderPage(QWidget):
     def flush(self) -> None:
         """Save now, if anything is unsaved (autosave normally waits ``AUTOSAVE_MS``)."""
         self._save_timer.stop()
-        if self.lesson is not None and self.draft.unsaved:
+        if self.lesson is None:
+            return
+        hs = self._with_typed_note()
+        typed = hs is not self.draft.highlights
+        if self.draft.unsaved or (typed and hs != self._saved_typed):
             self.draft.mark_saved()
-            self.draft_changed.emit(self.lesson.id, self.draft.highlights)
+            self._saved_typed = hs if typed else None
+            self.draft_changed.emit(self.lesson.id, hs)
+
+    def _with_typed_note(self) -> tuple[Highlight, ...]:
+        """The highlights with the note being typed (not yet confirmed) in place."""
+        h, hs = self._selected, self.draft.highlights
+        note = self.note_edit.text().strip()
+        if h is None or h not in hs or note == h.note:
+            return hs
+        return tuple(dataclasses.replace(x, note=note) if x == h else x for x in hs)
 
     def has_pending_save(self) -> bool:
         return self._save_timer.isActive()
@@ -521,6 +538,10 @@ class ReaderPage(QWidget):
     def _on_category_box_activated(self, i: int) -> None:
         if self._selected is not None:
             self.relabel(self._selected, self.category_box.itemData(i))
+
+    def _on_note_edit_edited(self, _text: str) -> None:
+        if not self._save_timer.isActive():  # autosaved like highlights
+            self._save_timer.start()
 
     def _on_note_edit_finished(self) -> None:
         if self._selected is not None and self.note_edit.text() != self._selected.note:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -47,6 +48,7 @@ class CategoriesDialog(QDialog):
         for u in UNDERLINE_STYLES:
             self.underline.addItem(u, u)
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setObjectName("error")
         add = QPushButton("Add a category")
         add.clicked.connect(self._on_add_clicked)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,13 +31,16 @@ from app.ui.article import ArticleView, Mark
 from app.ui.fonts import reading_font
 from app.ui.highlights_list import quote
 from app.ui.instructor.suggest_worker import SuggestionWorker
+from app.ui.plain import tip
 from app.ui.theme import is_dark, styles_for
 
 ROLE = Qt.ItemDataRole.UserRole + 1
+AUTOSAVE_MS = 300
 
 
 class KeyEditor(QWidget):
-    saved = Signal(object)  # Lesson with its new key
+    save_requested = Signal(object)  # Lesson with its new key (the window stores it)
+    draft_changed = Signal(str, object)  # lesson id, (spans, unplaced) or None when clean
     preview_requested = Signal(object)  # Lesson
     back_requested = Signal()
     message = Signal(str)
@@ -51,7 +54,10 @@ class KeyEditor(QWidget):
         self.key = KeyDraft("")
         self._selected: KeySpan | None = None
         self._saved_state: tuple[KeySpan, ...] = ()
+        self._saved_unplaced: tuple[KeySpan, ...] = ()
         self._request = 0
+        self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.flush_draft)
         worker.suggestions_ready.connect(self._on_worker_suggestions_ready)
         worker.failed.connect(self._on_worker_failed)
         worker.model_ready.connect(self._on_worker_model_ready)
@@ -59,9 +65,11 @@ class KeyEditor(QWidget):
 
     def _build(self) -> None:
         self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # a pack's title is not markup
         self.title.setObjectName("lessonTitle")
         self.title.setWordWrap(True)
         self.guide = QLabel()
+        self.guide.setTextFormat(Qt.TextFormat.PlainText)
         self.guide.setWordWrap(True)
         back = QPushButton("← Lessons")
         back.setAccessibleName("Back to the lessons")
@@ -88,7 +96,7 @@ class KeyEditor(QWidget):
         self.remove_action = QAction("Remove key span", self)
         self.remove_action.setShortcut(QKeySequence(Qt.Key.Key_Delete))
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.remove_action.triggered.connect(lambda: self.remove(self._span_here()))
+        self.remove_action.triggered.connect(self._on_remove_triggered)
         self.article.addAction(self.remove_action)
         self.undo_action = QAction("Undo", self)
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
@@ -110,6 +118,7 @@ class KeyEditor(QWidget):
         self.spans.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.spans.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.spans.currentItemChanged.connect(self._on_spans_current)
+        self.spans.itemClicked.connect(self._on_spans_current)  # the row Qt made current
         self.category_box = QComboBox()
         self.category_box.setAccessibleName("Category of the key span")
         self.category_box.activated.connect(self._on_category_box_activated)
@@ -120,6 +129,7 @@ class KeyEditor(QWidget):
             "writer would have done.")
         self.explanation.setMaximumHeight(110)
         self.explanation.setTabChangesFocus(True)
+        self.explanation.textChanged.connect(self._on_explanation_changed)
         self.required = QCheckBox("Required (untick: optional — defensible either way)")
         self.required.toggled.connect(self._on_required_toggled)
         self.apply_button = QPushButton("Save explanation")
@@ -162,6 +172,7 @@ class KeyEditor(QWidget):
         self.suggest_status = QLabel("Suggestions come from spaCy and the lexicons: "
                                      "accept, adjust or reject each one.")
         self.suggest_status.setWordWrap(True)
+        self.suggest_status.setTextFormat(Qt.TextFormat.PlainText)
         run = QPushButton("Suggest spans")
         run.clicked.connect(self.request_suggestions)
         accept = QPushButton("Accept")
@@ -202,8 +213,11 @@ class KeyEditor(QWidget):
         self.tokens = tokens
         self.cats = [categories.get(c) or Category(c, c) for c in lesson.categories]
         self.styles = styles_for(self.cats)
+        self._autosave.stop()
+        self._selected = None
         self.key = KeyDraft(lesson.text, lesson.key or ())
         self._saved_state = self.key.spans
+        self._saved_unplaced = ()
         self.title.setText(f"Answer key: {lesson.title}")
         self.category_box.clear()
         for c in self.cats:
@@ -215,6 +229,7 @@ class KeyEditor(QWidget):
         for i, c in enumerate(self.cats):
             a = QAction(f"Mark as {c.name}", self)
             a.setIconText(f"{i + 1}  {c.name}" if i < 9 else c.name)
+            a.setToolTip(tip(f"Mark as {c.name} ({i + 1}): {c.description}"))
             if i < 9:
                 a.setShortcut(QKeySequence(str(i + 1)))
                 a.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -231,18 +246,29 @@ class KeyEditor(QWidget):
 
     def set_unplaced(self, spans: list[KeySpan]) -> None:
         self.unplaced = list(spans)
+        self._saved_unplaced = tuple(spans)
         self._show_unplaced()
+
+    def restore_draft(self, spans: tuple[KeySpan, ...], unplaced: tuple[KeySpan, ...]) -> None:
+        """Unsaved work left by a crash: back in the editor, unsaved (Undo returns to the
+        saved key)."""
+        self.key.replace_all(spans)
+        self.unplaced = list(unplaced)
+        self._show_unplaced()
+        self._refresh()
 
     def _show_unplaced(self) -> None:
         self.unplaced_list.clear()
         for k in self.unplaced:
-            self.unplaced_list.addItem(f"{k.label}: “{k.quote[:80]}”")
+            names = {c.id: c.name for c in self.cats}
+            self.unplaced_list.addItem(f"{names.get(k.label, k.label)}: “{k.quote[:80]}”")
         for w in (self.unplaced_label, self.unplaced_list, self.place_button):
             w.setVisible(bool(self.unplaced))
         if self.unplaced:
             self.unplaced_list.setCurrentRow(0)
 
     def _on_place_clicked(self) -> None:
+        self.commit_form()
         i = self.unplaced_list.currentRow()
         sel = self.article.selection()
         if not 0 <= i < len(self.unplaced) or sel is None or self.lesson is None:
@@ -256,11 +282,13 @@ class KeyEditor(QWidget):
                                           old.required)) is not None:
             del self.unplaced[i]
             self._show_unplaced()
+            self._changed()
 
     # -- edits ----------------------------------------------------------------
     def mark_selection(self, label: str) -> KeySpan | None:
         if self.lesson is None:
             return None
+        self.commit_form()
         sel = self.article.selection()
         if sel is None:
             here = self._span_here()
@@ -293,7 +321,12 @@ class KeyEditor(QWidget):
         self.key.remove(k)
         self._refresh()
 
+    def _on_remove_triggered(self) -> None:
+        self.commit_form()
+        self.remove(self._span_here())
+
     def _history(self, step) -> None:  # noqa: ANN001
+        self.commit_form()
         if step():
             self._refresh()
 
@@ -303,23 +336,97 @@ class KeyEditor(QWidget):
         here = self.key.at(self.article.cursor_offset())
         return here[0] if here else self._selected
 
+    # -- the span form: committed whenever the current span changes -------------
+    def _form_explanation(self) -> str:
+        return " ".join(self.explanation.toPlainText().split())
+
+    def _pending(self) -> bool:
+        """An explanation typed into the form and not yet in the key."""
+        k = self._selected
+        return (k is not None and k in self.key.spans
+                and self._form_explanation() != k.explanation)
+
+    def commit_form(self) -> bool:
+        """Put what the span form holds into the key (one undo step). True if it changed."""
+        if not self._pending():
+            return False
+        k = self._selected
+        assert k is not None
+        new = self._selected = self.key.update(k, explanation=self._form_explanation())
+        for i in range(self.spans.count()):  # that row only: never rebuild the list here
+            it = self.spans.item(i)
+            if it.data(ROLE) == k:
+                it.setText(self._row_text(new))
+                it.setData(ROLE, new)
+        self.undo_action.setEnabled(self.key.can_undo())
+        self.redo_action.setEnabled(self.key.can_redo())
+        self._changed()
+        return True
+
+    def current_spans(self) -> tuple[KeySpan, ...]:
+        """The key as the instructor sees it, the explanation being typed included."""
+        k = self._selected
+        if not self._pending() or k is None:
+            return self.key.spans
+        text = self._form_explanation()
+        return tuple(replace(x, explanation=text) if x == k else x for x in self.key.spans)
+
     def is_dirty(self) -> bool:
-        return self.key.spans != self._saved_state or self._unplaced_dirty
+        return (self.key.spans != self._saved_state or self._pending()
+                or tuple(self.unplaced) != self._saved_unplaced)
 
-    _unplaced_dirty = False
-
-    def save(self) -> Lesson | None:
+    def prepare_save(self) -> Lesson | None:
+        """Commit the form; the lesson with the key to store."""
         if self.lesson is None:
             return None
-        self._on_apply_clicked()
-        lesson = replace(self.lesson, key=self.key.spans)
-        self._saved_state = self.key.spans
-        self.lesson = lesson
-        self.saved.emit(lesson)
+        self.commit_form()
+        return replace(self.lesson, key=self.key.spans)
+
+    def save(self) -> Lesson | None:
+        """Ask for the key to be stored (``save_requested``); the window calls
+        ``mark_saved`` once it is."""
+        lesson = self.prepare_save()
+        if lesson is not None:
+            self.save_requested.emit(lesson)
+        return lesson
+
+    def mark_saved(self, lesson: Lesson) -> None:
+        self._autosave.stop()
+        self.lesson = replace(lesson, key=lesson.key)
+        self._saved_state = tuple(lesson.key or ())
+        self._saved_unplaced = tuple(self.unplaced)
         missing = sum(1 for k in self.key.spans if not k.explanation.strip())
         self.message.emit("Key saved." + (f" {missing} span(s) still need an explanation."
                                           if missing else ""))
-        return lesson
+
+    def discard_changes(self) -> None:
+        """Forget unsaved work (the instructor chose Discard)."""
+        self._autosave.stop()
+        self._saved_state = self.key.spans
+        self._saved_unplaced = tuple(self.unplaced)
+        self._selected = None
+        self.explanation.setPlainText("")
+        if self.lesson is not None:
+            self.draft_changed.emit(self.lesson.id, None)
+
+    # -- autosave (a crash loses nothing) --------------------------------------
+    def _changed(self) -> None:
+        if not self._autosave.isActive():  # saved at most AUTOSAVE_MS after a change
+            self._autosave.start()
+
+    def flush_draft(self) -> None:
+        """Store the unsaved work now (the window writes it to the database)."""
+        self._autosave.stop()
+        if self.lesson is not None:
+            state = (self.current_spans(), tuple(self.unplaced)) if self.is_dirty() else None
+            self.draft_changed.emit(self.lesson.id, state)
+
+    def has_pending_draft(self) -> bool:
+        return self._autosave.isActive()
+
+    def _on_explanation_changed(self) -> None:
+        if self._pending():
+            self._changed()
 
     # -- suggestions ----------------------------------------------------------
     def request_suggestions(self) -> None:
@@ -360,6 +467,7 @@ class KeyEditor(QWidget):
             self.suggest_status.setText(notice)
 
     def accept_current_suggestion(self) -> KeySpan | None:
+        self.commit_form()
         it = self.suggestions.currentItem()
         if it is None:
             return None
@@ -381,6 +489,12 @@ class KeyEditor(QWidget):
 
     # -- view -----------------------------------------------------------------
     def _refresh(self, selected: KeySpan | None = None) -> None:
+        self._redraw()
+        self._select(selected if selected in self.key.spans else None)
+        self._changed()
+
+    def _redraw(self) -> None:
+        """Marks, the list of spans, undo state and the guide (not the span form)."""
         dark = is_dark(self.palette())
         marks = []
         names = {c.id: c.name for c in self.cats}
@@ -397,17 +511,24 @@ class KeyEditor(QWidget):
         self.spans.blockSignals(True)
         self.spans.clear()
         for k in self.key.spans:
-            flag = "" if k.required else " (optional)"
-            warn = "" if k.explanation.strip() else "\n⚠ needs an explanation"
-            it = QListWidgetItem(f"{names.get(k.label, k.label)}{flag}: “{quote(self.key.text, k, 90)}”"
-                                 f"{warn}")
+            it = QListWidgetItem(self._row_text(k))
             it.setData(ROLE, k)
             self.spans.addItem(it)
         self.spans.blockSignals(False)
         self.undo_action.setEnabled(self.key.can_undo())
         self.redo_action.setEnabled(self.key.can_redo())
         self._update_guide()
-        self._select(selected if selected in self.key.spans else None)
+        self.spans.blockSignals(True)
+        self.spans.setCurrentRow(-1)  # no row looks current while the form is empty
+        self.spans.blockSignals(False)
+        if self._selected is not None:
+            self._mark_current(self._selected)
+
+    def _row_text(self, k: KeySpan) -> str:
+        names = {c.id: c.name for c in self.cats}
+        flag = "" if k.required else " (optional)"
+        warn = "" if k.explanation.strip() else "\n⚠ needs an explanation"
+        return f"{names.get(k.label, k.label)}{flag}: “{quote(self.key.text, k, 90)}”{warn}"
 
     def _update_guide(self) -> None:
         if self.lesson is None:
@@ -424,7 +545,17 @@ class KeyEditor(QWidget):
             " · ".join(parts) + f" — {per_k:.1f} required per 1,000 words "
             "(aim for about 6–15). Select words and press a number key to mark them.")
 
+    def _mark_current(self, k: KeySpan) -> None:
+        for i in range(self.spans.count()):
+            if self.spans.item(i).data(ROLE) == k:
+                self.spans.blockSignals(True)
+                self.spans.setCurrentRow(i)
+                self.spans.blockSignals(False)
+
     def _select(self, k: KeySpan | None) -> None:
+        old = self._selected
+        if self.commit_form() and k == old:  # the explanation typed for it is kept
+            k = self._selected
         self._selected = k
         on = k is not None
         for w in (self.category_box, self.explanation, self.required, self.apply_button,
@@ -434,13 +565,10 @@ class KeyEditor(QWidget):
             self.explanation.setPlainText("")
             self.article.set_focus_mark(0, 0)
             return
-        for i in range(self.spans.count()):
-            if self.spans.item(i).data(ROLE) == k:
-                self.spans.blockSignals(True)
-                self.spans.setCurrentRow(i)
-                self.spans.blockSignals(False)
+        self._mark_current(k)
         self.category_box.setCurrentIndex(max(0, self.category_box.findData(k.label)))
         self.explanation.setPlainText(k.explanation)
+        self.explanation.moveCursor(QTextCursor.MoveOperation.End)  # typing adds to it
         self.required.blockSignals(True)
         self.required.setChecked(k.required)
         self.required.blockSignals(False)
@@ -458,26 +586,27 @@ class KeyEditor(QWidget):
                 self._select(here[0])
 
     def _on_spans_current(self, it: QListWidgetItem | None, _prev=None) -> None:
-        if it is not None:
+        if it is not None and it.data(ROLE) != self._selected:
             self._select(it.data(ROLE))
 
     def _on_category_box_activated(self, i: int) -> None:
+        self.commit_form()
         if self._selected is not None:
             sel = self._selected
             self._try(lambda: self.key.update(sel, label=self.category_box.itemData(i)))
 
     def _on_required_toggled(self, on: bool) -> None:
+        self.commit_form()
         if self._selected is not None and self._selected.required != on:
             sel = self._selected
             self._try(lambda: self.key.update(sel, required=on))
 
     def _on_apply_clicked(self) -> None:
-        k = self._selected
-        if k is not None and self.explanation.toPlainText().strip() != k.explanation:
-            text = " ".join(self.explanation.toPlainText().split())
-            self._try(lambda: self.key.update(k, explanation=text))
+        if self.commit_form() and self._selected is not None:
+            self._select(self._selected)
 
     def _on_bounds_clicked(self) -> None:
+        self.commit_form()
         k, sel = self._selected, self.article.selection()
         if k is None or sel is None or self.lesson is None:
             self.message.emit("Select the words in the article first.")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.core.lessons import LESSON_ID_RE, LEVELS, MAX_TEXT_CHARS, Category, Lesson, Source
 from app.core.packs import UNSHOWABLE
+from app.ui.plain import warn
 
 IMPORT_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm *.docx);;All files (*)"
 
@@ -151,6 +152,7 @@ class LessonDialog(QDialog):
         split.addWidget(right_w)
         split.setSizes([420, 680])
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # may quote the imported file
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -195,7 +197,7 @@ class LessonDialog(QDialog):
         try:
             article = import_file(path)
         except (ArticleImportError, UserError, OSError) as e:
-            QMessageBox.warning(self, "Could not import", str(e))
+            warn(self, "Could not import", str(e))
             return False
         self.load_article(article)
         return True

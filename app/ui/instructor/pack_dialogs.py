@@ -3,6 +3,8 @@ after a preview of what it adds or replaces."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,8 +21,10 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import UserError
 from app.core.packs import Pack, read_pack
-from app.services.library import Tokenizer
+from app.services.library import ImportReport, import_pack_report
 from app.store.repo import Repo
+from app.ui.operations import Operation
+from app.ui.plain import message_box, warn
 
 PACK_FILTER = "Lesson packs (*.crpack *.json);;All files (*)"
 
@@ -38,8 +42,16 @@ class ImportPreview(QDialog):
             what = "replaces the lesson already here" if le.id in existing else "new"
             key = "with key" if le.key is not None else "no key"
             lst.addItem(f"{le.title}  [{le.id}] — {what}, {key}")
-        self.replace_box = QCheckBox(f"Replace the {len(clash)} lesson(s) that already exist")
+        self.replace_box = QCheckBox(f"Replace the {len(clash)} lesson(s) that already exist "
+                                     "(keys, drafts and attempts move to the new text; a "
+                                     "backup is taken first)")
         self.replace_box.setVisible(bool(clash))
+        keyless = [le for le in clash if le.key is None]
+        self.drop_keys_box = QCheckBox(f"Drop the stored key of the {len(keyless)} replaced "
+                                       "lesson(s) that arrive without one")
+        self.drop_keys_box.setVisible(bool(keyless))
+        self.drop_keys_box.setEnabled(False)
+        self.replace_box.toggled.connect(self.drop_keys_box.setEnabled)
         info = QLabel(f"This pack holds {len(pack.lessons)} lesson(s). Nothing is written "
                       "unless all of them can be imported.")
         info.setWordWrap(True)
@@ -55,35 +67,44 @@ class ImportPreview(QDialog):
         lay.addWidget(info)
         lay.addWidget(lst, 1)
         lay.addWidget(self.replace_box)
+        lay.addWidget(self.drop_keys_box)
         lay.addWidget(self.buttons)
 
 
-def import_pack_interactive(parent: QWidget, repo: Repo, path: str | None = None,
-                            compute: Tokenizer | None = None) -> list[str]:
-    from app.services.library import import_pack
-
+def import_pack_interactive(window, path: str | None = None,  # noqa: ANN001
+                            on_done: Callable[[ImportReport], object] | None = None) -> None:
+    """Choose a pack, read it (in the background), preview it, import it (an operation
+    in the window: tokenized in the spaCy worker process, stored in one transaction with
+    the regrading it causes, a backup first when it replaces lessons)."""
     if path is None:
-        path, _ = QFileDialog.getOpenFileName(parent, "Import a lesson pack", "", PACK_FILTER)
+        path, _ = QFileDialog.getOpenFileName(window, "Import a lesson pack", "", PACK_FILTER)
         if not path:
-            return []
-    try:
-        pack = read_pack(path)
-    except UserError as e:
-        QMessageBox.warning(parent, "This pack cannot be imported", str(e))
-        return []
-    d = ImportPreview(parent, pack, set(repo.lesson_ids()), path.rsplit("/", 1)[-1])
-    if d.exec() != QDialog.DialogCode.Accepted:
-        return []
-    try:
-        ids = import_pack(repo, pack, replace_existing=d.replace_box.isChecked(),
-                          compute=compute)
-    except UserError as e:
-        QMessageBox.warning(parent, "This pack cannot be imported", str(e))
-        return []
-    from app.services.grading import regrade_stale
+            return
+    name = str(path).replace("\\", "/").rsplit("/", 1)[-1]
 
-    regrade_stale(repo)
-    return ids
+    def read_failed(e: BaseException) -> None:
+        if not isinstance(e, UserError):
+            raise e
+        window.notice = message_box(window, QMessageBox.Icon.Warning,
+                                    "This pack cannot be imported", str(e))
+
+    def preview(pack: Pack) -> None:
+        d = ImportPreview(window, pack, set(window.repo.lesson_ids()), name)
+        if d.exec() != QDialog.DialogCode.Accepted:
+            return
+        replace = d.replace_box.isChecked()
+        drop = d.drop_keys_box.isChecked()
+        compute = window.worker.token_bounds
+
+        def work(repo: Repo) -> ImportReport:
+            return import_pack_report(repo, pack, replace_existing=replace, compute=compute,
+                                      drop_keys=drop and replace, regrade=True)
+
+        window.run_op(work, "Importing the lesson pack…", on_done or (lambda _r: None))
+
+    Operation(window, lambda: read_pack(path), window.executor) \
+        .success(preview).failure(read_failed).disabling(window.write_controls) \
+        .with_progress("Reading the lesson pack…").run_in_background()
 
 
 class ExportDialog(QDialog):
@@ -132,6 +153,6 @@ def export_interactive(parent: QWidget, repo: Repo, chosen: set[str]) -> str | N
     try:
         export_pack(repo, d.chosen(), path, include_keys=d.keys.isChecked())
     except (UserError, OSError) as e:
-        QMessageBox.warning(parent, "Could not export", str(e))
+        warn(parent, "Could not export", str(e))
         return None
     return path

@@ -13,7 +13,7 @@ import multiprocessing
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from PySide6.QtCore import QEventLoop, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app.nlp import service
 
@@ -22,7 +22,6 @@ class SuggestionWorker(QObject):
     model_ready = Signal(str)  # notice ("" when the full model loaded)
     suggestions_ready = Signal(int, list)  # request id, list[Suggestion]
     failed = Signal(int, str)
-    _finished = Signal()  # a call() result is ready (queued to the GUI thread)
 
     def __init__(self, executor: Executor | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -71,23 +70,15 @@ class SuggestionWorker(QObject):
         except Exception as e:  # noqa: BLE001
             self.failed.emit(rid, str(e))
 
-    def call(self, fn, *args):  # noqa: ANN001, ANN201
-        """Run ``fn(*args)`` in the worker and return its result. The GUI thread keeps
-        processing events meanwhile (a local event loop), so the window never freezes."""
-        fut = self._submit(fn, *args)
-        if not fut.done():
-            loop = QEventLoop()
-            self._finished.connect(loop.quit)
-            fut.add_done_callback(lambda _f: self._finished.emit())
-            if not fut.done():
-                loop.exec()
-            self._finished.disconnect(loop.quit)
-        return fut.result()
+    def submit(self, fn, *args) -> Future:  # noqa: ANN001
+        """Run ``fn(*args)`` in the worker; the caller decides how to wait (an operation
+        waits off the GUI thread; nothing here runs an event loop)."""
+        return self._submit(fn, *args)
 
     def token_bounds(self, texts: list[str]) -> list[list[tuple[int, int]]]:
-        """Token boundaries for lesson texts, computed in the worker (spaCy stays out
-        of the GUI process)."""
-        return self.call(service.token_bounds_many, texts)
+        """Token boundaries for lesson texts, computed in the worker process (spaCy stays
+        out of the GUI process). Blocks: call it from an operation's thread."""
+        return self._submit(service.token_bounds_many, texts).result()
 
     def shutdown(self, wait: bool = False) -> None:
         if self._owned:

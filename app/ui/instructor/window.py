@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from concurrent.futures import Executor
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,21 +22,27 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import UserError
 from app.core.lessons import Lesson
-from app.services.grading import regrade_stale
-from app.services.lesson_edit import save_lesson, unplaced_key
+from app.services import lesson_edit
+from app.services.lesson_edit import EditResult, save_lesson, unplaced_key
 from app.store.repo import Repo
 from app.ui.instructor.gate import change_password
 from app.ui.instructor.key_editor import KeyEditor
 from app.ui.instructor.suggest_worker import SuggestionWorker
+from app.ui.operations import RepoOp
+from app.ui.plain import message_box
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class InstructorWindow(QMainWindow):
     def __init__(self, repo: Repo, worker: SuggestionWorker | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, executor: Executor | None = None) -> None:
         super().__init__(parent)
         self.repo = repo
+        self.executor = executor  # where operations run (None: the shared background thread)
+        self.busy: RepoOp | None = None  # the save or import running now
+        self.write_controls: list[QWidget | QAction] = []  # disabled while one runs
+        self.notice: QMessageBox | None = None  # the last result shown (not modal)
         self.setWindowTitle("Close Reader — Instructor")
         self.resize(1200, 820)
         self.worker = worker or SuggestionWorker(parent=self)
@@ -45,12 +53,14 @@ class InstructorWindow(QMainWindow):
         self.lessons.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.lessons.itemActivated.connect(lambda it: self.edit_key(it.data(ID_ROLE)))
         self.editor = KeyEditor(self.worker)
-        self.editor.saved.connect(self._on_editor_saved)
+        self.editor.save_requested.connect(self._on_editor_save_requested)
+        self.editor.draft_changed.connect(self._on_editor_draft_changed)
         self.editor.back_requested.connect(self._on_editor_back)
         self.editor.preview_requested.connect(self.preview)
         self.editor.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.stack.addWidget(self._build_list_page())
         self.stack.addWidget(self.editor)
+        self.write_controls.append(self.editor.save_button)
         self._build_menu()
         self.refresh()
         self.worker.preload()  # the model loads in the background, after the window
@@ -74,6 +84,8 @@ class InstructorWindow(QMainWindow):
             b = QPushButton(text)
             b.clicked.connect(slot)
             buttons.addWidget(b)
+            if text.startswith(("New", "Edit details", "Delete", "Import")):
+                self.write_controls.append(b)
         buttons.addStretch(1)
         row = QHBoxLayout()
         row.addWidget(self.lessons, 1)
@@ -99,6 +111,8 @@ class InstructorWindow(QMainWindow):
                 a.setShortcut(QKeySequence(key))
             a.triggered.connect(slot)
             m.addAction(a)
+            if text.startswith(("New", "Import")):
+                self.write_controls.append(a)
 
     # -- list -----------------------------------------------------------------
     def refresh(self) -> None:
@@ -149,6 +163,33 @@ class InstructorWindow(QMainWindow):
             return None
         return self._save(d.result_lesson, is_new=False)
 
+    # -- operations -----------------------------------------------------------
+    def run_op(self, op, label: str, on_success, on_failure=None) -> RepoOp | None:  # noqa: ANN001
+        """Run ``op(repo)`` in the background on its own connection; one at a time."""
+        if self.busy is not None:
+            self.statusBarMessage("Wait for the current save or import to finish.")
+            return None
+        def done(result) -> None:  # noqa: ANN001
+            self.busy = None
+            on_success(result)
+
+        def failed(e: BaseException) -> None:
+            self.busy = None
+            if on_failure is not None:
+                on_failure(e)
+            if not isinstance(e, UserError):
+                raise e
+            self.notice = message_box(self, QMessageBox.Icon.Warning, label.rstrip("…"),
+                                      str(e))
+
+        self.busy = RepoOp(self, self.repo.database.path, op, self.executor)
+        self.busy.success(done).failure(failed).disabling(self.write_controls) \
+            .with_progress(label)
+        return self.busy.run_in_background()
+
+    def statusBarMessage(self, text: str, ms: int = 6000) -> None:  # noqa: N802
+        self.statusBar().showMessage(text, ms)
+
     def _save(self, lesson: Lesson, is_new: bool) -> str | None:
         used = {k.label for k in (lesson.key or ())}
         dropped = used - set(lesson.categories)
@@ -157,12 +198,12 @@ class InstructorWindow(QMainWindow):
                                 "The answer key uses a category you removed. Remove those "
                                 "key spans first, or keep the category.")
             return None
-        try:
-            res = save_lesson(self.repo, lesson, is_new, compute=self.worker.token_bounds)
-        except UserError as e:
-            QMessageBox.warning(self, "Could not save the lesson", str(e))
-            return None
-        regrade_stale(self.repo, lesson.id)
+        compute = self.worker.token_bounds  # blocks in the op's thread, never the GUI's
+        op = self.run_op(lambda repo: save_lesson(repo, lesson, is_new, compute=compute),
+                         "Saving the lesson…", self._on_lesson_saved)
+        return lesson.id if op is not None else None
+
+    def _on_lesson_saved(self, res: EditResult) -> None:
         self.refresh()
         msgs = []
         if res.unplaced_key:
@@ -172,21 +213,21 @@ class InstructorWindow(QMainWindow):
                         "the key editor to place them again.")
         if res.unplaced_student:
             msgs.append(f"{res.unplaced_student} student highlight(s) no longer match the "
-                        "text and were taken out of drafts and attempts.")
+                        "text: they were taken out of drafts and attempts and kept aside.")
         if msgs:
-            QMessageBox.information(self, "Lesson saved", "\n\n".join(msgs))
-        self.statusBar().showMessage(f"Saved “{lesson.title}”.", 6000)
-        return lesson.id
+            self.notice = message_box(self, QMessageBox.Icon.Information, "Lesson saved",
+                                      "\n\n".join(msgs))
+        self.statusBarMessage(f"Saved “{res.lesson.title}”.")
 
     def delete_lesson(self) -> None:
         lid = self.current_id()
-        if lid is None:
+        if lid is None or self.busy is not None:
             return
         ok = QMessageBox.question(self, "Delete lesson",
                                   "Delete this lesson, its key and students' drafts? "
                                   "Submitted attempts stay in the gradebook.")
         if ok == QMessageBox.StandardButton.Yes:
-            self.repo.delete_lesson(lid)
+            lesson_edit.delete_lesson(self.repo, lid)
             self.refresh()
 
     # -- key ------------------------------------------------------------------
@@ -196,26 +237,60 @@ class InstructorWindow(QMainWindow):
         lesson = self.repo.get_lesson(lid, with_key=True)
         self.editor.set_lesson(lesson, self.repo.categories(), self.repo.tokens(lid))
         self.editor.set_unplaced(unplaced_key(self.repo, lid))
+        draft = lesson_edit.key_draft(self.repo, lesson)
+        if draft is not None:
+            self.editor.restore_draft(draft.spans, draft.unplaced)
+            self.statusBarMessage("Your unsaved changes to this key are back (from "
+                                  f"{draft.saved_at}). Save the key to keep them, or Undo.",
+                                  12000)
         self.stack.setCurrentWidget(self.editor)
         self.editor.article.setFocus()
 
-    def _on_editor_saved(self, lesson: Lesson) -> None:
-        from app.services.lesson_edit import set_unplaced_key
+    def _on_editor_draft_changed(self, lesson_id: str, state: object) -> None:
+        if state is None:
+            lesson_edit.clear_key_draft(self.repo, lesson_id)
+            return
+        spans, unplaced = state  # type: ignore[misc]
+        lesson_edit.save_key_draft(self.repo, lesson_id, self.editor.key.text, spans, unplaced)
 
-        self.repo.save_lessons([lesson], {lesson.id: self.repo.tokens(lesson.id)}, replace=True)
-        set_unplaced_key(self.repo, lesson.id, self.editor.unplaced)
-        regrade_stale(self.repo, lesson.id)
+    def _on_editor_save_requested(self, lesson: Lesson) -> None:
+        self._save_key(lesson)
+
+    def _save_key(self, lesson: Lesson, then=None) -> RepoOp | None:  # noqa: ANN001
+        unplaced = list(self.editor.unplaced)
+
+        def saved(stored: Lesson) -> None:
+            self.editor.mark_saved(stored)
+            if then is not None:
+                then()
+
+        return self.run_op(lambda repo: lesson_edit.save_key(repo, lesson, unplaced),
+                           "Saving the key…", saved)
+
+    def _ask_unsaved(self) -> QMessageBox.StandardButton:
+        return QMessageBox.question(
+            self, "Unsaved key", "Save the changes to this key?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel)
 
     def _on_editor_back(self) -> None:
+        if self.busy is not None:
+            self.statusBarMessage("Wait for the key to be saved.")
+            return
+        self.editor.commit_form()
         if self.editor.is_dirty():
-            ans = QMessageBox.question(
-                self, "Unsaved key", "Save the changes to this key?",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel)
+            ans = self._ask_unsaved()
             if ans == QMessageBox.StandardButton.Cancel:
                 return
             if ans == QMessageBox.StandardButton.Save:
-                self.editor.save()
+                lesson = self.editor.prepare_save()
+                if lesson is not None:
+                    self._save_key(lesson, then=self._show_list)
+                return
+            self.editor.discard_changes()
+        self._show_list()
+
+    def _show_list(self) -> None:
         self.refresh()
         self.stack.setCurrentIndex(0)
 
@@ -230,13 +305,18 @@ class InstructorWindow(QMainWindow):
             self.preview(self.repo.get_lesson(lid))
 
     # -- packs, categories, results ------------------------------------------
-    def import_pack(self) -> None:
+    def import_pack(self, path: str | None = None) -> None:
         from app.ui.instructor.pack_dialogs import import_pack_interactive
 
-        ids = import_pack_interactive(self, self.repo, compute=self.worker.token_bounds)
-        if ids:
-            self.refresh()
-            self.statusBar().showMessage(f"Imported {len(ids)} lesson(s).", 6000)
+        if self.busy is None:
+            import_pack_interactive(self, path, self._on_pack_imported)
+
+    def _on_pack_imported(self, report) -> None:  # noqa: ANN001 — library.ImportReport
+        self.refresh()
+        self.statusBarMessage(f"Imported {len(report.ids)} lesson(s).")
+        if report.replaced:
+            self.notice = message_box(self, QMessageBox.Icon.Information, "Lessons replaced",
+                                      "\n".join(report.lines()))
 
     def export_pack(self) -> None:
         from app.ui.instructor.pack_dialogs import export_interactive
@@ -262,10 +342,23 @@ class InstructorWindow(QMainWindow):
         ResultsWindow(self.repo, self).show()
 
     def closeEvent(self, e: QCloseEvent) -> None:
-        if self.stack.currentWidget() is self.editor and self.editor.is_dirty():
-            self._on_editor_back()
-            if self.stack.currentWidget() is self.editor:
-                e.ignore()
-                return
+        if self.busy is not None:  # a save or import is running
+            self.statusBarMessage("Wait for the save or import to finish, then close.")
+            e.ignore()
+            return
+        if self.stack.currentWidget() is self.editor:
+            self.editor.commit_form()  # the explanation being typed counts
+            if self.editor.is_dirty():
+                ans = self._ask_unsaved()
+                if ans == QMessageBox.StandardButton.Cancel:
+                    e.ignore()
+                    return
+                if ans == QMessageBox.StandardButton.Save:
+                    e.ignore()
+                    lesson = self.editor.prepare_save()
+                    if lesson is not None:  # close once it is stored
+                        self._save_key(lesson, then=lambda: QTimer.singleShot(0, self.close))
+                    return
+                self.editor.discard_changes()
         self.worker.shutdown()
         super().closeEvent(e)

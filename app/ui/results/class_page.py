@@ -28,6 +28,7 @@ from app.store.repo import Repo
 from app.ui.article import ArticleView, Mark
 from app.ui.feedback_marks import Legend, Swatch
 from app.ui.fonts import reading_font
+from app.ui.plain import tip as plain_tip
 from app.ui.results.histogram import ScoreHistogram
 from app.ui.theme import STATUS_STYLE, is_dark
 
@@ -255,7 +256,7 @@ class ClassPage(QWidget):
             quote = quote if len(quote) <= 70 else quote[:69] + "…"
             item = QListWidgetItem(f"{st.number}. “{quote}” — {names.get(st.span.label, st.span.label)}"
                                    f"{'' if st.span.required else ' (optional)'}: {span_tag(st)}")
-            item.setToolTip(tip)
+            item.setToolTip(plain_tip(tip))
             item.setData(RANGE_ROLE, (st.span.start, st.span.end))
             item.setBackground(QColor(dark_bg if dark else light_bg))
             self.key_list.addItem(item)

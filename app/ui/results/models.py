@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 from app.core.lessons import Category
 from app.services.results.classview import ProgressPoint
 from app.services.results.gradebook import Cell, Gradebook
+from app.ui.plain import tip
 
 EMPTY = "—"
 TITLE_CHARS = 26
@@ -150,8 +151,8 @@ class GradebookModel(QAbstractTableModel):
             return le.title
         if role == Qt.ItemDataRole.ToolTipRole:
             where = "" if le.here else " (not on this machine: attempts wait ungraded)"
-            return (f"{le.title} [{le.id}]{where}: the graded score (first attempt; * = set by "
-                    "you), best practice after the key in brackets")
+            return tip(f"{le.title} [{le.id}]{where}: the graded score (first attempt; * = set "
+                       "by you), best practice after the key in brackets")
         return None
 
 
@@ -220,7 +221,10 @@ class ProgressModel(QAbstractTableModel):
             return found_share(fig) if fig and fig.required else None
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
             return int(Qt.AlignmentFlag.AlignCenter)
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.ToolTipRole:  # the cell's text, shown literally
+            text = self.data(index, Qt.ItemDataRole.DisplayRole)
+            return tip(text) if isinstance(text, str) else None
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         if col == 0:
             return p.title

@@ -3,6 +3,7 @@ student progress tabs, with import, CSV export and PDF reports."""
 
 from __future__ import annotations
 
+import html
 import os
 import tempfile
 from collections.abc import Iterable
@@ -15,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -28,6 +28,7 @@ from app.services.results.bundles import BUNDLE_SUFFIXES, ImportSummary, import_
 from app.services.results.gradebook import Gradebook, build_gradebook, write_csv
 from app.services.results.report_pdf import class_summary_pdf, student_report_pdf
 from app.store.repo import Repo
+from app.ui.plain import warn
 from app.ui.results import lms_actions
 from app.ui.results.class_page import ClassPage
 from app.ui.results.gradebook_page import GradebookPage
@@ -251,11 +252,12 @@ class ResultsWindow(QMainWindow):
     def _show_report_target(self) -> None:
         who = self._student_name(self.student_id) if self.student_id is not None else "—"
         what = self._lesson_title(self.lesson_id) if self.lesson_id else "—"
-        self.report_for.setText(f"Reports for: <b>{who}</b> · <b>{what}</b>")
+        self.report_for.setText(f"Reports for: <b>{html.escape(who)}</b> · "
+                                f"<b>{html.escape(what)}</b>")  # names are not markup
 
     def _problem(self, title: str, text: str) -> None:
         self.statusBar().showMessage(f"{title}: {text}")
-        QMessageBox.warning(self, title, text)
+        warn(self, title, text)
 
     # -- slots ------------------------------------------------------------------
     def _on_grades_import_requested(self) -> None:

@@ -1,0 +1,172 @@
+"""Long work as an operation, in the shape of Anki's ``CollectionOp``: the work runs off
+the GUI thread, its success or failure callback runs on the GUI thread, the actions that
+started it are disabled meanwhile, and a progress dialog appears if it takes a while.
+Never a nested event loop.
+
+    RepoOp(window, db_path, lambda repo: save_lesson(repo, lesson, ...))
+        .success(on_saved).failure(on_failed)
+        .disabling(save_button, save_action).with_progress("Saving the lesson…")
+        .run_in_background()
+
+``RepoOp`` opens its own connection in the worker thread (sqlite-utils binds a
+connection to its thread); the services it calls write each change in one transaction,
+after any slow preparation (tokenizing in the spaCy worker process) so the write lock is
+held briefly. Tests make it synchronous by injecting the executor
+(``set_executor(SyncExecutor())``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from app.core.errors import UserError
+
+T = TypeVar("T")
+PROGRESS_AFTER_MS = 400
+
+_executor: Executor | None = None
+_running: set[Operation] = set()  # kept alive until their callback has run
+
+
+def executor() -> Executor:
+    """The one background thread every operation shares (writes stay in order)."""
+    global _executor
+    if _executor is None:
+        _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="close-reader-op")
+    return _executor
+
+
+def set_executor(ex: Executor | None) -> None:
+    """Run operations on ``ex`` (tests: a synchronous executor); None: the default."""
+    global _executor
+    _executor = ex
+
+
+def running() -> int:
+    return len(_running)
+
+
+class Operation(QObject, Generic[T]):
+    """``work()`` in the background; ``success(result)`` or ``failure(exc)`` after, on
+    the GUI thread."""
+
+    _finished = Signal(object)  # the Future, delivered to this object's (GUI) thread
+
+    def __init__(self, parent: QWidget | None, work: Callable[[], T],
+                 executor_: Executor | None = None) -> None:
+        super().__init__(None)
+        self._parent = parent
+        self._work = work
+        self._executor = executor_
+        self._success: Callable[[T], Any] | None = None
+        self._failure: Callable[[BaseException], Any] | None = None
+        self._disabled: list[QWidget | QAction] = []
+        self._progress_label = ""
+        self._progress: QProgressDialog | None = None
+        self._timer: QTimer | None = None
+        self.done = False
+        self._finished.connect(self._on_finished)  # queued when emitted from the worker
+
+    # -- building -------------------------------------------------------------
+    def success(self, fn: Callable[[T], Any]) -> Operation[T]:
+        self._success = fn
+        return self
+
+    def failure(self, fn: Callable[[BaseException], Any]) -> Operation[T]:
+        self._failure = fn
+        return self
+
+    def disabling(self, *controls: QWidget | QAction | Iterable) -> Operation[T]:
+        for c in controls:
+            if isinstance(c, (QWidget, QAction)):
+                self._disabled.append(c)
+            else:
+                self._disabled.extend(c)
+        return self
+
+    def with_progress(self, label: str) -> Operation[T]:
+        self._progress_label = label
+        return self
+
+    # -- running --------------------------------------------------------------
+    def run_in_background(self) -> Operation[T]:
+        self._disabled = [c for c in self._disabled if c.isEnabled()]
+        for c in self._disabled:
+            c.setEnabled(False)
+        _running.add(self)
+        if self._progress_label and self._parent is not None:
+            self._timer = QTimer(self, singleShot=True, interval=PROGRESS_AFTER_MS)
+            self._timer.timeout.connect(self._show_progress)
+            self._timer.start()
+        try:
+            fut = (self._executor or executor()).submit(self._work)
+        except RuntimeError as e:  # the executor was shut down (the app is closing)
+            fut = Future()
+            fut.set_exception(e)
+        # from the worker thread: queued to the GUI thread (at once if already done)
+        fut.add_done_callback(self._finished.emit)
+        return self
+
+    def _show_progress(self) -> None:
+        if self.done or self._parent is None:
+            return
+        p = QProgressDialog(self._progress_label, "", 0, 0, self._parent)
+        p.setCancelButton(None)
+        p.setWindowTitle("Please wait")
+        p.setWindowModality(Qt.WindowModality.WindowModal)
+        p.setMinimumDuration(0)
+        p.setAutoClose(False)
+        p.setAccessibleName(self._progress_label)
+        p.show()
+        self._progress = p
+
+    def _on_finished(self, fut: Future) -> None:
+        self.done = True
+        if self._timer is not None:
+            self._timer.stop()
+        if self._progress is not None:
+            self._progress.close()
+            self._progress.deleteLater()
+            self._progress = None
+        for c in self._disabled:
+            c.setEnabled(True)
+        _running.discard(self)
+        exc = fut.exception()
+        if exc is None:
+            if self._success is not None:
+                self._success(fut.result())
+            return
+        if self._failure is not None:
+            self._failure(exc)
+        elif isinstance(exc, UserError):
+            box = QMessageBox(QMessageBox.Icon.Warning, "Could not finish", str(exc),
+                              parent=self._parent)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.open()
+        else:
+            raise exc  # a bug: the app's crash dialog reports it
+
+
+class RepoOp(Operation[T]):
+    """An operation on the database at ``db_path``, with its own connection (opened and
+    closed in the worker thread)."""
+
+    def __init__(self, parent: QWidget | None, db_path: str | os.PathLike[str],
+                 op: Callable[[Any], T], executor_: Executor | None = None) -> None:
+        def work() -> T:
+            from app.store.repo import open_repo
+
+            repo = open_repo(db_path)
+            try:
+                return op(repo)
+            finally:
+                repo.database.close()
+
+        super().__init__(parent, work, executor_)
