@@ -156,7 +156,9 @@ def test_a_failing_replace_writes_nothing(tmp_path, pack, monkeypatch):
         raise sqlite3.OperationalError("disk I/O error (simulated)")
 
     monkeypatch.setattr(Repo, "_write_lesson", boom)
-    with pytest.raises(sqlite3.OperationalError):
+    from app.store.db import StoreError
+
+    with pytest.raises(StoreError):  # the store names the fault (quality.md)
         library.import_pack(repo, Pack(pack.categories, (shifted(budget(pack)),)),
                             replace_existing=True, compute=toks)
     assert (repo.submissions(), repo.drafts_for_lesson("sample-budget"),

@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QKeyEvent, QStandardItem, QStandardIte
 from PySide6.QtWidgets import QListView, QStyledItemDelegate
 
 from app.core.lessons import Category, Highlight
+from app.ui.plain import tip
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStyleOptionViewItem
@@ -91,7 +92,7 @@ class HighlightsModel(QStandardItemModel):
         text = self.row_text(h)
         roles: dict[int, object] = {Qt.ItemDataRole.DisplayRole: text,
                                     Qt.ItemDataRole.AccessibleTextRole: text,
-                                    Qt.ItemDataRole.ToolTipRole: text, HlRole.HIGHLIGHT: h}
+                                    Qt.ItemDataRole.ToolTipRole: tip(text), HlRole.HIGHLIGHT: h}
         if h.label in self._colours:
             roles[Qt.ItemDataRole.DecorationRole] = self._colours[h.label]
         return roles

@@ -113,8 +113,8 @@ class GradebookModel(QAbstractTableModel):
             if role == GradebookRole.STUDENT_ID:
                 return student.id
             if role == Qt.ItemDataRole.ToolTipRole:
-                return self._roster.get(student.id, f"{student.name}: not on an LMS roster yet "
-                                                    "(File › Import roster…)")
+                return tip(self._roster.get(student.id, f"{student.name}: not on an LMS "
+                                                        "roster yet (File › Import roster…)"))
             return None
         lesson = self._gb.lessons[col - 1]
         c = self._gb.cell(student.id, lesson.id)
