@@ -16,6 +16,7 @@ from results_helpers import CLASS, LESSON, LL, UC, attempt, bundle, count, hl, w
 from app.services.results.bundles import import_bundles
 from app.services.results.classview import class_view
 from app.services.results.gradebook import build_gradebook
+from app.ui.instructor.suggest_worker import SyncExecutor
 from app.ui.results.histogram import describe
 from app.ui.results.models import EMPTY, GradebookModel, GradebookRole, ProgressModel, cell_text
 from app.ui.results.window import ResultsWindow
@@ -39,7 +40,7 @@ def classroom(sample_repo, tmp_path):
 
 @pytest.fixture
 def window(qtbot, classroom):
-    w = ResultsWindow(classroom)
+    w = ResultsWindow(classroom, executor=SyncExecutor())
     w.open_url = lambda url: pytest.fail(f"tried to open {url.toString()}")
     qtbot.addWidget(w)
     w.show()

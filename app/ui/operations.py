@@ -53,11 +53,30 @@ def running() -> int:
     return len(_running)
 
 
+class Cancelled(Exception):  # noqa: N818 — the user's choice, not an error
+    """The user cancelled the operation; its work raised this and wrote nothing."""
+
+
+class Progress:
+    """Handed to long work: ``step(done, total)`` from the worker thread (the dialog
+    shows it), and a cancel request the work honours by raising ``Cancelled``."""
+
+    def __init__(self, report: Callable[[int, int], None]) -> None:
+        self._report = report
+        self.cancelled = False
+
+    def step(self, done: int, total: int) -> None:
+        if self.cancelled:
+            raise Cancelled()
+        self._report(done, total)
+
+
 class Operation(QObject, Generic[T]):
     """``work()`` in the background; ``success(result)`` or ``failure(exc)`` after, on
     the GUI thread."""
 
     _finished = Signal(object)  # the Future, delivered to this object's (GUI) thread
+    _stepped = Signal(int, int)  # progress from the worker, delivered to the GUI thread
 
     def __init__(self, parent: QWidget | None, work: Callable[[], T],
                  executor_: Executor | None = None) -> None:
@@ -72,7 +91,10 @@ class Operation(QObject, Generic[T]):
         self._progress: QProgressDialog | None = None
         self._timer: QTimer | None = None
         self.done = False
+        self._cancellable = False
+        self.progress = Progress(self._stepped.emit)
         self._finished.connect(self._on_finished)  # queued when emitted from the worker
+        self._stepped.connect(self._on_stepped)
 
     # -- building -------------------------------------------------------------
     def success(self, fn: Callable[[T], Any]) -> Operation[T]:
@@ -91,8 +113,11 @@ class Operation(QObject, Generic[T]):
                 self._disabled.extend(c)
         return self
 
-    def with_progress(self, label: str) -> Operation[T]:
+    def with_progress(self, label: str, cancellable: bool = False) -> Operation[T]:
+        """Show ``label`` in a progress dialog if the work takes a while; with
+        ``cancellable`` the dialog has *Cancel* (the work must call ``progress.step``)."""
         self._progress_label = label
+        self._cancellable = cancellable
         return self
 
     # -- running --------------------------------------------------------------
@@ -117,8 +142,11 @@ class Operation(QObject, Generic[T]):
     def _show_progress(self) -> None:
         if self.done or self._parent is None:
             return
-        p = QProgressDialog(self._progress_label, "", 0, 0, self._parent)
-        p.setCancelButton(None)
+        p = QProgressDialog(self._progress_label, "Cancel", 0, 0, self._parent)
+        if self._cancellable:
+            p.canceled.connect(self._on_progress_canceled)
+        else:
+            p.setCancelButton(None)
         p.setWindowTitle("Please wait")
         p.setWindowModality(Qt.WindowModality.WindowModal)
         p.setMinimumDuration(0)
@@ -126,6 +154,20 @@ class Operation(QObject, Generic[T]):
         p.setAccessibleName(self._progress_label)
         p.show()
         self._progress = p
+
+    def _on_stepped(self, done: int, total: int) -> None:
+        if self._progress is not None and not self.progress.cancelled:
+            self._progress.setMaximum(max(total, 1))
+            self._progress.setValue(min(done, total))
+
+    def _on_progress_canceled(self) -> None:
+        self.progress.cancelled = True
+        if self._progress is not None:
+            self._progress.setLabelText("Cancelling: nothing will be changed…")
+
+    def cancel(self) -> None:
+        """Ask the work to stop (it raises ``Cancelled`` at its next step)."""
+        self.progress.cancelled = True
 
     def _on_finished(self, fut: Future) -> None:
         self.done = True
@@ -145,6 +187,8 @@ class Operation(QObject, Generic[T]):
             return
         if self._failure is not None:
             self._failure(exc)
+        elif isinstance(exc, Cancelled):
+            return
         elif isinstance(exc, UserError):
             box = QMessageBox(QMessageBox.Icon.Warning, "Could not finish", str(exc),
                               parent=self._parent)

@@ -9,7 +9,7 @@ from the same machine) twice adds nothing.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,12 +118,17 @@ def load_bundles(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, Bu
     return loaded
 
 
-def import_bundles(repo: Repo, paths: Iterable[str | os.PathLike[str]]) -> ImportSummary:
+Step = Callable[[int, int], None]  # (done, total); may raise to cancel (nothing written)
+
+
+def import_bundles(repo: Repo, paths: Iterable[str | os.PathLike[str]],
+                   progress: Step | None = None) -> ImportSummary:
     """Validate every bundle, then store, grade and report their new attempts."""
-    return import_loaded(repo, load_bundles(paths))
+    return import_loaded(repo, load_bundles(paths), progress)
 
 
-def import_loaded(repo: Repo, loaded: Sequence[tuple[Path, Bundle]]) -> ImportSummary:
+def import_loaded(repo: Repo, loaded: Sequence[tuple[Path, Bundle]],
+                  progress: Step | None = None) -> ImportSummary:
     lessons: dict[str, Lesson | None] = {}
 
     def lesson(lid: str) -> Lesson | None:
@@ -141,9 +146,14 @@ def import_loaded(repo: Repo, loaded: Sequence[tuple[Path, Bundle]]) -> ImportSu
     touched: set[tuple[int, str]] = set()
     seen: dict[str, tuple] = {}
     conflicts: list[str] = []
+    total = sum(len(b.submissions) for _, b in loaded)
+    done = 0
     with repo.database.transaction():
         for path, bundle in loaded:
             for s in bundle.submissions:
+                done += 1
+                if progress is not None and done % 250 == 0:
+                    progress(done, total)  # raising here rolls the whole import back
                 known = seen.get(s.submission_id) or _stored_identity(repo, s.submission_id)
                 if known is not None:
                     if known == _identity(s):

@@ -7,6 +7,7 @@ import html
 import os
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import Executor
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -28,6 +29,7 @@ from app.services.results.bundles import BUNDLE_SUFFIXES, ImportSummary, import_
 from app.services.results.gradebook import Gradebook, build_gradebook, write_csv
 from app.services.results.report_pdf import class_summary_pdf, student_report_pdf
 from app.store.repo import Repo
+from app.ui.operations import Cancelled, Operation, RepoOp
 from app.ui.plain import warn
 from app.ui.results import lms_actions
 from app.ui.results.class_page import ClassPage
@@ -39,9 +41,12 @@ BUNDLE_FILTER = "Submission files (*.json *.crsub);;All files (*)"
 
 
 class ResultsWindow(QMainWindow):
-    def __init__(self, repo: Repo, parent: QWidget | None = None) -> None:
+    def __init__(self, repo: Repo, parent: QWidget | None = None,
+                 executor: Executor | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.repo = repo
+        self.executor = executor  # None: the operations' background thread
+        self.import_op: Operation | None = None
         self.gradebook: Gradebook | None = None
         self.student_id: int | None = None
         self.lesson_id: str | None = None
@@ -131,18 +136,36 @@ class ResultsWindow(QMainWindow):
         self._show_report_target()
 
     def import_files(self, paths: Iterable[str | os.PathLike[str]]) -> ImportSummary | None:
-        """Import submission bundles; the summary goes to the status bar."""
-        paths = list(paths)
-        if not paths:
+        """Import submission bundles as one operation off the GUI thread, with progress
+        that can be cancelled (nothing is written then); the summary goes to the status
+        bar. Returns the summary when the import has finished by the time this returns
+        (a synchronous executor, as in tests), else None."""
+        paths = [str(p) for p in paths]
+        if not paths or (self.import_op is not None and not self.import_op.done):
             return None
-        try:
-            summary = import_bundles(self.repo, paths)
-        except UserError as e:
-            self._problem("Nothing was imported", str(e))
-            return None
-        self.refresh()
-        self.statusBar().showMessage(summary.line())
-        return summary
+        result: list[ImportSummary] = []
+
+        def done(summary: ImportSummary) -> None:
+            result.append(summary)
+            self.refresh()
+            self.statusBar().showMessage(summary.line())
+
+        def failed(e: BaseException) -> None:
+            if isinstance(e, Cancelled):
+                self.statusBar().showMessage("Import cancelled: nothing was imported.", 8000)
+            elif isinstance(e, (UserError, OSError)):
+                self._problem("Nothing was imported", str(e))
+            else:
+                raise e
+
+        op = RepoOp(self, self.repo.database.path,
+                    lambda repo: import_bundles(repo, paths, progress=op.progress.step),
+                    self.executor)
+        self.import_op = op.success(done).failure(failed).with_progress(
+            f"Importing {len(paths)} submission file{'s' * (len(paths) != 1)}…",
+            cancellable=True)
+        op.run_in_background()
+        return result[0] if result else None
 
     def export_feedback(self, path: str | os.PathLike[str] | None = None) -> Path | None:
         """Write the feedback file for students' computers (keys, scores, comments)."""

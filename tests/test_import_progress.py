@@ -1,0 +1,50 @@
+"""Importing submission files in the results window: off the GUI thread, with progress,
+and cancellable with nothing written (quality.md: long work shows progress)."""
+
+from __future__ import annotations
+
+import pytest
+from results_helpers import LESSON, PACK, UC, bundle, hl, write
+
+from app.core.packs import read_pack
+from app.services.library import import_pack
+from app.ui import operations
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def big_bundle(path, n: int):
+    subs = [{"submission_id": f"00000000-0000-4000-8000-{i:012d}", "attempt": 1,
+             "lesson": LESSON, "student": f"Pupil {i}", "submitted_at": "2026-11-21T10:00:00Z",
+             "highlights": [hl(0, 45, UC)]} for i in range(n)]
+    return write(path, bundle("m", *subs))
+
+
+@pytest.fixture
+def window(qtbot, repo):
+    from app.ui.results.window import ResultsWindow
+
+    import_pack(repo, read_pack(PACK))
+    w = ResultsWindow(repo)  # the real background thread
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_import_runs_in_the_background_and_reports(qtbot, window, tmp_path):
+    f = big_bundle(tmp_path / "b.json", 600)
+    assert window.import_files([f]) is None  # returned at once: the GUI thread is free
+    qtbot.waitUntil(lambda: window.import_op.done, timeout=60_000)
+    assert "Imported 600 new attempts" in window.statusBar().currentMessage()
+    assert window.grades.model.rowCount() == 600
+
+
+def test_a_cancelled_import_writes_nothing(qtbot, window, tmp_path):
+    f = big_bundle(tmp_path / "b.json", 3000)
+    window.import_files([f])
+    op = window.import_op
+    op.cancel()  # as the dialog's Cancel does: the work stops at its next step
+    qtbot.waitUntil(lambda: op.done, timeout=60_000)
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert window.repo.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 0
+    assert operations.running() == 0
