@@ -66,6 +66,11 @@ class MarkHighlighter(QSyntaxHighlighter):
         else:
             self.rehighlight_ranges(changed)
 
+    def clear_marks(self) -> None:
+        """Forget the marks without highlighting again (a new text is about to be set,
+        and setting it highlights every block anyway)."""
+        self._marks, self._starts, self._longest = [], [], 0
+
     def clear_selection(self) -> None:
         """Drop the selection, leaving the caret where it is."""
         c = self.textCursor()
@@ -175,7 +180,7 @@ class ArticleView(QTextEdit):
     def set_article(self, text: str) -> None:
         self._text = text
         self._map = PositionMap(text)
-        self.highlighter.set_marks([])
+        self.highlighter.clear_marks()
         self.setPlainText(text)
         self._style_blocks()
         self.moveCursor(QTextCursor.MoveOperation.Start)

@@ -10,6 +10,7 @@ description. ``Legend`` shows every status and category with a sample of how it 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -74,6 +75,11 @@ class Spoken:
 def edge_colour(colour: str, against: Sequence[str], toward: str, ratio: float = 3.0) -> str:
     """``colour`` mixed step by step with ``toward`` until it has a contrast of at least
     ``ratio`` with every colour in ``against`` (WCAG 1.4.11, non-text contrast)."""
+    return _edge_colour(colour, tuple(against), toward, ratio)
+
+
+@functools.lru_cache(maxsize=512)  # a pure function of a few palette colours
+def _edge_colour(colour: str, against: tuple[str, ...], toward: str, ratio: float) -> str:
     c, t = QColor(colour), QColor(toward)
     for k in range(41):
         f = k / 40
