@@ -4,33 +4,15 @@ refused before anything is read), at most 50 MB, UTF-8 text (a leading BOM is dr
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 from app.core.errors import FormatError
-from app.core.jsonfile import MAX_FILE_BYTES
+from app.core.jsonfile import MAX_FILE_BYTES, read_outside_file
 
 
 def read_bytes(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> bytes:
-    p = Path(path)
-    try:
-        st = p.stat()
-    except OSError as e:
-        raise FormatError(f"{p.name}: cannot read ({e.strerror or e})") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise FormatError(f"{p.name}: is a folder, not a file")
-    if not stat.S_ISREG(st.st_mode):
-        raise FormatError(f"{p.name}: is not a regular file (a pipe or a device?)")
-    if st.st_size > limit:
-        raise FormatError(f"{p.name}: file is larger than {limit // (1024 * 1024)} MB")
-    try:
-        with open(p, "rb") as f:
-            data = f.read(limit + 1)
-    except OSError as e:
-        raise FormatError(f"{p.name}: cannot read ({e.strerror or e})") from None
-    if len(data) > limit:
-        raise FormatError(f"{p.name}: file is larger than {limit // (1024 * 1024)} MB")
-    return data
+    """The file's bytes, through the one reader of outside files (``app.core.jsonfile``)."""
+    return read_outside_file(path, limit)
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, bool]:

@@ -71,13 +71,6 @@ class MarkHighlighter(QSyntaxHighlighter):
         and setting it highlights every block anyway)."""
         self._marks, self._starts, self._longest = [], [], 0
 
-    def clear_selection(self) -> None:
-        """Drop the selection, leaving the caret where it is."""
-        c = self.textCursor()
-        if c.hasSelection():
-            c.clearSelection()
-            self.setTextCursor(c)
-
     def update_marks(self, removed: Sequence[Mark], added: Sequence[Mark]) -> None:
         """Take ``removed`` away and put ``added`` in; re-highlight only their blocks."""
         for m in removed:
