@@ -187,6 +187,11 @@ def test_the_caret_entering_a_highlight_says_its_category(qtbot, window, said):
     assert said == ["Loaded language: “reckless”"]
     article.select_range(s + 3, s + 3)  # still inside: said once
     assert said == ["Loaded language: “reckless”"]
+    # and it stays in the article's accessible description while the caret is inside
+    iface = QAccessible.queryAccessibleInterface(article)
+    assert iface.text(QAccessible.Text.Description) == "Loaded language: “reckless”"
+    article.select_range(0, 0)
+    assert iface.text(QAccessible.Text.Description).startswith("The article.")
 
 
 def test_the_category_box_is_labelled_by_its_visible_label(qtbot, window):

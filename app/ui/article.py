@@ -155,9 +155,10 @@ class ArticleView(QTextEdit):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.setAccessibleName("Article")
-        self.setAccessibleDescription(
+        self.base_description = (
             "The article. Move with the arrow keys, select with Shift and the arrows, then "
             "press a number key to highlight the selection.")
+        self.setAccessibleDescription(self.base_description)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setTabChangesFocus(True)
         self._text = ""

@@ -524,11 +524,17 @@ class ReaderPage(QWidget):
         here = self.draft.at(pos)
         h = here[0] if here else None
         self._show_detail(h)
-        if h is not None and h != self._caret_in and self.lesson is not None:
+        if h != self._caret_in and self.lesson is not None:
             # highlights are layout formats, invisible in the text's attributes: say them
-            # when the caret enters one
-            a11y.announce(self.article, f"{self._name(h.label)}: “{quote(self.lesson.text, h, 80)}”"
-                          + (f" — note: {h.note}" if h.note else ""))
+            # when the caret enters one, and keep them in the article's description while
+            # the caret is inside (a screen reader that missed the announcement reads it)
+            if h is not None:
+                said = (f"{self._name(h.label)}: “{quote(self.lesson.text, h, 80)}”"
+                        + (f" — note: {h.note}" if h.note else ""))
+                a11y.announce(self.article, said)
+                self.article.setAccessibleDescription(said)
+            else:
+                self.article.setAccessibleDescription(self.article.base_description)
         self._caret_in = h
 
     def _on_list_highlight_chosen(self, h: Highlight) -> None:
