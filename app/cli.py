@@ -23,7 +23,30 @@ COMMANDS = ("lessons", "grade", "suggest", "submissions", "gradebook", "roster",
 log = logging.getLogger("close_reader")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _wanted(argv: Sequence[str] | None) -> tuple[str, ...]:
+    """The subcommands to build: only the one named (opening the app names none, so no
+    command module is imported on the way to the window); all of them for ``--help``, or
+    when the words are not understood (so the usage error lists every command)."""
+    if argv is None:
+        return COMMANDS
+    words = list(argv)
+    if any(w in ("-h", "--help") for w in words):
+        return COMMANDS
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w in ("--db", "--student"):
+            i += 2
+            continue
+        if w.startswith("--db=") or w.startswith("--student=") or w == "--version":
+            i += 1
+            continue
+        return (w,) if w in COMMANDS else COMMANDS
+    return ()
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line; with ``argv``, only the subcommand it names is built."""
     p = argparse.ArgumentParser(
         prog="close-reader",
         description="Close Reader: media-literacy lessons. With no command, opens the app.")
@@ -32,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--student", default=None, help="open the app as this student")
     p.add_argument("--version", action="version", version=f"close-reader {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in _wanted(argv):
         try:
             mod = importlib.import_module(f"app.commands.{name}")
         except ModuleNotFoundError as e:
@@ -44,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         if args.command is None:
