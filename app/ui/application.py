@@ -97,6 +97,7 @@ def _database_problem(e: StoreError) -> Path | None:
     from app.store.db import list_backups, restore_backup
 
     box = QMessageBox(QMessageBox.Icon.Warning, "Close Reader cannot open its database", str(e))
+    box.setTextFormat(Qt.TextFormat.PlainText)  # a path or a name is not markup
     other = box.addButton("Open another database…", QMessageBox.ButtonRole.AcceptRole)
     backups = list_backups(e.path) if e.path else []
     restore = (box.addButton("Restore the latest backup", QMessageBox.ButtonRole.ActionRole)
@@ -172,8 +173,10 @@ def _install_crash_handler() -> None:
             log_file = None  # type: ignore[assignment]
         sys.__stderr__ and sys.__stderr__.write(text)
         where = f"\n\nDetails were saved to {log_file}." if log_file else ""
-        QMessageBox.critical(None, "Something went wrong",
-                             "Close Reader hit an unexpected problem. Your highlights are saved "
-                             f"as you go, so little or nothing is lost.{where}\n\n{exc}")
+        box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
+                          "Close Reader hit an unexpected problem. Your highlights are saved "
+                          f"as you go, so little or nothing is lost.{where}\n\n{exc}")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
 
     sys.excepthook = hook
