@@ -48,3 +48,26 @@ def test_a_cancelled_import_writes_nothing(qtbot, window, tmp_path):
     assert "cancelled" in window.statusBar().currentMessage()
     assert window.repo.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 0
     assert operations.running() == 0
+
+
+def test_a_big_database_loads_in_the_background_and_tabs_fill_when_shown(
+        qtbot, repo, tmp_path, monkeypatch):
+    from app.ui.results import window as results_window
+
+    import_pack(repo, read_pack(PACK))
+    from app.services.results.bundles import import_bundles
+
+    import_bundles(repo, [big_bundle(tmp_path / "b.json", 30)])
+    monkeypatch.setattr(results_window, "LAZY_ABOVE", 10)  # 30 attempts count as "big"
+    w = results_window.ResultsWindow(repo)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.grades.model.rowCount() == 0  # not yet: read on the worker's connection
+    qtbot.waitUntil(lambda: w.refresh_op.done, timeout=30_000)
+    assert w.grades.model.rowCount() == 30
+    assert w.classes.current_lesson() is None  # the class view waits until it is shown
+    w.tabs.setCurrentWidget(w.classes)
+    assert w.classes.current_lesson() == LESSON and w.classes.view is not None
+    # the long CSV reads its figures on the window's own connection
+    out = w.export_csv(tmp_path / "long.csv", long=True)
+    assert out is not None and "Unsupported claim precision" in out.read_text("utf-8-sig")

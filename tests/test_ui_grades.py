@@ -186,8 +186,9 @@ def test_review_dialog_overrides_with_a_reason(qtbot, db_path, tmp_path):
     submit(r, ana.id, ana.name, LESSON, [])
     page = ReviewPage(r)
     qtbot.addWidget(page)
-    assert page.table.rowCount() == 1 and page.table.item(0, 2).text() == "0"
-    sub = r.submission(page.table.item(0, 0).data(Qt.ItemDataRole.UserRole + 1))
+    m = page.model
+    assert m.rowCount() == 1 and m.text(0, 2) == "0"
+    sub = r.submission(m.index(0, 0).data(Qt.ItemDataRole.UserRole + 1))
     d = ReviewDialog(r, sub)
     qtbot.addWidget(d)
     d.resize(1100, 760)
@@ -202,7 +203,7 @@ def test_review_dialog_overrides_with_a_reason(qtbot, db_path, tmp_path):
     g = r.grades()[(ana.id, LESSON)]
     assert (g.value, g.score, g.comment) == (40, 0, "Check the category descriptions.")
     page.refresh()
-    assert page.table.item(0, 3).text().startswith("40 — ")
-    assert page.release_here() == 1 and page.table.item(0, 5).text() == "released"
+    assert m.text(0, 3).startswith("40 — ")
+    assert page.release_here() == 1 and m.text(0, 5) == "released"
     r.database.close()
     QApplication.processEvents()

@@ -166,9 +166,15 @@ def build_gradebook(repo: Repo, all_lessons: bool = False, figures: bool = False
     students = tuple(repo.students())
     warn = lookalikes(s.name for s in students)
     flags = {s.id: warn[s.name] for s in students if s.name in warn}
-    load = None if figures else (lambda: {a.submission_id: a.by_label for a in (
-        _attempt(r, graded_ids) for r in repo.attempt_rows(True))})
-    return Gradebook(students, tuple(lessons), cells, attempts, cats, flags, load)
+    return Gradebook(students, tuple(lessons), cells, attempts, cats, flags,
+                     None if figures else figures_loader(repo))
+
+
+def figures_loader(repo: Repo) -> Callable[[], dict[str, Mapping[str, tuple[float, float]]]]:
+    """Every attempt's per-category figures by submission id, read when called (on
+    ``repo``'s connection: a gradebook built in a worker gets one on the GUI's)."""
+    return lambda: {r["submission_id"]: _attempt(r, set()).by_label
+                    for r in repo.attempt_rows(True)}
 
 
 def _max(a: int | None, b: int | None) -> int | None:

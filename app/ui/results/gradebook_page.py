@@ -72,6 +72,9 @@ class GradebookPage(QWidget):
         # the header grows to fit them
         head.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
         head.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # size columns from the rows on screen and a few more, never from every row: a
+        # school's gradebook has thousands
+        head.setResizeContentsPrecision(60)
         self.table.selectionModel().currentChanged.connect(self._on_table_current_changed)
         self.note = QLabel("Click a column heading to sort; hover it for the lesson's full "
                            "title. The graded score (the first attempt; * = set by you), the "

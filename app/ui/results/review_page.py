@@ -4,7 +4,9 @@ override with a reason, a comment); bundle conflicts to keep or discard."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Mapping
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -18,12 +20,12 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from app.core.attempts import Grade
 from app.core.errors import UserError
 from app.services.grading import grade_lesson
 from app.store.repo import Repo, Submission
@@ -36,6 +38,45 @@ def _plain(label: QLabel) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     return label
+
+
+class ReviewModel(QAbstractTableModel):
+    """One row a graded attempt: (submission id, the six cells). Cells are made when a
+    view asks for them, so a school's 60,000 graded attempts cost one list."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[tuple[str, tuple[str, ...]]] = []
+
+    def set_rows(self, rows: list[tuple[str, tuple[str, ...]]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+        if not index.isValid():
+            return None
+        sid, cells = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return cells[index.column()]
+        if role == ID_ROLE:
+            return sid
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def text(self, row: int, col: int) -> str:
+        return self.rows[row][1][col]
 
 
 class ReviewDialog(QDialog):
@@ -120,7 +161,7 @@ class ReviewPage(QWidget):
     changed = Signal()  # a review, a release or a conflict decision was stored
     export_requested = Signal()
 
-    def __init__(self, repo: Repo) -> None:
+    def __init__(self, repo: Repo, fill: bool = True) -> None:
         super().__init__()
         self.repo = repo
         self.setAccessibleName("Review and release")
@@ -129,8 +170,11 @@ class ReviewPage(QWidget):
             "override its score with a reason, or write a comment. Releasing sends the key, "
             "the score and your comment to the students: Export feedback file… for their "
             "computers, or Release here when they use this computer."))
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.model = ReviewModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setResizeContentsPrecision(60)
         self.table.setAccessibleName("Graded attempts")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -169,25 +213,26 @@ class ReviewPage(QWidget):
         lay.addWidget(self.conflict_label)
         lay.addWidget(self.conflicts)
         lay.addLayout(crow)
-        self.refresh()
+        if fill:
+            self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, grades: Mapping[tuple[int, str], Grade] | None = None) -> None:
+        """Fill the list (``grades``: the repository's, when the caller has them)."""
         names = {s.id: s.name for s in self.repo.students()}
         titles = {le.id: le.title for le in self.repo.list_lessons()}
-        grades = sorted(((k, g) for k, g in self.repo.grades().items() if g.submission_id),
-                        key=lambda kv: (names.get(kv[0][0], "").casefold(), kv[0][1]))
+        if grades is None:
+            grades = self.repo.grades()
+        ordered = sorted(((k, g) for k, g in grades.items() if g.submission_id),
+                         key=lambda kv: (names.get(kv[0][0], "").casefold(), kv[0][1]))
         released = {r[0] for r in self.repo.db.execute(
             "SELECT submission_id FROM submissions WHERE released_at IS NOT NULL")}
-        self.table.setRowCount(len(grades))
-        for row, ((student_id, lesson_id), g) in enumerate(grades):
-            cells = (names.get(student_id, ""), titles.get(lesson_id, lesson_id),
-                     "not graded" if g.score is None else str(g.score),
-                     "" if g.override is None else f"{g.override} — {g.reason}",
-                     g.comment, "released" if g.submission_id in released else "not released")
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(ID_ROLE, g.submission_id)
-                self.table.setItem(row, col, item)
+        self.model.set_rows([
+            (g.submission_id, (names.get(student_id, ""), titles.get(lesson_id, lesson_id),
+                               "not graded" if g.score is None else str(g.score),
+                               "" if g.override is None else f"{g.override} — {g.reason}",
+                               g.comment,
+                               "released" if g.submission_id in released else "not released"))
+            for (student_id, lesson_id), g in ordered])
         self.table.resizeColumnsToContents()
         conflicts = self.repo.conflicts()
         self.conflicts.clear()
@@ -207,8 +252,8 @@ class ReviewPage(QWidget):
             w.setVisible(bool(n))
 
     def current_submission(self) -> str | None:
-        item = self.table.item(self.table.currentRow(), 0)
-        return item.data(ID_ROLE) if item is not None else None
+        i = self.table.currentIndex()
+        return i.data(ID_ROLE) if i.isValid() else None
 
     def review_current(self) -> bool:
         sid = self.current_submission()

@@ -3,6 +3,7 @@ student progress tabs, with import, CSV export and PDF reports."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import os
 import tempfile
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.core.errors import UserError
 from app.services.grading import refresh_grades
 from app.services.results.bundles import BUNDLE_SUFFIXES, ImportSummary, import_bundles
-from app.services.results.gradebook import Gradebook, build_gradebook, write_csv
+from app.services.results.gradebook import Gradebook, build_gradebook, figures_loader, write_csv
 from app.services.results.report_pdf import class_summary_pdf, student_report_pdf
 from app.store.repo import Repo
 from app.ui.operations import Cancelled, Operation, RepoOp
@@ -40,6 +41,9 @@ from app.ui.results.review_page import ReviewPage
 BUNDLE_FILTER = "Submission files (*.json *.crsub);;All files (*)"
 
 
+LAZY_ABOVE = 2_000  # attempts: above this, tabs other than the one shown fill when opened
+
+
 class ResultsWindow(QMainWindow):
     def __init__(self, repo: Repo, parent: QWidget | None = None,
                  executor: Executor | None = None) -> None:
@@ -47,6 +51,7 @@ class ResultsWindow(QMainWindow):
         self.repo = repo
         self.executor = executor  # None: the operations' background thread
         self.import_op: Operation | None = None
+        self.refresh_op: Operation | None = None
         self.gradebook: Gradebook | None = None
         self.student_id: int | None = None
         self.lesson_id: str | None = None
@@ -66,9 +71,10 @@ class ResultsWindow(QMainWindow):
         self.tabs.addTab(self.grades, "&Gradebook")
         self.tabs.addTab(self.classes, "&Class view")
         self.tabs.addTab(self.progress, "Student &progress")
-        self.review = ReviewPage(repo)
+        self.review = ReviewPage(repo, fill=False)  # refresh() fills it
         self.tabs.addTab(self.review, "&Review && release")
         self.review.changed.connect(self.refresh)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.review.export_requested.connect(lambda: self.export_feedback())
 
         self.grades.import_requested.connect(self._on_grades_import_requested)
@@ -123,17 +129,58 @@ class ResultsWindow(QMainWindow):
 
     # -- data -------------------------------------------------------------------
     def refresh(self) -> None:
-        refresh_grades(self.repo)
-        gb = self.gradebook = build_gradebook(self.repo)
-        self.grades.model.set_roster(lms_actions.roster_notes(self.repo))
+        """Everything again from the database. A big database (a school's) is read in the
+        background, and the tabs other than the one shown fill when first opened."""
+        big = self.repo.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] > LAZY_ABOVE
+        if not big:
+            refresh_grades(self.repo)
+            self._apply(build_gradebook(self.repo), lms_actions.roster_notes(self.repo), False)
+            return
+        if self.refresh_op is not None and not self.refresh_op.done:
+            return
+
+        def work(repo: Repo) -> tuple[Gradebook, dict]:
+            refresh_grades(repo)
+            return build_gradebook(repo), lms_actions.roster_notes(repo)
+
+        self.statusBar().showMessage("Loading the class results…")
+        self.refresh_op = RepoOp(self, self.repo.database.path, work, self.executor)
+        self.refresh_op.success(lambda r: self._apply(r[0], r[1], True)).with_progress(
+            "Loading the class results…").run_in_background()
+
+    def _apply(self, gb: Gradebook, roster: dict, lazy: bool) -> None:
+        if lazy:  # built on the worker's connection, which is closed now
+            gb = dataclasses.replace(gb, load_figures=figures_loader(self.repo))
+        self.gradebook = gb
+        self.grades.model.set_roster(roster)
         self.grades.set_gradebook(gb)
-        self.classes.set_lessons([(le.id, le.title) for le in gb.lessons if le.here])
-        self.progress.set_students(gb.students)
+        if lazy:
+            self.statusBar().showMessage(
+                f"{len(gb.students)} students, {len(gb.attempts)} attempts.", 8000)
+        fills = {
+            self.classes: lambda: self.classes.set_lessons(
+                [(le.id, le.title) for le in gb.lessons if le.here]),
+            self.progress: lambda: self.progress.set_students(gb.students),
+        }
         if hasattr(self, "review"):
-            self.review.refresh()
+            fills[self.review] = lambda: self.review.refresh()
+        self._pending = {}
+        for page, fill in fills.items():
+            if lazy and self.tabs.currentWidget() is not page:
+                self._pending[page] = fill
+            else:
+                fill()
         self.lesson_id = self.classes.current_lesson()
         self.student_id = self.progress.current_student()
         self._show_report_target()
+
+    def _on_tabs_current_changed(self, _i: int) -> None:
+        fill = getattr(self, "_pending", {}).pop(self.tabs.currentWidget(), None)
+        if fill is not None:
+            fill()
+            self.lesson_id = self.classes.current_lesson()
+            self.student_id = self.progress.current_student()
+            self._show_report_target()
 
     def import_files(self, paths: Iterable[str | os.PathLike[str]]) -> ImportSummary | None:
         """Import submission bundles as one operation off the GUI thread, with progress
