@@ -150,7 +150,13 @@ class FeedbackArticle(ArticleView):
         p = QPainter(self.viewport())
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         clip = QRectF(e.rect()).adjusted(-4, -4, 4, 4)
+        # only the outlines on screen: laying out the lines of 200 others costs a frame
+        vp = self.viewport().rect()
+        first = self.posmap.from_qt(self.cursorForPosition(vp.topLeft()).position())
+        last = self.posmap.from_qt(self.cursorForPosition(vp.bottomRight()).position())
         for o in self._outlines:
+            if o.end < first or o.start > last + 1:
+                continue
             pen = QPen(o.colour, o.width, o.pen)
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             p.setPen(pen)
