@@ -409,7 +409,13 @@ class Repo:
 
     def submissions(self, student_id: int | None = None, lesson_id: str | None = None,
                     with_reports: bool = True) -> list[Submission]:
-        where, args = _student_lesson_filter(student_id, lesson_id, "s.")
+        where, args = [], []
+        if student_id is not None:
+            where.append("s.student_id = ?")
+            args.append(student_id)
+        if lesson_id is not None:
+            where.append("s.lesson_id = ?")
+            args.append(lesson_id)
         cols = "s.report" if with_reports else "NULL AS report"
         sql = ("SELECT s.submission_id, s.student_id, st.name AS student, s.lesson_id, s.attempt, "
                f"s.submitted_at, s.highlights, s.machine, s.score, {cols}, s.key_version, "
@@ -489,7 +495,13 @@ class Repo:
     def grades(self, student_id: int | None = None,
                lesson_id: str | None = None) -> dict[tuple[int, str], Grade]:
         """The grade of each (student, lesson) with attempts: ``app.core.attempts``."""
-        where, args = _student_lesson_filter(student_id, lesson_id)
+        where, args = [], []
+        if student_id is not None:
+            where.append("student_id = ?")
+            args.append(student_id)
+        if lesson_id is not None:
+            where.append("lesson_id = ?")
+            args.append(lesson_id)
         rows = self.db.execute(
             "SELECT student_id, lesson_id, submission_id, attempt, submitted_at, machine, "
             "after_key, score, override_score, override_reason, comment FROM submissions"
@@ -564,20 +576,6 @@ class Repo:
                 self.db.execute("UPDATE submissions SET attempt = ?, after_key = ? "
                                 "WHERE submission_id = ?",
                                 [n, int(flags[r.submission_id]), r.submission_id])
-
-
-def _student_lesson_filter(student_id: int | None, lesson_id: str | None,
-                           prefix: str = "") -> tuple[list[str], list[object]]:
-    """WHERE terms (and their parameters) for an optional student and lesson."""
-    where: list[str] = []
-    args: list[object] = []
-    if student_id is not None:
-        where.append(f"{prefix}student_id = ?")
-        args.append(student_id)
-    if lesson_id is not None:
-        where.append(f"{prefix}lesson_id = ?")
-        args.append(lesson_id)
-    return where, args
 
 
 @dataclass(frozen=True)
