@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -20,7 +19,6 @@ from app.core.errors import UserError
 
 COMMANDS = ("lessons", "grade", "suggest", "submissions", "gradebook", "roster", "feedback",
             "instructor", "selftest")
-log = logging.getLogger("close_reader")
 
 
 def _wanted(argv: Sequence[str] | None) -> tuple[str, ...]:

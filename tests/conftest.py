@@ -15,6 +15,25 @@ DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _normal_text_size():
+    """A test that zooms the text leaves the app's font as it found it: the font is the
+    application's, shared by every later test's windows."""
+    yield
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None or not app.property("close_reader_ready"):
+        return
+    from app.ui.fonts import set_app_font, ui_font
+
+    set_app_font(ui_font(1.0))
+
+
 @pytest.fixture
 def data_dir() -> Path:
     return DATA

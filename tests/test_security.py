@@ -308,6 +308,9 @@ def test_student_mode_offers_no_way_to_edit_lessons_keys_or_others_work(window):
     # the teacher's released feedback (formats.md, "Feedback file"): it adds keys and
     # results the teacher wrote; the grade of record stays on the teacher's machine
     gated |= {"Import feedback from your teacher…"}
+    # the reader and the feedback view are built on first use: build them, so their
+    # actions are scanned too
+    assert w.reader is not None and w.feedback is not None
     texts = [a.text().replace("&", "") for a in w.findChildren(QAction)]
     assert "Switch student…" in texts and "Undo" in texts  # the scan sees the actions
     offered = [t for t in texts if t not in gated and editing.search(t.lower())]

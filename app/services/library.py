@@ -21,10 +21,9 @@ from app.core.lessons import Lesson
 from app.core.packs import Pack, read_pack, write_pack
 from app.services.relocate import Relocation, relocate
 from app.store.db import backup
-from app.store.repo import Repo
+from app.store.repo import SEEDED, Repo
 
 TOKEN_CACHE = "tokens.json"
-SEEDED = "seeded_bundled_lessons"
 
 
 def text_digest(text: str) -> str:

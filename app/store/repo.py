@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -30,6 +29,11 @@ from app.store.db import Database, damaged_row, load_column
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# the setting that says the bundled lessons were put in (app.services.library): read
+# before that service is imported, so an existing database opens without it
+SEEDED = "seeded_bundled_lessons"
 
 
 class KeyLocked(UserError):
@@ -135,6 +139,8 @@ class Repo:
     def machine_id(self) -> str:
         mid = self.setting("machine_id")
         if not mid:
+            import uuid
+
             mid = str(uuid.uuid4())
             self.set_setting("machine_id", mid)
         return mid
@@ -385,7 +391,11 @@ class Repo:
                        machine: str | None = None, imported: bool = False,
                        attempt: int | None = None, clear_draft: bool = False,
                        after_key: bool = False) -> str:
-        sid = submission_id or str(uuid.uuid4())
+        if submission_id is None:
+            import uuid  # only here: uuid imports platform, ~4 ms at start-up
+
+            submission_id = str(uuid.uuid4())
+        sid = submission_id
         with self.database.transaction() as db:
             if attempt is None:
                 attempt = 1 + db.execute(

@@ -3,21 +3,24 @@ when the database cannot be opened. ``create_main_window`` is the public entry."
 
 from __future__ import annotations
 
-import logging
 import sys
-import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication
 
 from app import paths
 from app.store.db import StoreError
-from app.ui.fonts import base_point_size, register_fonts
+from app.ui.fonts import base_point_size, register_fonts, set_app_font, ui_font
 from app.ui.main_window import MainWindow
 from app.ui.theme import ERROR_DARK, ERROR_LIGHT, apply_palette, is_dark
 
-log = logging.getLogger("close_reader")
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+# the message boxes below (and logging, traceback) load when one is needed: the library
+# shows without them
 
 
 STYLE = """
@@ -52,7 +55,7 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
         apply_palette(app, dark)
         app.setProperty("close_reader_style",
                         STYLE.replace("ERROR_COLOUR", ERROR_DARK if dark else ERROR_LIGHT))
-        app.setStyleSheet(app.property("close_reader_style"))
+        set_app_font(ui_font(1.0))  # the style sheet, with headings at the normal size
         app.setProperty("close_reader_ready", True)
     return app
 
@@ -67,11 +70,13 @@ def _system_prefers_dark(app: QApplication) -> bool:
 def create_main_window(db_path: str | Path, student: str | None = None) -> MainWindow:
     """The main window on that database, not yet shown (formats.md's entry point)."""
     ensure_application()
-    from app.services.library import seed_if_new
-    from app.store.repo import open_repo
+    from app.store.repo import SEEDED, open_repo
 
     repo = open_repo(db_path)
-    seed_if_new(repo)
+    if not repo.setting(SEEDED):  # a new database: the bundled lessons go in, once
+        from app.services.library import seed_if_new
+
+        seed_if_new(repo)
     return MainWindow(repo, student=student)
 
 
@@ -94,6 +99,8 @@ def run_app(db_path: Path, student: str | None = None) -> int:
 
 def _database_problem(e: StoreError) -> Path | None:
     """Explain; offer to open another database or restore a backup. Returns the path to try."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
     from app.store.db import list_backups, restore_backup
 
     box = QMessageBox(QMessageBox.Icon.Warning, "Close Reader cannot open its database", str(e))
@@ -120,6 +127,7 @@ def show_store_warnings(parent: QWidget | None, repo) -> QMessageBox | None:  # 
     warnings = getattr(repo.database, "warnings", ())
     if not warnings:
         return None
+    from PySide6.QtWidgets import QMessageBox
     box = QMessageBox(QMessageBox.Icon.Warning, "Close Reader: database on a network drive",
                       "\n\n".join(w.message for w in warnings), QMessageBox.StandardButton.Ok,
                       parent)
@@ -143,7 +151,11 @@ def report_store_fault(exc: BaseException, parent: QWidget | None = None) -> QMe
     fault = store_fault(exc)
     if fault is None:
         return None
-    log.warning("database fault: %s", fault)
+    import logging
+
+    from PySide6.QtWidgets import QMessageBox
+
+    logging.getLogger("close_reader").warning("database fault: %s", fault)
     if any(b.property("store_fault") for b in _open_boxes):
         return _open_boxes[-1]
     titles = {"locked": "The database is busy", "full": "The disk is full",
@@ -163,6 +175,10 @@ def _install_crash_handler() -> None:
     def hook(exc_type, exc, tb) -> None:  # noqa: ANN001
         if report_store_fault(exc) is not None:
             return
+        import traceback
+
+        from PySide6.QtWidgets import QMessageBox
+
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         log_file = paths.log_dir() / "crash.log"
         try:

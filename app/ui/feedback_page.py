@@ -45,7 +45,6 @@ from app.ui.feedback_marks import (
     edge_colour,
 )
 from app.ui.theme import (
-    _QT_UNDERLINE,
     BASE_DARK,
     BASE_LIGHT,
     STATUS_STYLE,
@@ -54,6 +53,7 @@ from app.ui.theme import (
     TEXT_LIGHT,
     CategoryStyle,
     is_dark,
+    qt_underline,
     styles_for,
 )
 
@@ -404,7 +404,7 @@ class FeedbackPage(QWidget):
                 kind = "key passage" if k.span.required else "optional key passage"
                 name = self._name(k.span.label)
                 marks.append(Mark(k.span.start, k.span.end, QColor(bg),
-                                  _QT_UNDERLINE[STATUS_UNDERLINE[st]],
+                                  qt_underline(STATUS_UNDERLINE[st]),
                                   f"{words.tag(st)} — {name} ({kind})", bold=st == "missed"))
                 spoken.append(Spoken(k.span.start, k.span.end,
                                      words.caret_words(name, "key", st)))
@@ -421,7 +421,7 @@ class FeedbackPage(QWidget):
                 elif h.status == "extra":  # nothing of the key under it: its own tint
                     marks.append(Mark(h.span.start, h.span.end,
                                       QColor(STATUS_STYLE["extra"][1 if dark else 0]),
-                                      _QT_UNDERLINE[STATUS_UNDERLINE["extra"]], tip))
+                                      qt_underline(STATUS_UNDERLINE["extra"]), tip))
                 outlines.append(self._outline(h.span.start, h.span.end, cs, against, dark, tip))
                 said = words.caret_words(name, "mine", h.status)
                 if words.is_wide(h):

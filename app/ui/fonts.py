@@ -15,10 +15,12 @@ HEADINGS = (("lessonTitle", 1.45, 600), ("scoreLabel", 2.2, 700), ("headline", 1
 UI_FAMILY = "DejaVu Sans"
 
 
-@lru_cache(maxsize=1)
-def register_fonts() -> tuple[str, ...]:
+@lru_cache(maxsize=2)
+def register_fonts(prefix: str = "DejaVuSans") -> tuple[str, ...]:
+    """Register the bundled fonts whose file names start with ``prefix``: the UI's at
+    start-up, the reading face (``DejaVuSerif``) when a text is first shown."""
     families: list[str] = []
-    for f in sorted(paths.fonts_dir().glob("*.ttf")):
+    for f in sorted(paths.fonts_dir().glob(f"{prefix}*.ttf")):
         fid = QFontDatabase.addApplicationFont(str(f))
         if fid >= 0:
             families += QFontDatabase.applicationFontFamilies(fid)
@@ -67,6 +69,7 @@ def ui_font(zoom: float = 1.0) -> QFont:
 
 
 def reading_font(zoom: float = 1.0) -> QFont:
+    register_fonts("DejaVuSerif")
     f = QFont(READING_FAMILY)
     f.setPointSizeF(max(8.0, base_point_size()) * 1.3 * zoom)
     return f

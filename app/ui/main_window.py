@@ -20,13 +20,13 @@ from app.core.lessons import Highlight, Lesson
 from app.store.repo import KeyLocked, Repo, Student
 from app.ui.library_view import LibraryRow, LibraryView
 from app.ui.plain import warn
-from app.ui.read_tracker import ReadTracker
-from app.ui.reader_page import ReaderPage
 from app.ui.signin_page import SignInPage
 
 if TYPE_CHECKING:
     from app.core.scoring import Report
     from app.ui.feedback_page import FeedbackPage
+    from app.ui.read_tracker import ReadTracker
+    from app.ui.reader_page import ReaderPage
 
 
 # grading and the feedback view load on first use, not before the library shows
@@ -62,18 +62,15 @@ class MainWindow(QMainWindow):
         self.signin = SignInPage()
         self.signin.setAccessibleName("Sign in")
         self.library_page, self.library, self.greeting = self._build_library_page()
-        self.reader = ReaderPage()
-        self._feedback: FeedbackPage | None = None  # built on first use (self.feedback)
-        for w in (self.signin, self.library_page, self.reader):
+        # the reader and the feedback view are built on first use (self.reader,
+        # self.feedback): the library shows without them
+        self._reader: ReaderPage | None = None
+        self._feedback: FeedbackPage | None = None
+        for w in (self.signin, self.library_page):
             self.stack.addWidget(w)
         self.stack.currentChanged.connect(self._on_stack_current_changed)
         self.signin.student_chosen.connect(self._on_signin_student_chosen)
         self.library.lesson_activated.connect(self.open_lesson)
-        self.reader.draft_changed.connect(self._on_reader_draft_changed)
-        self.reader.submit_requested.connect(self._on_reader_submit_requested)
-        self.reader.back_requested.connect(self.show_library)
-        self.reader.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
-        self.read_tracker = ReadTracker(self.reader.article)
         self._zoom = float(repo.setting("zoom", "1.0") or 1.0)
         self._build_menus()
         self.apply_zoom(self._zoom)
@@ -85,6 +82,35 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.signin)
 
     # -- building -------------------------------------------------------------
+    @property
+    def reader(self) -> ReaderPage:
+        """The reader, built (and its modules imported) the first time it is used."""
+        if self._reader is None:
+            from app.ui.fonts import reading_font
+            from app.ui.read_tracker import ReadTracker
+            from app.ui.reader_page import ReaderPage
+
+            page = self._reader = ReaderPage()
+            self.stack.addWidget(page)
+            page.draft_changed.connect(self._on_reader_draft_changed)
+            page.submit_requested.connect(self._on_reader_submit_requested)
+            page.back_requested.connect(self.show_library)
+            page.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
+            self.read_tracker: ReadTracker = ReadTracker(page.article)
+            page.article.set_reading_font(reading_font(self._zoom))
+            page.set_active(self.stack.currentWidget() is page)
+            first = self.edit_menu.actions()[0] if self.edit_menu.actions() else None
+            for a in (page.undo_action, page.redo_action, page.remove_action):
+                self.edit_menu.insertAction(first, a)
+            self.edit_menu.insertSeparator(first)
+            self.edit_menu.insertAction(first, page.submit_action)
+        return self._reader
+
+    def _flush_reader(self) -> None:
+        """Save the reader's unsaved highlights, if the reader exists."""
+        if self._reader is not None:
+            self._reader.flush()
+
     @property
     def feedback(self) -> FeedbackPage:
         """The feedback view, built (and its module imported) the first time it is used."""
@@ -143,10 +169,9 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         m.addAction(quit_action)
         e = mb.addMenu("&Edit")
-        for a in (self.reader.undo_action, self.reader.redo_action, self.reader.remove_action):
-            e.addAction(a)
-        e.addSeparator()
-        e.addAction(self.reader.submit_action)  # and Try again, once the feedback exists
+        # the reader's Undo, Redo, Remove and Submit (and the feedback's Try again) join
+        # when those pages are built; opening the menu builds the reader, so it is whole
+        e.aboutToShow.connect(lambda: self.reader)
         self.edit_menu = e
         v = mb.addMenu("&View")
         bigger = QAction("Larger text", self)
@@ -184,8 +209,7 @@ class MainWindow(QMainWindow):
         f = ui_font(zoom)
         set_app_font(f)  # every widget, dialogs included
         self.setFont(f)
-        pages = [self.reader] + ([self._feedback] if self._feedback is not None else [])
-        for page in pages:
+        for page in (p for p in (self._reader, self._feedback) if p is not None):
             page.article.set_reading_font(reading_font(zoom))
         if save:
             self.repo.set_setting("zoom", str(zoom))
@@ -193,7 +217,7 @@ class MainWindow(QMainWindow):
 
     # -- navigation -----------------------------------------------------------
     def show_signin(self) -> None:
-        self.reader.flush()
+        self._flush_reader()
         self.signin.set_students([s.name for s in self.repo.students()])
         self.stack.setCurrentWidget(self.signin)
 
@@ -207,7 +231,7 @@ class MainWindow(QMainWindow):
         self.show_library()
 
     def show_library(self) -> None:
-        self.reader.flush()
+        self._flush_reader()
         if self.student is None:
             self.show_signin()
             return
@@ -281,7 +305,8 @@ class MainWindow(QMainWindow):
     # -- slots ----------------------------------------------------------------
     def _on_stack_current_changed(self, _index: int) -> None:
         page = self.stack.currentWidget()
-        self.reader.set_active(page is self.reader)
+        if self._reader is not None:
+            self._reader.set_active(page is self._reader)
         if self._feedback is not None:
             self._feedback.try_again_action.setEnabled(page is self._feedback)
 
@@ -348,7 +373,7 @@ class MainWindow(QMainWindow):
 
         from app.services.results.bundles import export_bundle
 
-        self.reader.flush()
+        self._flush_reader()
         student = self.student.name if mine and self.student else None
         if path is None:
             who = (student or "all").replace(" ", "-").replace(".", "")
@@ -373,7 +398,7 @@ class MainWindow(QMainWindow):
 
         from app.services.feedback import import_feedback
 
-        self.reader.flush()
+        self._flush_reader()
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self, "Import feedback from your teacher", "",
                                                   "Feedback files (*.json)")
@@ -397,7 +422,7 @@ class MainWindow(QMainWindow):
         from app.ui.instructor.gate import unlock
         from app.ui.instructor.window import InstructorWindow
 
-        self.reader.flush()
+        self._flush_reader()
         if not unlock(self, self.repo):
             return
         self.instructor = InstructorWindow(self.repo, parent=self)
@@ -417,7 +442,7 @@ class MainWindow(QMainWindow):
             "Ctrl++ / Ctrl+-  Larger / smaller text"))
 
     def closeEvent(self, e: QCloseEvent) -> None:
-        self.reader.flush()
+        self._flush_reader()
         super().closeEvent(e)
 
 

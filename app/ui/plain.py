@@ -5,8 +5,6 @@ and tooltips, so "<b>x</b>" in a student's name would render bold and an
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
@@ -17,6 +15,8 @@ def tip(text: str) -> str:
     Qt would take for markup is escaped; any other text is returned as it is."""
     if not text or not GuiQt.mightBeRichText(text):
         return text
+    import html
+
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 

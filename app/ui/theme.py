@@ -36,15 +36,22 @@ CATEGORY_COLOURS: list[tuple[str, str]] = [
 ]
 DEFAULT_UNDERLINES = ["dash", "wave", "dot", "solid", "dashdot", "double"]
 
-_QT_UNDERLINE = {
-    "solid": QTextCharFormat.UnderlineStyle.SingleUnderline,
-    "wave": QTextCharFormat.UnderlineStyle.WaveUnderline,
-    "dash": QTextCharFormat.UnderlineStyle.DashUnderline,
-    "dot": QTextCharFormat.UnderlineStyle.DotLine,
-    "dashdot": QTextCharFormat.UnderlineStyle.DashDotLine,
-    "double": QTextCharFormat.UnderlineStyle.DashDotDotLine,
+# Qt's underline style of each of ours; QTextCharFormat's enums are built on first use
+# (after the library is on screen), so this is looked up, not made at import
+_QT_UNDERLINE_NAMES = {
+    "solid": "SingleUnderline",
+    "wave": "WaveUnderline",
+    "dash": "DashUnderline",
+    "dot": "DotLine",
+    "dashdot": "DashDotLine",
+    "double": "DashDotDotLine",
 }
-assert set(_QT_UNDERLINE) == set(UNDERLINE_STYLES)
+assert set(_QT_UNDERLINE_NAMES) == set(UNDERLINE_STYLES)
+
+
+def qt_underline(underline: str) -> QTextCharFormat.UnderlineStyle:
+    """Qt's underline style for one of ``UNDERLINE_STYLES``."""
+    return getattr(QTextCharFormat.UnderlineStyle, _QT_UNDERLINE_NAMES[underline])
 # the same styles as pen strokes, for samples drawn outside the text (toolbar buttons);
 # "wave" is drawn as a zigzag by its painter
 _PEN = {
@@ -94,7 +101,7 @@ class CategoryStyle:
         return QColor(self.dark if dark else self.light)
 
     def underline_qt(self) -> QTextCharFormat.UnderlineStyle:
-        return _QT_UNDERLINE[self.underline]
+        return qt_underline(self.underline)
 
 
 def styles_for(categories: list[Category]) -> dict[str, CategoryStyle]:
