@@ -91,11 +91,10 @@ def time_gradebook(path: Path, runs: int) -> float:
     return sorted(times)[len(times) // 2]
 
 
-def time_bundle_import(tmp: Path) -> tuple[float, int]:
-    """Seconds to import one bundle of 10,000 attempts into a teacher's database."""
+def bundle_case(tmp: Path) -> tuple[Path, Path]:
+    """A teacher's database (one class's lessons) and one bundle of 10,000 attempts
+    from a school machine: (database, bundle)."""
     from app.core.answers import Bundle, BundledSubmission, write_bundle
-    from app.services.results.bundles import import_bundles
-    from app.store.repo import open_repo
 
     rng = random.Random(5)
     db = tmp / "teacher.db"
@@ -109,6 +108,15 @@ def time_bundle_import(tmp: Path) -> tuple[float, int]:
                                           tuple(_highlights(lesson, words, rng))))
     f = tmp / "bundle.json"
     write_bundle(f, Bundle("school-machine", "2026-04-01T12:00:00Z", tuple(subs)))
+    return db, f
+
+
+def time_bundle_import(tmp: Path) -> tuple[float, int]:
+    """Seconds to import one bundle of 10,000 attempts into a teacher's database."""
+    from app.services.results.bundles import import_bundles
+    from app.store.repo import open_repo
+
+    db, f = bundle_case(tmp)
     repo = open_repo(db)
     t0 = time.perf_counter()
     summary = import_bundles(repo, [f])

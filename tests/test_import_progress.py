@@ -4,11 +4,13 @@ and cancellable with nothing written (quality.md: long work shows progress)."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from results_helpers import LESSON, PACK, UC, bundle, hl, write
 
 from app.core.packs import read_pack
 from app.services.library import import_pack
 from app.ui import operations
+from app.ui.results.models import GradebookRole
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -67,7 +69,26 @@ def test_a_big_database_loads_in_the_background_and_tabs_fill_when_shown(
     assert w.grades.model.rowCount() == 30
     assert w.classes.current_lesson() is None  # the class view waits until it is shown
     w.tabs.setCurrentWidget(w.classes)
-    assert w.classes.current_lesson() == LESSON and w.classes.view is not None
+    # shown: the lesson is chosen at once, its attempts are read in the background
+    assert w.classes.current_lesson() == LESSON
+    assert "Reading the class's attempts" in w.classes.summary.text()
+    qtbot.waitUntil(lambda: w.classes.view is not None, timeout=30_000)
+    assert w.classes.summary.text().startswith("30 students")
+    # the review list too: in the background, its buttons off until it is filled
+    w.tabs.setCurrentWidget(w.review)
+    assert w.review.model.rowCount() == 0 and not w.review.review_button.isEnabled()
+    qtbot.waitUntil(lambda: w.review.model.rowCount() == 30, timeout=30_000)
+    assert w.review.review_button.isEnabled()
+    # sorting is the model's own: a click on a lesson's heading orders by that grade
+    w.tabs.setCurrentWidget(w.grades)
+    table = w.grades.table
+    table.setCurrentIndex(table.model().index(0, 0))
+    chosen = table.currentIndex().data()
+    table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    col = [table.model().index(r, 1).data(GradebookRole.SORT)
+           for r in range(table.model().rowCount())]
+    assert col == sorted(col, reverse=True)
+    assert table.currentIndex().data() == chosen  # the chosen student stays chosen
     # the long CSV reads its figures on the window's own connection
     out = w.export_csv(tmp_path / "long.csv", long=True)
     assert out is not None and "Unsupported claim precision" in out.read_text("utf-8-sig")

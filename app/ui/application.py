@@ -94,6 +94,11 @@ def run_app(db_path: Path, student: str | None = None) -> int:
             db_path = choice
     win.show()
     show_store_warnings(win, win.repo)
+    # what start-up made lives as long as the app: the collector need not scan it again
+    # (each full collection would; see app.ui.operations._resume_gc)
+    import gc
+
+    gc.freeze()
     return app.exec()
 
 

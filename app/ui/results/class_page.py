@@ -6,6 +6,7 @@ what it marked lies in the key, in words."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat
@@ -104,6 +105,11 @@ class ClassPage(QWidget):
         super().__init__(parent)
         self.repo = repo
         self.view: ClassView | None = None
+        # a school's lesson (thousands of attempts, regraded: ~0.6 s) is read in the
+        # background; the results window turns this on for a big database
+        self.background = False
+        self.executor: Executor | None = None  # None: the operations' thread
+        self.loading: str | None = None  # the lesson being read in the background
         self.marks: list[Mark] = []
         self.tags: list[str] = []  # one per key span, in key order
 
@@ -224,9 +230,13 @@ class ClassPage(QWidget):
         self.figures.clear()
         self.unit_signals.clear()
         self.legend.set_entries([])
+        self.loading = None
         if lesson_id is None:
             self.article.set_article("")
             self.summary.setText("No graded attempts yet: import submission files first.")
+            return
+        if self.background:
+            self._load_in_background(lesson_id)
             return
         try:
             view = self.view = class_view(self.repo, lesson_id)
@@ -236,6 +246,37 @@ class ClassPage(QWidget):
             return
         names = {c.id: c.name for c in self.repo.categories().values()}
         self._fill(view, names)
+
+    def _load_in_background(self, lesson_id: str) -> None:
+        """Read and grade the lesson's attempts off the GUI thread; fill when done,
+        unless another lesson was chosen meanwhile."""
+        from app.ui.operations import RepoOp
+
+        self.loading = lesson_id
+        self.article.set_article("")
+        self.summary.setText(f"Reading the class's attempts at {self.lesson.currentText()}…")
+
+        def work(repo: Repo) -> tuple[ClassView, dict[str, str]]:
+            return class_view(repo, lesson_id), {c.id: c.name
+                                                 for c in repo.categories().values()}
+
+        def done(result: tuple[ClassView, dict[str, str]]) -> None:
+            if self.loading != lesson_id:
+                return  # another lesson was chosen meanwhile: its own load fills
+            self.loading = None
+            self.view = result[0]
+            self._fill(*result)
+
+        def failed(e: BaseException) -> None:
+            if self.loading != lesson_id:
+                return
+            self.loading = None
+            if not isinstance(e, UserError):
+                raise e
+            self.summary.setText(str(e))
+
+        RepoOp(self, self.repo.database.path, work, self.executor) \
+            .success(done).failure(failed).run_in_background()
 
     def _fill(self, view: ClassView, names: Mapping[str, str]) -> None:
         n = len(view.scores)

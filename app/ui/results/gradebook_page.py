@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.results.gradebook import Gradebook
-from app.ui.results.models import GradebookModel, GradebookRole, StudentFilterProxy
+from app.services.results.gradebook import Cell, Gradebook
+from app.ui.results.models import GradebookModel, GradebookRole, StudentFilterProxy, cell_text
 
 
 class GradebookPage(QWidget):
@@ -75,6 +77,8 @@ class GradebookPage(QWidget):
         # size columns from the rows on screen and a few more, never from every row: a
         # school's gradebook has thousands
         head.setResizeContentsPrecision(60)
+        # (a column's width is measured over rows: the vertical header's precision)
+        self.table.verticalHeader().setResizeContentsPrecision(60)
         self.table.selectionModel().currentChanged.connect(self._on_table_current_changed)
         self.note = QLabel("Click a column heading to sort; hover it for the lesson's full "
                            "title. The graded score (the first attempt; * = set by you), the "
@@ -86,13 +90,20 @@ class GradebookPage(QWidget):
         lay.addWidget(self.table, 1)
         lay.addWidget(self.note)
 
-    def set_gradebook(self, gb: Gradebook) -> None:
-        self.model.set_gradebook(gb)
+    def set_gradebook(self, gb: Gradebook, roster: Mapping[int, str] | None = None) -> None:
+        """Show ``gb`` (and, with ``roster``, each student's LMS name and ids)."""
+        self.model.set_gradebook(gb, roster)
         self.proxy.set_filter_text(self.filter.text())
-        self.table.resizeColumnsToContents()
+        # widths from the texts themselves, not by asking the model for rows (60 rows
+        # of 21 columns took 80 ms on the GUI thread): every name, and for a lesson the
+        # widest a cell can read, beside its heading
+        fm = self.table.fontMetrics()
         head = self.table.horizontalHeader()
+        names = max((fm.horizontalAdvance(f"{s.name} ⚠") for s in gb.students), default=0)
+        cell = fm.horizontalAdvance(cell_text(Cell(100, 100, 2, "", practice_best=100,
+                                                   override=100)))
         for c in range(self.model.columnCount()):
-            need = max(self.table.columnWidth(c), head.sectionSizeFromContents(c).width())
+            need = max(names if c == 0 else cell, head.sectionSizeFromContents(c).width())
             self.table.setColumnWidth(c, min(max(need + 16, 120), 280))
         head.resizeSections(QHeaderView.ResizeMode.Interactive)
         head.updateGeometry()

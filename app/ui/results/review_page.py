@@ -5,6 +5,7 @@ override with a reason, a comment); bundle conflicts to keep or discard."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import Executor
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -38,6 +39,25 @@ def _plain(label: QLabel) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     return label
+
+
+def review_rows(repo: Repo, grades: Mapping[tuple[int, str], Grade] | None = None
+                ) -> list[tuple[str, tuple[str, ...]]]:
+    """The list's rows, by student then lesson: (submission id, the columns' texts)."""
+    names = {s.id: s.name for s in repo.students()}
+    titles = {le.id: le.title for le in repo.list_lessons()}
+    if grades is None:
+        grades = repo.grades()
+    ordered = sorted(((k, g) for k, g in grades.items() if g.submission_id),
+                     key=lambda kv: (names.get(kv[0][0], "").casefold(), kv[0][1]))
+    released = {r[0] for r in repo.db.execute(
+        "SELECT submission_id FROM submissions WHERE released_at IS NOT NULL")}
+    return [(g.submission_id, (names.get(student_id, ""), titles.get(lesson_id, lesson_id),
+                               "not graded" if g.score is None else str(g.score),
+                               "" if g.override is None else f"{g.override} — {g.reason}",
+                               g.comment,
+                               "released" if g.submission_id in released else "not released"))
+            for (student_id, lesson_id), g in ordered]
 
 
 class ReviewModel(QAbstractTableModel):
@@ -164,6 +184,11 @@ class ReviewPage(QWidget):
     def __init__(self, repo: Repo, fill: bool = True) -> None:
         super().__init__()
         self.repo = repo
+        # a school's thousands of graded attempts are read in the background (~1 s);
+        # the results window turns this on for a big database
+        self.background = False
+        self.executor: Executor | None = None  # None: the operations' thread
+        self.loading = False
         self.setAccessibleName("Review and release")
         intro = _plain(QLabel(
             "Each student's graded attempt (the first one). Open one to see it with the key, "
@@ -175,6 +200,8 @@ class ReviewPage(QWidget):
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setResizeContentsPrecision(60)
+        # a column's width is measured over rows: the vertical header's precision counts
+        self.table.verticalHeader().setResizeContentsPrecision(60)
         self.table.setAccessibleName("Graded attempts")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -217,24 +244,38 @@ class ReviewPage(QWidget):
             self.refresh()
 
     def refresh(self, grades: Mapping[tuple[int, str], Grade] | None = None) -> None:
-        """Fill the list (``grades``: the repository's, when the caller has them)."""
-        names = {s.id: s.name for s in self.repo.students()}
-        titles = {le.id: le.title for le in self.repo.list_lessons()}
-        if grades is None:
-            grades = self.repo.grades()
-        ordered = sorted(((k, g) for k, g in grades.items() if g.submission_id),
-                         key=lambda kv: (names.get(kv[0][0], "").casefold(), kv[0][1]))
-        released = {r[0] for r in self.repo.db.execute(
-            "SELECT submission_id FROM submissions WHERE released_at IS NOT NULL")}
-        self.model.set_rows([
-            (g.submission_id, (names.get(student_id, ""), titles.get(lesson_id, lesson_id),
-                               "not graded" if g.score is None else str(g.score),
-                               "" if g.override is None else f"{g.override} — {g.reason}",
-                               g.comment,
-                               "released" if g.submission_id in released else "not released"))
-            for (student_id, lesson_id), g in ordered])
+        """Fill the list (``grades``: the repository's, when the caller has them); in the
+        background when ``background`` is on and no grades are given."""
+        if self.background and grades is None:
+            self._refresh_in_background()
+            return
+        self._show(review_rows(self.repo, grades), self.repo.conflicts())
+
+    def _refresh_in_background(self) -> None:
+        from app.ui.operations import RepoOp
+
+        if self.loading:
+            return
+        self.loading = True
+        self.conflict_label.setText("Reading the graded attempts…")
+
+        def done(result: tuple[list, list]) -> None:
+            self.loading = False
+            self._show(*result)
+
+        def failed(e: BaseException) -> None:
+            self.loading = False
+            raise e  # a bug or a database fault: the app's handler reports it
+
+        RepoOp(self, self.repo.database.path,
+               lambda repo: (review_rows(repo), repo.conflicts()), self.executor) \
+            .success(done).failure(failed) \
+            .disabling(self.review_button, self.release_button, self.export_button) \
+            .run_in_background()
+
+    def _show(self, rows: list[tuple[str, tuple[str, ...]]], conflicts: list) -> None:
+        self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
-        conflicts = self.repo.conflicts()
         self.conflicts.clear()
         for c in conflicts:
             item = QListWidgetItem(
