@@ -3,6 +3,8 @@ and cancellable with nothing written (quality.md: long work shows progress)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from PySide6.QtCore import Qt
 from results_helpers import LESSON, PACK, UC, bundle, hl, write
@@ -92,3 +94,58 @@ def test_a_big_database_loads_in_the_background_and_tabs_fill_when_shown(
     # the long CSV reads its figures on the window's own connection
     out = w.export_csv(tmp_path / "long.csv", long=True)
     assert out is not None and "Unsupported claim precision" in out.read_text("utf-8-sig")
+
+
+def test_a_big_databases_class_summary_is_written_in_the_background(
+        qtbot, repo, tmp_path, monkeypatch):
+    from app.services.results.bundles import import_bundles
+    from app.ui.results import window as results_window
+
+    import_pack(repo, read_pack(PACK))
+    import_bundles(repo, [big_bundle(tmp_path / "b.json", 30)])
+    monkeypatch.setattr(results_window, "LAZY_ABOVE", 10)
+    w = results_window.ResultsWindow(repo)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.refresh_op is not None and w.refresh_op.done, timeout=30_000)
+    w.tabs.setCurrentWidget(w.classes)
+    saved: list = []
+    out = tmp_path / "class.pdf"
+    assert w.save_class_summary(out, then=saved.append) is None  # at once: GUI free
+    qtbot.waitUntil(lambda: bool(saved), timeout=60_000)
+    assert saved == [out] and out.read_bytes().startswith(b"%PDF")
+    assert w.statusBar().currentMessage() == f"Saved {out}"
+    # printing follows the same way: the viewer opens once the file is written
+    opened: list = []
+    w.open_url = opened.append
+    w.print_report()
+    qtbot.waitUntil(lambda: bool(opened), timeout=60_000)
+    assert opened[0].toLocalFile().endswith(".pdf")
+
+
+def test_regrading_after_a_key_change_reports_progress_and_can_roll_back(repo, tmp_path):
+    from app.core.lessons import KeySpan
+    from app.services.grading import regrade_stale
+    from app.services.lesson_edit import save_key
+    from app.services.results.bundles import import_bundles
+    from app.ui.operations import Cancelled
+
+    import_pack(repo, read_pack(PACK))
+    import_bundles(repo, [big_bundle(tmp_path / "b.json", 450)])
+    lesson = repo.get_lesson(LESSON, with_key=True)
+    before = {s.submission_id: s.score for s in repo.submissions(lesson_id=LESSON)}
+    narrower = dataclasses.replace(lesson, key=(KeySpan(0, 20, UC, "", True),))
+
+    def cancel_at_second(done: int, total: int) -> None:
+        if done:
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        save_key(repo, narrower, [], cancel_at_second)
+    assert repo.get_lesson(LESSON, with_key=True).key == lesson.key  # all rolled back
+    assert {s.submission_id: s.score for s in repo.submissions(lesson_id=LESSON)} == before
+    steps: list[tuple[int, int]] = []
+    save_key(repo, narrower, [], lambda d, t: steps.append((d, t)))
+    assert steps == [(0, 450), (200, 450), (400, 450)]
+    after = {s.submission_id: s.score for s in repo.submissions(lesson_id=LESSON)}
+    assert after != before and regrade_stale(repo, LESSON) == 0

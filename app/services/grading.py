@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from app.core.answers import Answers, check_highlights
 from app.core.attempts import may_see_key
@@ -60,12 +60,17 @@ def submit(repo: Repo, student_id: int, student_name: str, lesson_id: str,
     return sid, report
 
 
-def regrade_stale(repo: Repo, lesson_id: str | None = None) -> int:
-    """Regrade submissions graded against an older key (or never graded). Returns count."""
+def regrade_stale(repo: Repo, lesson_id: str | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> int:
+    """Regrade submissions graded against an older key (or never graded). Returns count.
+    ``progress(done, total)`` is told every 200 attempts (it may raise to cancel)."""
     lessons: dict[str, Lesson | None] = {}
     changed = 0
     with repo.database.transaction():
-        for sub in repo.submissions(lesson_id=lesson_id, with_reports=False):
+        subs = repo.submissions(lesson_id=lesson_id, with_reports=False)
+        for i, sub in enumerate(subs):
+            if progress is not None and i % 200 == 0:
+                progress(i, len(subs))
             if sub.lesson_id not in lessons:
                 try:
                     le = repo.get_lesson(sub.lesson_id, with_key=True)

@@ -9,6 +9,7 @@ regrading of the attempts it touched.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from app.core.anchoring import reanchor
@@ -54,14 +55,16 @@ def save_lesson(repo: Repo, lesson: Lesson, is_new: bool,
     return EditResult(saved, moved.unplaced_key, moved.unplaced_student)
 
 
-def save_key(repo: Repo, lesson: Lesson, unplaced: list[KeySpan]) -> Lesson:
-    """Store the key written in the key editor (and the spans still to place), regrade,
-    and forget the editor's autosaved draft: one transaction."""
+def save_key(repo: Repo, lesson: Lesson, unplaced: list[KeySpan],
+             progress: Callable[[int, int], None] | None = None) -> Lesson:
+    """Store the key written in the key editor (and the spans still to place), regrade
+    (telling ``progress`` how far), and forget the editor's autosaved draft: one
+    transaction."""
     with repo.database.transaction():
         repo.save_lessons([lesson], {lesson.id: repo.tokens(lesson.id)}, replace=True)
         set_unplaced_key(repo, lesson.id, unplaced)
         repo.set_key_draft(lesson.id, None)
-        regrade_stale(repo, lesson.id)
+        regrade_stale(repo, lesson.id, progress)
     return lesson
 
 

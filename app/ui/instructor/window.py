@@ -164,8 +164,10 @@ class InstructorWindow(QMainWindow):
         return self._save(d.result_lesson, is_new=False)
 
     # -- operations -----------------------------------------------------------
-    def run_op(self, op, label: str, on_success, on_failure=None) -> RepoOp | None:  # noqa: ANN001
-        """Run ``op(repo)`` in the background on its own connection; one at a time."""
+    def run_op(self, op, label: str, on_success, on_failure=None,  # noqa: ANN001
+               steps: bool = False) -> RepoOp | None:
+        """Run ``op(repo)`` in the background on its own connection; one at a time. With
+        ``steps``, ``op(repo, step)`` reports ``step(done, total)`` to the progress bar."""
         if self.busy is not None:
             self.statusBarMessage("Wait for the current save or import to finish.")
             return None
@@ -182,7 +184,8 @@ class InstructorWindow(QMainWindow):
             self.notice = message_box(self, QMessageBox.Icon.Warning, label.rstrip("…"),
                                       str(e))
 
-        self.busy = RepoOp(self, self.repo.database.path, op, self.executor)
+        work = (lambda repo: op(repo, busy.progress.step)) if steps else op
+        busy = self.busy = RepoOp(self, self.repo.database.path, work, self.executor)
         self.busy.success(done).failure(failed).disabling(self.write_controls) \
             .with_progress(label)
         return self.busy.run_in_background()
@@ -264,8 +267,9 @@ class InstructorWindow(QMainWindow):
             if then is not None:
                 then()
 
-        return self.run_op(lambda repo: lesson_edit.save_key(repo, lesson, unplaced),
-                           "Saving the key…", saved)
+        return self.run_op(
+            lambda repo, step: lesson_edit.save_key(repo, lesson, unplaced, step),
+            "Saving the key and grading its attempts again…", saved, steps=True)
 
     def _ask_unsaved(self) -> QMessageBox.StandardButton:
         return QMessageBox.question(

@@ -7,7 +7,7 @@ import dataclasses
 import html
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from pathlib import Path
 
@@ -52,6 +52,7 @@ class ResultsWindow(QMainWindow):
         self.executor = executor  # None: the operations' background thread
         self.import_op: Operation | None = None
         self.refresh_op: Operation | None = None
+        self.pdf_op: Operation | None = None
         self.gradebook: Gradebook | None = None
         self.student_id: int | None = None
         self.lesson_id: str | None = None
@@ -269,7 +270,10 @@ class ResultsWindow(QMainWindow):
         """Read an LMS roster, bind its students, then ask about the ones left over."""
         return lms_actions.import_roster(self, path)
 
-    def save_student_report(self, path: str | os.PathLike[str] | None = None) -> Path | None:
+    def save_student_report(self, path: str | os.PathLike[str] | None = None,
+                            then: Callable[[Path], object] | None = None) -> Path | None:
+        """Write the chosen student's report on the chosen lesson (as the class summary:
+        in the background on a big database)."""
         sid, lid = self.student_id, self.lesson_id
         if sid is None or lid is None:
             self._problem("No report", "Choose a student and a lesson first.")
@@ -279,9 +283,14 @@ class ResultsWindow(QMainWindow):
             path = self._ask_pdf("Save student report", f"{name}-{lid}.pdf")
             if path is None:
                 return None
-        return self._write_pdf(lambda p: student_report_pdf(self.repo, sid, lid, p), path)
+        return self._write_pdf(lambda repo, p: student_report_pdf(repo, sid, lid, p), path,
+                               then)
 
-    def save_class_summary(self, path: str | os.PathLike[str] | None = None) -> Path | None:
+    def save_class_summary(self, path: str | os.PathLike[str] | None = None,
+                           then: Callable[[Path], object] | None = None) -> Path | None:
+        """Write the class summary of the chosen lesson. On a big database it is written
+        in the background with progress: None is returned and ``then(path)`` runs when
+        it is saved."""
         lid = self.lesson_id
         if lid is None:
             self._problem("No summary", "Choose a lesson first.")
@@ -290,32 +299,57 @@ class ResultsWindow(QMainWindow):
             path = self._ask_pdf("Save class summary", f"class-{lid}.pdf")
             if path is None:
                 return None
-        return self._write_pdf(lambda p: class_summary_pdf(self.repo, lid, p), path)
+        return self._write_pdf(lambda repo, p: class_summary_pdf(repo, lid, p), path, then)
 
     def print_report(self) -> None:
         """Save the report for the chosen student (else the class summary) and open it
         in the system's PDF viewer, which prints."""
         folder = Path(tempfile.mkdtemp(prefix="close-reader-print-"))
-        if self.student_id is not None and self.lesson_id is not None:
-            out = self.save_student_report(folder / "report.pdf")
-        else:
-            out = self.save_class_summary(folder / "class-summary.pdf")
-        if out is not None:
+
+        def show(out: Path) -> None:
             self.open_url(QUrl.fromLocalFile(str(out)))
+
+        if self.student_id is not None and self.lesson_id is not None:
+            self.save_student_report(folder / "report.pdf", then=show)
+        else:
+            self.save_class_summary(folder / "class-summary.pdf", then=show)
 
     # -- helpers ----------------------------------------------------------------
     def _ask_pdf(self, title: str, name: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(self, title, name, "PDF files (*.pdf)")
         return path or None
 
-    def _write_pdf(self, make, path: str | os.PathLike[str]) -> Path | None:  # noqa: ANN001
-        try:
-            out = Path(make(path))
-        except (UserError, OSError) as e:
+    def _write_pdf(self, make: Callable[[Repo, str | os.PathLike[str]], object],
+                   path: str | os.PathLike[str],
+                   then: Callable[[Path], object] | None = None) -> Path | None:
+        """``make(repo, path)``; on a big database (a school's lesson: 1.5 s) off the GUI
+        thread with progress, returning None (``then(path)`` follows), else at once."""
+        def saved(out: Path) -> Path:
+            self.statusBar().showMessage(f"Saved {out}")
+            if then is not None:
+                then(out)
+            return out
+
+        def failed(e: BaseException) -> None:
+            if not isinstance(e, (UserError, OSError)):
+                raise e
             self._problem("The PDF was not saved", str(e))
+
+        if not self.classes.background:
+            try:
+                out = Path(make(self.repo, path))  # type: ignore[arg-type]
+            except (UserError, OSError) as e:
+                failed(e)
+                return None
+            return saved(out)
+        if self.pdf_op is not None and not self.pdf_op.done:
+            self.statusBar().showMessage("A PDF is being written: wait for it to finish.")
             return None
-        self.statusBar().showMessage(f"Saved {out}")
-        return out
+        self.pdf_op = RepoOp(self, self.repo.database.path,
+                             lambda repo: Path(make(repo, path)), self.executor)  # type: ignore[arg-type]
+        self.pdf_op.success(saved).failure(failed).with_progress(
+            f"Writing {Path(path).name}…").run_in_background()
+        return None
 
     def _student_name(self, sid: int) -> str:
         gb = self.gradebook
