@@ -72,6 +72,11 @@ def _pause_gc() -> None:
     with _gc_lock:
         if _gc_paused == 0:
             _gc_was_enabled = gc.isenabled()
+            if _gc_was_enabled:
+                # what became garbage since the last freeze (closed windows, dialogs) goes
+                # now, before the work: freezing it at the end would keep it for good.
+                # Cheap: frozen objects are not scanned, only what came since.
+                gc.collect()
             _switch_interval = sys.getswitchinterval()
             sys.setswitchinterval(min(_switch_interval, BACKGROUND_SWITCH_S))
         _gc_paused += 1
@@ -85,8 +90,9 @@ def _resume_gc() -> None:
     A full collection of that heap holds the GIL for 40-110 ms, so while a worker
     built it the GUI thread froze 11 times for up to 112 ms; and after it, every young
     collection would scan what the work made (65 ms). The work makes no reference cycles
-    (a collection after it frees 0 objects), so nothing that should be freed is kept:
-    frozen objects still go when their last reference does."""
+    (a collection after it frees 0 objects), and older garbage was collected as the work
+    began (``_pause_gc``), so nothing that should be freed is kept: frozen objects still
+    go when their last reference does."""
     global _gc_paused
     with _gc_lock:
         _gc_paused -= 1
