@@ -21,6 +21,13 @@ from app.services.results.gradebook import Cell, Gradebook
 from app.ui.results.models import GradebookModel, GradebookRole, StudentFilterProxy, cell_text
 
 
+def sample_text(override: bool, practice: bool, ungraded: bool) -> str:
+    """The widest text a lesson's cells read, given what occurs in them."""
+    text = cell_text(Cell(100, 100, 2, "", override=100 if override else None,
+                          practice_best=100 if practice else None))
+    return max(text, "ungraded", key=len) if ungraded else text
+
+
 class GradebookPage(QWidget):
     import_requested = Signal()
     export_requested = Signal(bool)  # long format
@@ -96,14 +103,21 @@ class GradebookPage(QWidget):
         self.proxy.set_filter_text(self.filter.text())
         # widths from the texts themselves, not by asking the model for rows (60 rows
         # of 21 columns took 80 ms on the GUI thread): every name, and for a lesson the
-        # widest a cell can read, beside its heading
+        # widest its cells can read (one pass over the cells), beside its heading
         fm = self.table.fontMetrics()
         head = self.table.horizontalHeader()
         names = max((fm.horizontalAdvance(f"{s.name} ⚠") for s in gb.students), default=0)
-        cell = fm.horizontalAdvance(cell_text(Cell(100, 100, 2, "", practice_best=100,
-                                                   override=100)))
+        seen = {le.id: [False, False, False] for le in gb.lessons}  # override, practice, none
+        for (_, lid), cell in gb.cells.items():
+            flags = seen.get(lid)
+            if flags is not None:
+                flags[0] |= cell.override is not None
+                flags[1] |= cell.practice_best is not None
+                flags[2] |= cell.grade is None
         for c in range(self.model.columnCount()):
-            need = max(names if c == 0 else cell, head.sectionSizeFromContents(c).width())
+            need = names if c == 0 else fm.horizontalAdvance(
+                sample_text(*seen[gb.lessons[c - 1].id]))
+            need = max(need, head.sectionSizeFromContents(c).width())
             self.table.setColumnWidth(c, min(max(need + 16, 120), 280))
         head.resizeSections(QHeaderView.ResizeMode.Interactive)
         head.updateGeometry()
