@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.core.errors import FormatError
 from app.core.jsonfile import load_json_bytes, read_json_file, read_outside_file
@@ -308,3 +310,42 @@ def test_safe_cell_guards_full_width_and_hidden_formula_starts(value, safe):
     from app.services.results.gradebook import safe_cell
 
     assert safe_cell(value) == safe
+
+
+def _depth_by_walking(text: str, limit: int) -> bool:
+    """The nesting check written out character by character (the reference)."""
+    depth, in_str, esc = 0, False, False
+    for ch in text:
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\ a,:é\n\u2028'),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(alphabet='[{"\\a'), inner, max_size=3),
+    max_leaves=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_json_values, st.integers(0, 90), st.booleans(), st.integers(0, 10**6))
+def test_the_fast_nesting_check_agrees_with_walking_each_character(value, extra, ascii_, cut):
+    from app.core.jsonfile import MAX_DEPTH, _too_deep
+
+    text = "[" * extra + json.dumps(value, ensure_ascii=ascii_) + "]" * extra
+    for t in (text, text[: cut % (len(text) + 1)]):  # whole, and cut inside a string
+        assert _too_deep(t) == _depth_by_walking(t, MAX_DEPTH)
