@@ -254,6 +254,7 @@ class ClassPage(QWidget):
 
         self.loading = lesson_id
         self.article.set_article("")
+        self.histogram.setVisible(False)  # no bars of zeros while the attempts are read
         self.summary.setText(f"Reading the class's attempts at {self.lesson.currentText()}…")
 
         def work(repo: Repo) -> tuple[ClassView, dict[str, str]]:
@@ -314,6 +315,7 @@ class ClassPage(QWidget):
         if not view.extras:
             self.extras.addItem(outside_words(view))
         self.histogram.set_counts(view.histogram)
+        self.histogram.setVisible(True)
         lines = [figures_in_words(names.get(lab, lab), f, n) for lab, f in view.by_label.items()]
         lines.append(figures_in_words("All categories", view.overall, n))
         self.figures.setText("\n\n".join(lines))
