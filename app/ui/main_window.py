@@ -9,7 +9,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -334,6 +333,8 @@ class MainWindow(QMainWindow):
     def _confirm_submit(self, n: int, assessment: bool) -> bool:
         """Ask before submitting. With no highlights, or before the end of the article
         was on screen, the default button is *Keep reading* (formats.md)."""
+        from PySide6.QtWidgets import QMessageBox  # (loads when first asked, not at start)
+
         unread = not self.read_tracker.reached_end
         what = ("Submitting ends this assessment: you cannot change your highlights "
                 "afterwards, and your teacher will release the feedback."
@@ -394,7 +395,7 @@ class MainWindow(QMainWindow):
 
     def import_feedback(self, path: str | None = None) -> str | None:
         """Store a feedback file from the teacher: keys, scores and comments."""
-        from PySide6.QtWidgets import QFileDialog
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
 
         from app.services.feedback import import_feedback
 
@@ -432,6 +433,8 @@ class MainWindow(QMainWindow):
         self.instructor.show()
 
     def show_shortcuts(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(self, "Keyboard shortcuts", (
             "In the article: arrows move, Shift+arrows select.\n"
             "1, 2, …  Highlight the selection as that category\n"

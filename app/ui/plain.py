@@ -5,9 +5,14 @@ and tooltips, so "<b>x</b>" in a student's name would render bold and an
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
+
+if TYPE_CHECKING:  # (message boxes load when one is shown, not at start-up)
+    from PySide6.QtWidgets import QMessageBox
 
 
 def tip(text: str) -> str:
@@ -30,6 +35,8 @@ def label(text: str = "", parent: QWidget | None = None) -> QLabel:
 def message_box(parent: QWidget | None, icon: QMessageBox.Icon, title: str,
                 text: str) -> QMessageBox:
     """A message shown without blocking (window-modal, ``open()``), as plain text."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -39,6 +46,8 @@ def message_box(parent: QWidget | None, icon: QMessageBox.Icon, title: str,
 
 def warn(parent: QWidget | None, title: str, text: str) -> None:
     """``QMessageBox.warning`` with the text shown literally (it may quote a file)."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
                       parent)
     box.setTextFormat(Qt.TextFormat.PlainText)

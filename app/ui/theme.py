@@ -8,11 +8,15 @@ each also has its own underline style and its name on hover and in the Highlight
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette, QTextCharFormat
+from PySide6.QtGui import QColor, QPalette
 
 from app.core.lessons import UNDERLINE_STYLES, Category
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QTextCharFormat
 
 TEXT_LIGHT = "#1b1b1f"
 TEXT_DARK = "#ececf1"
@@ -51,6 +55,8 @@ assert set(_QT_UNDERLINE_NAMES) == set(UNDERLINE_STYLES)
 
 def qt_underline(underline: str) -> QTextCharFormat.UnderlineStyle:
     """Qt's underline style for one of ``UNDERLINE_STYLES``."""
+    from PySide6.QtGui import QTextCharFormat  # imported, its enums are built (~2 ms)
+
     return getattr(QTextCharFormat.UnderlineStyle, _QT_UNDERLINE_NAMES[underline])
 # the same styles as pen strokes, for samples drawn outside the text (toolbar buttons);
 # "wave" is drawn as a zigzag by its painter
