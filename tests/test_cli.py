@@ -518,3 +518,17 @@ def test_corrupt_database(tmp_path):
 
 def test_database_path_is_a_folder(tmp_path):
     user_error(run("lessons", "list", db=tmp_path), "folder")
+
+
+def test_selftest_opens_the_library_and_a_lesson_and_times_it(qapp, tmp_path, monkeypatch,
+                                                                capsys):
+    from app.cli import main
+    from app.commands import selftest
+
+    # a process far older than the program in it (exec'd by a long-running shell):
+    # the start-up is counted from the program's first line, not from the shell's start
+    monkeypatch.setattr(selftest, "process_age_s", lambda: 3600.0)
+    assert main(["--db", str(tmp_path / "s.db"), "selftest"]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out["text_matches"] and out["lessons"] >= 11
+    assert 0 < out["startup_s"] < selftest.STALE_AGE_S
