@@ -344,8 +344,14 @@ _json_values = st.recursive(
 @settings(max_examples=400, deadline=None)
 @given(_json_values, st.integers(0, 90), st.booleans(), st.integers(0, 10**6))
 def test_the_fast_nesting_check_agrees_with_walking_each_character(value, extra, ascii_, cut):
-    from app.core.jsonfile import MAX_DEPTH, _too_deep
+    from app.core import jsonfile
 
     text = "[" * extra + json.dumps(value, ensure_ascii=ascii_) + "]" * extra
-    for t in (text, text[: cut % (len(text) + 1)]):  # whole, and cut inside a string
-        assert _too_deep(t) == _depth_by_walking(t, MAX_DEPTH)
+    chunk = jsonfile._CHUNK
+    try:
+        for size in (chunk, 1, 3, 7):  # the file is read in chunks: cut anywhere
+            jsonfile._CHUNK = size
+            for t in (text, text[: cut % (len(text) + 1)]):  # whole, and cut in a string
+                assert jsonfile._too_deep(t) == _depth_by_walking(t, jsonfile.MAX_DEPTH)
+    finally:
+        jsonfile._CHUNK = chunk
