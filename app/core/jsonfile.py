@@ -21,18 +21,26 @@ MAX_INT = 10**40 - 1  # larger whole numbers are refused rather than echoed in m
 T = TypeVar("T")
 
 
-def load_json_bytes(data: bytes, what: str = "file") -> Any:
-    """Decode UTF-8 JSON (a leading BOM is accepted) with a clear error for anything else."""
-    if len(data) > MAX_FILE_BYTES:
-        raise FormatError(f"{what} is larger than 50 MB ({len(data) // (1024 * 1024)} MB)")
-    if data.startswith(b"\xef\xbb\xbf"):
+def decode_utf8(data: bytes, what: str = "file") -> tuple[str, bool]:
+    """UTF-8 text, and whether a leading byte-order mark was dropped; a clear error for
+    UTF-16 or bytes that are not UTF-8 (every outside file is read through this)."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
         data = data[3:]
     elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise FormatError(f"{what} is UTF-16 encoded; save it as UTF-8")
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8"), bom
     except UnicodeDecodeError as e:
-        raise FormatError(f"{what} is not UTF-8 text (bad byte at position {e.start})") from None
+        raise FormatError(f"{what} is not UTF-8 text (bad byte at position {e.start}); "
+                          "save it as UTF-8") from None
+
+
+def load_json_bytes(data: bytes, what: str = "file") -> Any:
+    """Decode UTF-8 JSON (a leading BOM is accepted) with a clear error for anything else."""
+    if len(data) > MAX_FILE_BYTES:
+        raise FormatError(f"{what} is larger than 50 MB ({len(data) // (1024 * 1024)} MB)")
+    text, _ = decode_utf8(data, what)
     if not text.strip():
         raise FormatError(f"{what} is empty")
     if _too_deep(text):

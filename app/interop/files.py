@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from app.core.errors import FormatError
-from app.core.jsonfile import MAX_FILE_BYTES, read_outside_file
+from app.core.jsonfile import MAX_FILE_BYTES, decode_utf8, read_outside_file
 
 
 def read_bytes(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> bytes:
@@ -16,17 +16,8 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> byt
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, bool]:
-    """UTF-8 text and whether a byte-order mark was dropped from its start."""
-    bom = data.startswith(b"\xef\xbb\xbf")
-    if bom:
-        data = data[3:]
-    elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise FormatError(f"{name}: is UTF-16 encoded; save it as UTF-8")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise FormatError(f"{name}: is not UTF-8 text (bad byte at position {e.start}); "
-                          "save it as UTF-8") from None
+    """UTF-8 text and whether a byte-order mark was dropped from its start (no NUL)."""
+    text, bom = decode_utf8(data, f"{name}:")
     if "\x00" in text:
         raise FormatError(f"{name}: contains a NUL character at position {text.index(chr(0))}")
     return text, bom
