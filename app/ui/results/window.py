@@ -53,6 +53,7 @@ class ResultsWindow(QMainWindow):
         self.import_op: Operation | None = None
         self.refresh_op: Operation | None = None
         self.pdf_op: Operation | None = None
+        self.big = False  # a school's database: read, filled and written in the background
         self.gradebook: Gradebook | None = None
         self.student_id: int | None = None
         self.lesson_id: str | None = None
@@ -133,6 +134,7 @@ class ResultsWindow(QMainWindow):
         """Everything again from the database. A big database (a school's) is read in the
         background, and the tabs other than the one shown fill when first opened."""
         big = self.repo.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] > LAZY_ABOVE
+        self.big = big
         # on a big database the class view and the review list read in the background too
         for page in (self.classes, self.review):
             page.background = big
@@ -335,7 +337,7 @@ class ResultsWindow(QMainWindow):
                 raise e
             self._problem("The PDF was not saved", str(e))
 
-        if not self.classes.background:
+        if not self.big:
             try:
                 out = Path(make(self.repo, path))  # type: ignore[arg-type]
             except (UserError, OSError) as e:
