@@ -18,9 +18,8 @@ from PySide6.QtTest import QTest
 
 from app.core import feedback_text as words
 from app.core.lessons import Highlight
-from app.core.packs import read_pack
 from app.services.grading import submit
-from app.services.library import import_pack
+from tests.uihelpers import student_window
 
 pytestmark = pytest.mark.usefixtures("qapp")
 UC, LL = "unsupported_claim", "loaded_language"
@@ -33,21 +32,9 @@ LONG = ("A careful reader asks who the experts are, what they studied, and why t
 
 @pytest.fixture
 def window(qtbot, db_path, sample_pack, tmp_path):
-    from app.store.repo import open_repo
-    from app.ui import create_main_window
-
     data = json.loads(sample_pack.read_text(encoding="utf-8"))
     data["lessons"][0]["key"][0]["explanation"] = LONG.strip()
-    pack = tmp_path / "pack.json"
-    pack.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    r = open_repo(db_path)
-    import_pack(r, read_pack(pack))
-    r.database.close()
-    w = create_main_window(db_path, student="Ana P.")
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    return w
+    return student_window(qtbot, db_path, data)
 
 
 def feedback_on(w, highlights=MINE):

@@ -9,9 +9,7 @@ from PySide6.QtGui import QAccessible, QImage, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.core.packs import read_pack
-from app.services.library import import_pack
-from tests.uihelpers import action, by_name
+from tests.uihelpers import action, by_name, student_window
 
 pytestmark = pytest.mark.usefixtures("qapp")
 TITLE = "A sample budget story"
@@ -19,17 +17,7 @@ TITLE = "A sample budget story"
 
 @pytest.fixture
 def window(qtbot, db_path, sample_pack):
-    from app.store.repo import open_repo
-    from app.ui import create_main_window
-
-    r = open_repo(db_path)
-    import_pack(r, read_pack(sample_pack))
-    r.database.close()
-    w = create_main_window(db_path, student="Ana P.")
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    return w
+    return student_window(qtbot, db_path, sample_pack)
 
 
 @pytest.fixture

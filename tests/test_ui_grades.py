@@ -17,25 +17,14 @@ from app.core.packs import parse_pack, read_pack
 from app.services.feedback import export_feedback
 from app.services.library import import_pack
 from app.store.repo import open_repo
-from tests.uihelpers import action, by_name, on_next_dialog
+from tests.uihelpers import action, by_name, on_next_dialog, student_window
 
 pytestmark = pytest.mark.usefixtures("qapp")
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 def make_window(qtbot, db_path: Path, pack: dict):
-    from app.ui import create_main_window
-
-    r = open_repo(db_path)
-    import_pack(r, parse_pack(pack))
-    r.database.close()
-    w = create_main_window(db_path, student="Ana P.")
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow, timeout=10_000)
-    return w
+    return student_window(qtbot, db_path, pack, active=True)
 
 
 TITLE = "A sample budget story"

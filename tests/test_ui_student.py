@@ -18,23 +18,14 @@ from app.core.scoring import grade
 from app.core.spans import snap
 from app.nlp.pipeline import token_bounds
 from app.services.library import import_pack
-from tests.uihelpers import accept_next_dialog, action, by_name, labels_text
+from tests.uihelpers import accept_next_dialog, action, by_name, labels_text, student_window
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
 
 @pytest.fixture
 def window(qtbot, db_path, sample_pack):
-    from app.store.repo import open_repo
-    from app.ui import create_main_window
-
-    r = open_repo(db_path)
-    import_pack(r, read_pack(sample_pack))
-    r.database.close()
-    w = create_main_window(db_path, student="Ana P.")
-    qtbot.addWidget(w)
-    w.show()
-    return w
+    return student_window(qtbot, db_path, sample_pack, size=None)
 
 
 def open_lesson(qtbot, w, title: str) -> None:

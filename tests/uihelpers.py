@@ -52,3 +52,26 @@ def on_next_dialog(fn, after: QWidget | None = None) -> None:  # noqa: ANN001
         fn(w)
 
     QTimer.singleShot(20, go)
+
+
+def student_window(qtbot, db_path, pack, student: str = "Ana P.",  # noqa: ANN001
+                   size: tuple[int, int] | None = (1280, 800), active: bool = False):
+    """The app's main window, shown for ``student``, on a new database holding ``pack``
+    (a pack file's path, or a pack as parsed JSON); ``active``: wait until it has focus."""
+    from app.core.packs import parse_pack, read_pack
+    from app.services.library import import_pack
+    from app.store.repo import open_repo
+    from app.ui import create_main_window
+
+    r = open_repo(db_path)
+    import_pack(r, parse_pack(pack) if isinstance(pack, dict) else read_pack(pack))
+    r.database.close()
+    w = create_main_window(db_path, student=student)
+    qtbot.addWidget(w)
+    if size is not None:
+        w.resize(*size)
+    w.show()
+    if active:
+        w.activateWindow()
+        qtbot.waitUntil(w.isActiveWindow, timeout=10_000)
+    return w
