@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Protocol, TypeVar
+
+from app.core.record import record
 
 CONTEXT = 40
 MIN_CONTEXT = 12
@@ -24,7 +26,7 @@ class _SpanLike(Protocol):
 S = TypeVar("S", bound=_SpanLike)
 
 
-@dataclass(frozen=True)
+@record
 class Anchored:
     placed: tuple  # spans with new offsets (same type as given)
     unplaced: tuple  # spans that could not be placed (old offsets)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from app.core.errors import FormatError
 from app.core.jsonfile import Fields, read_validated, show, write_json_atomic
 from app.core.lessons import Highlight, Lesson
 from app.core.names import clean_name, name_key
+from app.core.record import record
 
 ANSWERS_FORMAT = "close-reader/answers"
 BUNDLE_FORMAT = "close-reader/submissions"
@@ -19,7 +19,7 @@ UUID_RE = re.compile(r"[0-9a-fA-F-]{8,64}")
 MAX_NAME = 100
 
 
-@dataclass(frozen=True)
+@record
 class Answers:
     lesson: str
     student: str
@@ -27,7 +27,7 @@ class Answers:
     highlights: tuple[Highlight, ...]
 
 
-@dataclass(frozen=True)
+@record
 class BundledSubmission:
     submission_id: str
     attempt: int
@@ -37,7 +37,7 @@ class BundledSubmission:
     highlights: tuple[Highlight, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Bundle:
     machine: str
     exported_at: str

@@ -12,9 +12,10 @@ depend on the order in which bundles from several machines were imported.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Protocol
+
+from app.core.record import record
 
 
 class AttemptLike(Protocol):
@@ -25,7 +26,7 @@ class AttemptLike(Protocol):
     after_key: bool
 
 
-@dataclass(frozen=True)
+@record
 class Grade:
     """The grade of one student on one lesson."""
 

@@ -20,10 +20,11 @@ import stat
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from app.core import clutter
+from app.core.record import record
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # larger files are refused before they are read
 MAX_TEXT_CHARS = 200_000  # the lesson-pack limit on a lesson's text (formats.md)
@@ -40,7 +41,7 @@ class ArticleImportError(ValueError):
     """An article could not be imported. ``str(error)`` is one line: ``"<file>: <problem>"``."""
 
 
-@dataclass(frozen=True)
+@record
 class Removal:
     """A paragraph the importer proposes to drop.
 
@@ -53,7 +54,7 @@ class Removal:
     index: int
 
 
-@dataclass(frozen=True)
+@record
 class ImportedArticle:
     """An imported article: the kept text plus everything needed to restore removals.
 

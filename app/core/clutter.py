@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from app.core.record import record
 
 # --- reasons shown to the instructor -------------------------------------------------
 COMMENT_FORM = "Looks like comment-form text from the web page."
@@ -36,7 +37,7 @@ DUPLICATE = "Repeats an earlier paragraph word for word."
 AFTER_END = "Comes after the end of the article, below the comment form or related links."
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """Paragraphs of at most ``max_words`` words matching any pattern are clutter.
 

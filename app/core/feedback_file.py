@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from app.core.answers import UUID_RE
@@ -13,11 +12,12 @@ from app.core.errors import FormatError
 from app.core.jsonfile import Fields, read_validated, show, write_json_atomic
 from app.core.lessons import LESSON_ID_RE, Category, Lesson
 from app.core.packs import Pack, pack_to_json, parse_pack
+from app.core.record import record
 
 FEEDBACK_FORMAT = "close-reader/feedback"
 
 
-@dataclass(frozen=True)
+@record
 class Result:
     submission_id: str
     lesson: str
@@ -28,7 +28,7 @@ class Result:
     comment: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Feedback:
     exported_at: str
     categories: tuple[Category, ...]

@@ -11,9 +11,9 @@ student's highlights. Pure Python: the Qt view and the PDF report both call it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from app.core.lessons import Category
+from app.core.record import record
 from app.core.scoring import HighlightResult, KeyResult, Report
 
 PLURALS = {"unsupported_claim": "unsupported claims", "loaded_language": "loaded phrases"}
@@ -49,7 +49,7 @@ def _n(k: int, one: str, many: str | None = None) -> str:
     return f"{k} {one if k == 1 else (many or one + 's')}"
 
 
-@dataclass(frozen=True)
+@record
 class Counts:
     """Everything the words count, from one report (optionally one category)."""
 

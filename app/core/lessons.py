@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
+
+from app.core.record import record
 
 LESSON_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -13,7 +15,7 @@ MAX_TEXT_CHARS = 200_000
 UNDERLINE_STYLES = ("solid", "wave", "dash", "dot", "dashdot", "double")
 
 
-@dataclass(frozen=True)
+@record
 class Category:
     id: str
     name: str
@@ -37,7 +39,7 @@ BUILTIN_CATEGORIES: tuple[Category, ...] = (
 BUILTIN_IDS = tuple(c.id for c in BUILTIN_CATEGORIES)
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     outlet: str = ""
     author: str = ""
@@ -49,7 +51,7 @@ class Source:
         return " · ".join(p for p in (self.outlet, self.author, self.published) if p)
 
 
-@dataclass(frozen=True)
+@record
 class KeySpan:
     start: int
     end: int
@@ -59,7 +61,7 @@ class KeySpan:
     required: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class Highlight:
     start: int
     end: int
@@ -67,7 +69,7 @@ class Highlight:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Lesson:
     id: str
     title: str

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from app.core.errors import FormatError
@@ -25,6 +25,7 @@ from app.core.lessons import (
     Lesson,
     Source,
 )
+from app.core.record import record
 
 PACK_FORMAT = "close-reader/lesson-pack"
 CATEGORY_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -36,7 +37,7 @@ UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ufdd0-\ufdef\ufffe\
 PackError = FormatError
 
 
-@dataclass(frozen=True)
+@record
 class Pack:
     categories: tuple[Category, ...] = BUILTIN_CATEGORIES
     lessons: tuple[Lesson, ...] = field(default_factory=tuple)

@@ -6,17 +6,17 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from operator import attrgetter
 
 from app.core.lessons import Highlight, KeySpan
+from app.core.record import record
 from app.core.spans import Span, merge_overlapping
 
 FOUND_AT = 0.5
 
 
-@dataclass(frozen=True)
+@record
 class Figures:
     precision: float
     recall: float
@@ -32,7 +32,7 @@ class Figures:
         return {"precision": self.precision, "recall": self.recall, "f1": self.f1}
 
 
-@dataclass(frozen=True)
+@record
 class KeyResult:
     span: KeySpan
     status: str  # found | partial | missed
@@ -46,7 +46,7 @@ class KeyResult:
         }
 
 
-@dataclass(frozen=True)
+@record
 class HighlightResult:
     span: Span
     status: str  # match | wrong_label | extra
@@ -57,7 +57,7 @@ class HighlightResult:
         return {"start": s.start, "end": s.end, "label": s.label, "status": self.status}
 
 
-@dataclass(frozen=True)
+@record
 class Report:
     score: int
     overall: Figures

@@ -12,12 +12,12 @@ import csv
 import io
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import FormatError
 from app.core.jsonfile import show
 from app.core.names import clean_name
+from app.core.record import record
 from app.interop.files import decode_text, read_bytes
 
 LMS_NAMES = {"canvas": "Canvas", "moodle": "Moodle", "classroom": "Google Classroom",
@@ -27,7 +27,7 @@ MAX_FIELD = 300
 DELIMITERS = (",", ";", "\t", ":")
 
 
-@dataclass(frozen=True)
+@record
 class Identity:
     """One student as an LMS knows them."""
     lms: str  # canvas | moodle | classroom | schoology
@@ -75,7 +75,7 @@ _ID_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Roster:
     lms: str
     entries: tuple[Identity, ...]

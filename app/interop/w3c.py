@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from app.core.errors import FormatError
 from app.core.jsonfile import Fields, show
 from app.core.lessons import Highlight, KeySpan, Lesson
 from app.core.packs import parse_key
+from app.core.record import record
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 SOURCE_PREFIX = "urn:close-reader:lesson:"
@@ -68,7 +68,7 @@ def key_annotations(lesson: Lesson) -> list[dict[str, Any]]:
     } for i, k in enumerate(lesson.key or ())]
 
 
-@dataclass(frozen=True)
+@record
 class StudentWork:
     """One attempt's highlights, with who made them and when."""
     submission_id: str

@@ -9,9 +9,9 @@ clause by ``app.nlp.clauses``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from app.core.record import record
 from app.nlp import lexicon
 from app.nlp.clauses import SUBJ, claim_span, head_of
 from app.nlp.lexicon import Match, verb_list
@@ -30,14 +30,14 @@ FUNCTION_AFTER = frozenset({"who", "with", "within", "from", "in", "at", "close"
                             "for", "of", "inside", "told", "say", "said", "says"})
 
 
-@dataclass(frozen=True)
+@record
 class Claim:
     start: int  # characters
     end: int
     reason: str
 
 
-@dataclass(frozen=True)
+@record
 class Cue:
     match: Match
     quote: str  # the words the reason quotes

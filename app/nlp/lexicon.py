@@ -11,18 +11,18 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from app import paths
+from app.core.record import record
 
 LOADED_FILE = "loaded_language.tsv"
 VAGUE_FILE = "vague_attribution.tsv"
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     forms: tuple[str, ...]  # lower-case; the first is the base form
     kind: str  # the technique (loaded) or the cue kind (vague attribution)
@@ -33,7 +33,7 @@ class Entry:
         return self.reason.replace("{quote}", q)
 
 
-@dataclass(frozen=True)
+@record
 class Match:
     start: int  # token index
     end: int  # token index, exclusive

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
+from app.core.record import record
 from app.core.spans import snap
 
 LOADED = "loaded_language"
@@ -38,7 +38,7 @@ _SAME_LENGTH = {cp: " " for cp in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202
 _SAME_LENGTH.update({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"'})
 
 
-@dataclass(frozen=True)
+@record
 class Suggestion:
     start: int
     end: int

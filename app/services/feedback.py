@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from app.core.errors import FormatError, UserError
 from app.core.feedback_file import Feedback, Result, read_feedback, write_feedback
+from app.core.record import record
 from app.services.grading import refresh_grades
 from app.services.library import tokens_for
 from app.store.repo import Repo, now_iso
 
 
-@dataclass(frozen=True)
+@record
 class FeedbackImport:
     lessons: int  # lessons whose key arrived or was already here
     attached: int  # results attached to a submission on this machine (new or changed)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from app.core.anchoring import reanchor
 from app.core.lessons import KeySpan, Lesson
+from app.core.record import record
 from app.services.grading import regrade_stale
 from app.services.library import Tokenizer, tokens_for
 from app.services.relocate import relocate
@@ -22,7 +23,7 @@ from app.store.repo import Repo, now_iso
 KEY_DRAFT = "key_draft"
 
 
-@dataclass(frozen=True)
+@record
 class EditResult:
     lesson: Lesson
     unplaced_key: tuple[KeySpan, ...]
@@ -69,7 +70,7 @@ def save_key(repo: Repo, lesson: Lesson, unplaced: list[KeySpan],
 
 
 # -- the key editor's autosaved draft (survives a crash) ------------------------------
-@dataclass(frozen=True)
+@record
 class KeyDraftState:
     spans: tuple[KeySpan, ...]
     unplaced: tuple[KeySpan, ...]

@@ -8,26 +8,33 @@ keyed by the text's SHA-256) so that a new database is filled without loading sp
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import paths
 from app.core.errors import FormatError, UserError
 from app.core.lessons import Lesson
 from app.core.packs import Pack, read_pack, write_pack
-from app.services.relocate import Relocation, relocate
 from app.store.db import backup
 from app.store.repo import SEEDED, Repo
+
+try:  # CPython's own SHA-256: hashlib would load OpenSSL first (~4 ms of a first start)
+    from _sha256 import sha256
+except ImportError:  # other Pythons (3.12 renamed the module)
+    from hashlib import sha256
+
+if TYPE_CHECKING:
+    from app.services.relocate import Relocation
 
 TOKEN_CACHE = "tokens.json"
 
 
 def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return sha256(text.encode("utf-8")).hexdigest()
 
 
 def load_token_cache(folder: Path) -> dict[str, list[int]]:
@@ -122,6 +129,8 @@ def import_pack_report(repo: Repo, pack: Pack, replace_existing: bool = False,
         except Exception as e:  # OSError, or sqlite3.Error from the store's backup
             raise UserError(f"could not back up the database before replacing lessons "
                             f"({e}); nothing was imported") from None
+    if clash:  # re-anchoring work on a replaced text (a new database never needs it)
+        from app.services.relocate import relocate
     with repo.database.transaction():
         repo.save_categories(c for c in pack.categories)
         lessons = []

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from app.core.errors import UserError
 from app.core.names import lookalikes, name_key, skeleton
+from app.core.record import record
 from app.interop.lms import lms_rows, lms_score, write_rows
 from app.interop.roster import LMS_NAMES, Identity, Roster
 from app.store import roster_repo
 from app.store.repo import Repo, Student
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     """A roster entry and what it is bound to (``student`` None: not yet)."""
     roster_id: int
@@ -31,7 +31,7 @@ class Entry:
     flag: str = ""  # why it was not bound by itself (look-alike, ambiguous), if known
 
 
-@dataclass(frozen=True)
+@record
 class RosterImport:
     lms: str
     added: int  # entries new to this database
@@ -144,7 +144,7 @@ def roster_notes(repo: Repo) -> dict[int, str]:
 
 
 # -- the gradebook for an LMS --------------------------------------------------------
-@dataclass(frozen=True)
+@record
 class LmsExport:
     rows: list[list[str]]
     written: int  # students written

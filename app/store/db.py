@@ -13,11 +13,11 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app.core.errors import UserError
+from app.core.record import record
 from app.store import lite as sqlite_utils  # sqlite-utils itself loads on first use
 from app.store.migrations import MIGRATIONS
 from app.store.netfs import network_fs_type
@@ -39,7 +39,7 @@ class StoreError(UserError):
         self.kind = kind
 
 
-@dataclass(frozen=True)
+@record
 class StoreWarning:
     """Something the user should know about the open database (shown once)."""
 
@@ -279,19 +279,26 @@ def _explain(e: sqlite3.DatabaseError, path: Path) -> StoreError:
 
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
-    for step in range(version, SCHEMA_VERSION):
+    """Step by step, one transaction each; a new database (version 0) is made in one
+    transaction (all there or nothing, and one commit instead of one per step)."""
+    step = version
+    while step < SCHEMA_VERSION:
+        upto = SCHEMA_VERSION if step == 0 else step + 1
         conn.execute("BEGIN IMMEDIATE")
-        # another copy of the app may have migrated while we waited for the write lock
-        if conn.execute("PRAGMA user_version").fetchone()[0] > step:
+        now = conn.execute("PRAGMA user_version").fetchone()[0]
+        if now > step:  # another copy of the app migrated while we waited for the lock
             conn.execute("COMMIT")
+            step = now
             continue
         try:
-            MIGRATIONS[step](conn)
-            conn.execute(f"PRAGMA user_version={step + 1}")
+            for i in range(step, upto):
+                MIGRATIONS[i](conn)
+                conn.execute(f"PRAGMA user_version={i + 1}")
             conn.execute("COMMIT")
         except BaseException:
             _rollback(conn)
             raise
+        step = upto
 
 
 def backup_dir(path: Path) -> Path:

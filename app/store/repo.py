@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from app.core.answers import BundledSubmission, clean_student_name, normalize_student
@@ -24,6 +23,7 @@ from app.core.lessons import (
     Lesson,
     Source,
 )
+from app.core.record import record
 from app.store.db import Database, damaged_row, load_column
 
 
@@ -40,7 +40,7 @@ class KeyLocked(UserError):
     """A student asked for a key before submitting that lesson."""
 
 
-@dataclass(frozen=True)
+@record
 class LessonSummary:
     id: str
     title: str
@@ -56,13 +56,13 @@ class LessonSummary:
         return max(1, round(self.words / 200))
 
 
-@dataclass(frozen=True)
+@record
 class Student:
     id: int
     name: str
 
 
-@dataclass(frozen=True)
+@record
 class Submission:
     submission_id: str
     student_id: int
@@ -82,7 +82,7 @@ class Submission:
     released_at: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Conflict:
     """An attempt kept aside: its submission id is known here with other content."""
     id: int
@@ -96,7 +96,7 @@ class Conflict:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class LessonStatus:
     status: str  # new | in progress | submitted
     grade: int | None  # the graded attempt's score (or its override): app.core.attempts
@@ -588,7 +588,7 @@ class Repo:
                                 [n, int(flags[r.submission_id]), r.submission_id])
 
 
-@dataclass(frozen=True)
+@record
 class _Row:
     submission_id: str
     attempt: int

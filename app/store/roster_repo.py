@@ -8,14 +8,14 @@ same roster again finds every row already there and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from app.core.names import name_key
+from app.core.record import record
 from app.interop.roster import Identity
 from app.store.repo import Repo
 
 
-@dataclass(frozen=True)
+@record
 class RosterRow:
     id: int
     identity: Identity

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
@@ -26,6 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
+from app.core.record import record
 from app.ui.plain import tip
 from app.ui.textpos import PositionMap
 from app.ui.theme import blend
@@ -34,7 +34,7 @@ READING_WIDTH_CHARS = 68
 MIN_MARGIN = 24  # px, the document's margin on every side
 
 
-@dataclass(frozen=True)
+@record
 class Mark:
     """One painted range: code-point offsets, background, underline, and a tooltip."""
 

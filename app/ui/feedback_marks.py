@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidgetItem,
 )
 
+from app.core.record import record
 from app.ui.article import ArticleView
 from app.ui.theme import contrast
 
@@ -51,7 +51,7 @@ PEN_FOR_UNDERLINE = {
 PEN_WIDTH = {"wave": 2.4}  # a wavy underline becomes a heavier solid box
 
 
-@dataclass(frozen=True)
+@record
 class Outline:
     """A box around code points ``[start, end)``: one of the student's highlights."""
 
@@ -63,7 +63,7 @@ class Outline:
     width: float = 1.6
 
 
-@dataclass(frozen=True)
+@record
 class Spoken:
     """What the caret says inside ``[start, end)``."""
 

@@ -51,15 +51,18 @@ def set_app_font(font: QFont) -> None:
     if app is None:
         return
     base_point_size()
-    app.setFont(font)
-    app.setProperty("close_reader_font_size", font.pointSizeF())
     # headings are sized in the style sheet, relative to this font; re-applying the
     # sheet also makes styled widgets pick the new font up
     size = font.pointSizeF()
     headings = "".join(
         f"QLabel#{name} {{ font-size: {size * scale:.1f}pt; font-weight: {weight}; }}\n"
         for name, scale, weight in HEADINGS)
-    app.setStyleSheet((app.property("close_reader_style") or "") + headings)
+    sheet = (app.property("close_reader_style") or "") + headings
+    if app.font() == font and app.styleSheet() == sheet:
+        return  # the same again (the window's first zoom, at start): re-polishing costs ~2 ms
+    app.setFont(font)
+    app.setProperty("close_reader_font_size", font.pointSizeF())
+    app.setStyleSheet(sheet)
 
 
 def ui_font(zoom: float = 1.0) -> QFont:

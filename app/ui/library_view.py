@@ -3,7 +3,6 @@ this student's status and best score. ``Return`` or a double-click opens a lesso
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyledItemDelegate
 
+from app.core.record import record
 from app.store.repo import LessonStatus, LessonSummary
 from app.ui.plain import tip
 
@@ -35,7 +35,7 @@ class Role(IntEnum):
     UNIT_HEADER = Qt.ItemDataRole.UserRole + 4  # the unit's name on its first lesson, else ""
 
 
-@dataclass(frozen=True)
+@record
 class LibraryRow:
     summary: LessonSummary
     status: LessonStatus

@@ -7,13 +7,13 @@ each also has its own underline style and its name on hover and in the Highlight
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 
 from app.core.lessons import UNDERLINE_STYLES, Category
+from app.core.record import record
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QTextCharFormat
@@ -95,7 +95,7 @@ STATUS_UNDERLINE: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class CategoryStyle:
     category: Category
     index: int

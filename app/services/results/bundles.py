@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.answers import Bundle, BundledSubmission, read_bundle, write_bundle
 from app.core.errors import FormatError, UserError
 from app.core.lessons import LESSON_ID_RE, Highlight, Lesson
 from app.core.names import name_key
+from app.core.record import record
 from app.services.grading import grade_lesson, refresh_grades
 from app.store.repo import Repo, now_iso
 
 BUNDLE_SUFFIXES = (".json", ".crsub")
 
 
-@dataclass(frozen=True)
+@record
 class ImportSummary:
     files: int
     added: int

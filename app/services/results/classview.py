@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from app.core.attempts import graded_attempt, time_key
 from app.core.errors import UserError
 from app.core.lessons import KeySpan, Lesson
+from app.core.record import record
 from app.core.scoring import Figures, Report
 from app.core.spans import Span
 from app.services.grading import grade_lesson
@@ -27,7 +27,7 @@ RULES = ("graded", "first")  # "first": the first version's name for the same ru
 BINS = tuple(f"{10 * i}–{10 * i + 9}" for i in range(9)) + ("90–100",)
 
 
-@dataclass(frozen=True)
+@record
 class KeySpanStat:
     number: int  # 1-based, in text order: the number printed beside the span
     span: KeySpan
@@ -41,7 +41,7 @@ class KeySpanStat:
         return getattr(self, status) / self.students if self.students else 0.0
 
 
-@dataclass(frozen=True)
+@record
 class ExtraGroup:
     """Overlapping "extra" highlights (the key marks none of it) of several students."""
     start: int  # extent of the group
@@ -53,14 +53,14 @@ class ExtraGroup:
     labels: Mapping[str, int]  # category -> students who marked it so
 
 
-@dataclass(frozen=True)
+@record
 class ClassFigures:
     precision: float | None  # mean over the students who marked anything in the category
     recall: float | None  # mean over all students; None: the key has no required span
     marking: int  # students with at least one highlight in the category
 
 
-@dataclass(frozen=True)
+@record
 class ClassView:
     lesson: Lesson
     rule: str
@@ -81,7 +81,7 @@ class ClassView:
         return sum(self.scores) / len(self.scores) if self.scores else None
 
 
-@dataclass(frozen=True)
+@record
 class ProgressPoint:
     lesson_id: str
     title: str

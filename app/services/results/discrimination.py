@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from app.core.errors import UserError
+from app.core.record import record
 from app.services.results.classview import choose_attempts
 from app.store.repo import Repo
 
 TWIN_RE = re.compile(r"\bTwin of ([a-z0-9][a-z0-9-]{0,63})\b")
 
 
-@dataclass(frozen=True)
+@record
 class LessonSignal:
     lesson_id: str
     title: str

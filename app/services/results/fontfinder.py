@@ -15,14 +15,15 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from app.core.record import record
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 _MAX_SCAN = 2000  # font files looked at when there is no fontconfig
 
 
-@dataclass(frozen=True)
+@record
 class FontFile:
     path: Path
     index: int = 0  # face number inside a .ttc collection

@@ -36,11 +36,12 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from app.core.lessons import Category
 from app.core.names import lookalikes
+from app.core.record import record
 from app.core.terminal import clean
 from app.store.repo import Repo, Student
 
@@ -52,7 +53,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n",
                  "\u2212")
 
 
-@dataclass(frozen=True)
+@record
 class Cell:
     grade: int | None  # the graded attempt's score or its override (None: no grade yet)
     latest: int | None  # score of the latest attempt (None: not graded yet)
@@ -70,14 +71,14 @@ class Cell:
         return self.grade
 
 
-@dataclass(frozen=True)
+@record
 class GradebookLesson:
     id: str
     title: str
     here: bool  # the lesson is on this machine (else its attempts wait ungraded)
 
 
-@dataclass(frozen=True)
+@record
 class Attempt:
     student_id: int
     lesson_id: str
@@ -90,7 +91,7 @@ class Attempt:
     graded: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Gradebook:
     students: tuple[Student, ...]
     lessons: tuple[GradebookLesson, ...]

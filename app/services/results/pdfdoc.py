@@ -14,13 +14,13 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from app import paths
+from app.core.record import record
 from app.services.results.fontfinder import FontFile, find_fonts, font_cmap
 
 INK = (25, 25, 25)
@@ -66,7 +66,7 @@ def today() -> str:
     return f"{t.day} {t:%B %Y}"
 
 
-@dataclass(frozen=True)
+@record
 class Bracket:
     """A passage printed in [brackets] with a small tag after the closing bracket."""
     start: int
@@ -76,7 +76,7 @@ class Bracket:
     shade: tuple[int, int, int] | None = None  # background, for the class view
 
 
-@dataclass(frozen=True)
+@record
 class Mark:
     """A passage printed underlined (solid or dashed), with an optional tag after it."""
     start: int
@@ -401,7 +401,7 @@ class SchoolPDF(FPDF):
         self.set_text_color(*INK)
 
 
-@dataclass(frozen=True)
+@record
 class Piece:
     text: str
     family: str
