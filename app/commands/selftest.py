@@ -20,7 +20,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("selftest", help="start the app, open a lesson, print timings as JSON")
     p.add_argument("--suggestions", action="store_true",
                    help="also run the instructor's spaCy worker process on that lesson")
-    p.set_defaults(func=cmd_selftest)
+    p.set_defaults(func=cmd_selftest, opens_window=True)  # starts as the app does
 
 
 def process_age_s() -> float | None:
@@ -57,7 +57,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
         db = Path(tmp.name) / "selftest.db"
     from PySide6.QtWidgets import QApplication
 
-    from app.ui.application import create_main_window, ensure_application
+    from app.ui.application import create_main_window, ensure_application, started
     from app.ui.library_view import Role
 
     app = ensure_application()
@@ -68,6 +68,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     QApplication.processEvents()
     win.repaint()  # as the bare-Qt baseline does; it paints the library with the window
     t_library = time.perf_counter()
+    started()  # as the app does once its window is up
     lessons = win.library.model_.rowCount()
     if lessons == 0:
         print("close-reader: selftest: the library is empty", file=sys.stderr)
@@ -90,6 +91,9 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     win.repo.database.close()
     app.processEvents()
     out = {"startup_s": round(startup, 4), "open_lesson_s": round(t_open, 4),
+           # the library's moment on CLOCK_MONOTONIC: a harness that noted the clock
+           # before starting this process times the start-up without /proc's 10 ms ticks
+           "library_shown_monotonic": time.monotonic() - (time.perf_counter() - t_library),
            "lessons": lessons, "first_lesson": first, "text_matches": text_ok,
            "spacy_loaded": "spacy" in sys.modules, "platform": app.platformName(), **extra}
     print(json.dumps(out))

@@ -94,12 +94,20 @@ def run_app(db_path: Path, student: str | None = None) -> int:
             db_path = choice
     win.show()
     show_store_warnings(win, win.repo)
-    # what start-up made lives as long as the app: the collector need not scan it again
-    # (each full collection would; see app.ui.operations._resume_gc)
+    started()
+    return app.exec()
+
+
+def started() -> None:
+    """The window is up: what start-up made lives as long as the app, so it moves to
+    the permanent generation, which the collector never scans again (each full
+    collection would; see ``app.ui.operations._resume_gc``), and collecting resumes
+    (``app.cli.main`` paused it). Start-up leaves ~360 objects of cyclic garbage
+    (measured: a collection here frees 359 and costs 6-14 ms); they stay."""
     import gc
 
     gc.freeze()
-    return app.exec()
+    gc.enable()
 
 
 def _database_problem(e: StoreError) -> Path | None:
