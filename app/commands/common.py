@@ -14,12 +14,17 @@ def db_path(args: argparse.Namespace) -> Path:
 
 def open_repo_for(args: argparse.Namespace):  # -> Repo (kept lazy)
     """Open the database named by --db / CLOSE_READER_DB, filling a new one."""
-    from app.services.library import seed_if_new
-    from app.store.repo import open_repo
+    from app.store.prepared import place_prepared
+    from app.store.repo import SEEDED, open_repo
 
-    repo = open_repo(db_path(args))
+    path = db_path(args)
+    place_prepared(path)  # a new database starts as a copy of the bundled lessons
+    repo = open_repo(path)
     print_store_warnings(repo)
-    seed_if_new(repo)
+    if not repo.setting(SEEDED):
+        from app.services.library import seed_if_new
+
+        seed_if_new(repo)
     return repo
 
 

@@ -169,11 +169,13 @@ def import_pack_file(repo: Repo, path: str | os.PathLike[str],
     return import_pack(repo, read_pack(path), replace_existing)
 
 
-def seed_if_new(repo: Repo) -> list[str]:
-    """Fill a new database with every pack in ``lessons/`` (once per database)."""
+def seed_if_new(repo: Repo, folder: Path | None = None) -> list[str]:
+    """Fill a new database with every pack in ``lessons/`` (once per database). A new
+    database usually starts as a copy of ``lessons/prepared.db`` (app.store.prepared),
+    which this made, and has nothing left to do here."""
     if repo.setting(SEEDED):
         return []
-    folder = paths.lessons_dir()
+    folder = folder or paths.lessons_dir()
     cache = load_token_cache(folder)
     added: list[str] = []
     with repo.database.transaction():
@@ -205,6 +207,32 @@ def export_pack(repo: Repo, ids: Sequence[str], path: str | os.PathLike[str],
                 tuple(le if include_keys else replace(le, key=None) for le in lessons))
     write_pack(path, pack, include_keys=include_keys)
     return sum(1 for le in lessons if include_keys and le.key is not None)
+
+
+def write_prepared_database(folder: Path) -> Path:
+    """Regenerate ``lessons/prepared.db``: a new database with every bundled pack
+    imported, which a first start copies instead of importing them
+    (``app.store.prepared``). A developer tool, like ``write_token_cache``: run it after
+    changing a pack, the token cache or the schema (``tests/test_prepared.py`` fails
+    until then)."""
+    import shutil
+    import tempfile
+
+    from app.store.prepared import DIGEST, PREPARED, packs_digest
+    from app.store.repo import open_repo
+
+    with tempfile.TemporaryDirectory(prefix="close-reader-prepare-") as tmp:
+        made = Path(tmp) / PREPARED
+        repo = open_repo(made)
+        seed_if_new(repo, folder)
+        repo.set_setting(DIGEST, packs_digest(folder))
+        conn = repo.database.conn
+        conn.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        conn.execute("VACUUM")
+        repo.database.close()
+        target = folder / PREPARED
+        shutil.copyfile(made, target)
+    return target
 
 
 def write_token_cache(folder: Path) -> Path:

@@ -72,6 +72,10 @@ def create_main_window(db_path: str | Path, student: str | None = None) -> MainW
     ensure_application()
     from app.store.repo import SEEDED, open_repo
 
+    if not Path(db_path).exists():  # a new database: a copy of the bundled lessons
+        from app.store.prepared import place_prepared
+
+        place_prepared(Path(db_path))
     repo = open_repo(db_path)
     if not repo.setting(SEEDED):  # a new database: the bundled lessons go in, once
         from app.services.library import seed_if_new

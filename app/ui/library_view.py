@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # QStyle's Python enums alone cost ~15 ms of start-up: not im
     from PySide6.QtWidgets import QStyleOptionViewItem
 
 Index = QModelIndex | QPersistentModelIndex
+_LEFT_MIDDLE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 class Role(IntEnum):
@@ -113,16 +114,24 @@ class LessonCardDelegate(QStyledItemDelegate):
 
     PAD = 12
 
+    def __init__(self, parent: QListView | None = None) -> None:
+        super().__init__(parent)
+        self._fonts: tuple[str, tuple[QFont, QFont, QFont, int]] | None = None
+
     def _metrics(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont, int]:
-        base = QFont(option.font)
-        title = QFont(base)
-        title.setPointSizeF(base.pointSizeF() * 1.15)
-        title.setWeight(QFont.Weight.DemiBold)
-        header = QFont(base)
-        header.setPointSizeF(base.pointSizeF() * 1.3)
-        header.setWeight(QFont.Weight.Bold)
-        line = option.fontMetrics.height()
-        return base, title, header, line
+        """The card's fonts and line height for the view's font (made once per font:
+        every paint and size hint asks)."""
+        key = option.font.key()
+        if self._fonts is None or self._fonts[0] != key:
+            base = QFont(option.font)
+            title = QFont(base)
+            title.setPointSizeF(base.pointSizeF() * 1.15)
+            title.setWeight(QFont.Weight.DemiBold)
+            header = QFont(base)
+            header.setPointSizeF(base.pointSizeF() * 1.3)
+            header.setWeight(QFont.Weight.Bold)
+            self._fonts = (key, (base, title, header, option.fontMetrics.height()))
+        return self._fonts[1]
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         _, _, _, line = self._metrics(option)
@@ -146,7 +155,7 @@ class LessonCardDelegate(QStyledItemDelegate):
             p.setFont(header_font)
             p.setPen(pal.color(QPalette.ColorRole.WindowText))
             hr = QRect(r.left() + 4, r.top() + int(line * 0.6), r.width() - 8, int(line * 1.6))
-            p.drawText(hr, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, header)
+            p.drawText(hr, _LEFT_MIDDLE, header)
             r.setTop(r.top() + int(line * 2.4))
         card = r.adjusted(4, 4, -4, -4)
         view = option.widget
@@ -170,7 +179,7 @@ class LessonCardDelegate(QStyledItemDelegate):
         p.setPen(pal.color(QPalette.ColorRole.Text))
         p.setFont(title_font)
         p.drawText(QRect(inner.left(), inner.top(), inner.width() - bw - 8, int(line * 1.3)),
-                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                   _LEFT_MIDDLE,
                    p.fontMetrics().elidedText(s.title, Qt.TextElideMode.ElideRight,
                                               inner.width() - bw - 8))
         p.setFont(base)
