@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyledItemDelegate
 
 from app.core.record import record
@@ -23,6 +23,8 @@ from app.store.repo import LessonStatus, LessonSummary
 from app.ui.plain import tip
 
 if TYPE_CHECKING:  # QStyle's Python enums alone cost ~15 ms of start-up: not imported
+    # (nor QEvent's: its 179-member enum is built when the first key press arrives)
+    from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QStyleOptionViewItem
 
 Index = QModelIndex | QPersistentModelIndex

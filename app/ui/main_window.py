@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -19,13 +20,15 @@ from app.core.lessons import Highlight, Lesson
 from app.store.repo import KeyLocked, Repo, Student
 from app.ui.library_view import LibraryRow, LibraryView
 from app.ui.plain import warn
-from app.ui.signin_page import SignInPage
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (QEvent's Python enums, 179 members, are built on the first event)
+    from PySide6.QtGui import QCloseEvent
+
     from app.core.scoring import Report
     from app.ui.feedback_page import FeedbackPage
     from app.ui.read_tracker import ReadTracker
     from app.ui.reader_page import ReaderPage
+    from app.ui.signin_page import SignInPage
 
 
 # grading and the feedback view load on first use, not before the library shows
@@ -58,17 +61,15 @@ class MainWindow(QMainWindow):
         self.resize(1180, 800)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.signin = SignInPage()
-        self.signin.setAccessibleName("Sign in")
         self.library_page, self.library, self.greeting = self._build_library_page()
-        # the reader and the feedback view are built on first use (self.reader,
-        # self.feedback): the library shows without them
+        # the sign-in page, the reader and the feedback view are built on first use
+        # (self.signin, self.reader, self.feedback): opened for a student
+        # (``--student``), the library shows without them
+        self._signin: SignInPage | None = None
         self._reader: ReaderPage | None = None
         self._feedback: FeedbackPage | None = None
-        for w in (self.signin, self.library_page):
-            self.stack.addWidget(w)
+        self.stack.addWidget(self.library_page)
         self.stack.currentChanged.connect(self._on_stack_current_changed)
-        self.signin.student_chosen.connect(self._on_signin_student_chosen)
         self.library.lesson_activated.connect(self.open_lesson)
         self._zoom = float(repo.setting("zoom", "1.0") or 1.0)
         self._build_menus()
@@ -81,6 +82,18 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.signin)
 
     # -- building -------------------------------------------------------------
+    @property
+    def signin(self) -> SignInPage:
+        """The sign-in page, built the first time it is used."""
+        if self._signin is None:
+            from app.ui.signin_page import SignInPage
+
+            page = self._signin = SignInPage()
+            page.setAccessibleName("Sign in")
+            self.stack.insertWidget(0, page)
+            page.student_chosen.connect(self._on_signin_student_chosen)
+        return self._signin
+
     @property
     def reader(self) -> ReaderPage:
         """The reader, built (and its modules imported) the first time it is used."""
@@ -142,59 +155,59 @@ class MainWindow(QMainWindow):
         lay.addWidget(view, 1)
         return page, view, greeting
 
+    def _action(self, text: str, slot: Callable[[], object],
+                *keys: QKeySequence | QKeySequence.StandardKey) -> QAction:
+        """A menu command. Made as ``QAction(parent)`` and then named: ``QAction(text,
+        parent)`` is matched against the overload taking an icon first, which builds
+        QIcon's Python enums (2 ms of start-up) for a menu that has no icons."""
+        a = QAction(self)
+        a.setText(text)
+        if keys:
+            a.setShortcuts([k if isinstance(k, QKeySequence) else QKeySequence(k) for k in keys])
+        a.triggered.connect(slot)
+        return a
+
     def _build_menus(self) -> None:
         mb = self.menuBar()
         m = mb.addMenu("&File")
-        self.switch_action = QAction("Switch student…", self)
-        self.switch_action.triggered.connect(self.show_signin)
-        m.addAction(self.switch_action)
-        self.library_action = QAction("Lesson library", self)
-        self.library_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.library_action.triggered.connect(self.show_library)
-        m.addAction(self.library_action)
-        m.addSeparator()
-        self.export_mine_action = QAction("Export my submissions…", self)
-        self.export_mine_action.triggered.connect(lambda: self.export_submissions(mine=True))
-        m.addAction(self.export_mine_action)
-        self.export_all_action = QAction("Export all submissions on this computer…", self)
-        self.export_all_action.triggered.connect(lambda: self.export_submissions(mine=False))
-        m.addAction(self.export_all_action)
-        self.import_feedback_action = QAction("Import feedback from your teacher…", self)
-        self.import_feedback_action.triggered.connect(lambda: self.import_feedback())
-        m.addAction(self.import_feedback_action)
-        m.addSeparator()
-        quit_action = QAction("Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        m.addAction(quit_action)
+        self.switch_action = self._action("Switch student…", self.show_signin)
+        self.library_action = self._action("Lesson library", self.show_library,
+                                           QKeySequence("Ctrl+L"))
+        self.export_mine_action = self._action(
+            "Export my submissions…", lambda: self.export_submissions(mine=True))
+        self.export_all_action = self._action(
+            "Export all submissions on this computer…",
+            lambda: self.export_submissions(mine=False))
+        self.import_feedback_action = self._action(
+            "Import feedback from your teacher…", lambda: self.import_feedback())
+        quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
+        for a in (self.switch_action, self.library_action, None, self.export_mine_action,
+                  self.export_all_action, self.import_feedback_action, None, quit_action):
+            if a is None:
+                m.addSeparator()
+            else:
+                m.addAction(a)
         e = mb.addMenu("&Edit")
         # the reader's Undo, Redo, Remove and Submit (and the feedback's Try again) join
         # when those pages are built; opening the menu builds the reader, so it is whole
         e.aboutToShow.connect(lambda: self.reader)
         self.edit_menu = e
         v = mb.addMenu("&View")
-        bigger = QAction("Larger text", self)
-        bigger.setShortcuts([QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")])
-        bigger.triggered.connect(lambda: self.step_zoom(+1))
-        smaller = QAction("Smaller text", self)
-        smaller.setShortcut(QKeySequence.StandardKey.ZoomOut)
-        smaller.triggered.connect(lambda: self.step_zoom(-1))
-        reset = QAction("Normal text size", self)
-        reset.setShortcut(QKeySequence("Ctrl+0"))
-        reset.triggered.connect(lambda: self.apply_zoom(1.0, save=True))
-        for a in (bigger, smaller, reset):
+        for a in (self._action("Larger text", lambda: self.step_zoom(+1),
+                               QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")),
+                  self._action("Smaller text", lambda: self.step_zoom(-1),
+                               QKeySequence.StandardKey.ZoomOut),
+                  self._action("Normal text size", lambda: self.apply_zoom(1.0, save=True),
+                               QKeySequence("Ctrl+0"))):
             v.addAction(a)
         self.view_menu = v
         ins = mb.addMenu("&Instructor")
-        self.instructor_action = QAction("Instructor mode…", self)
-        self.instructor_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
-        self.instructor_action.triggered.connect(self.open_instructor)
+        self.instructor_action = self._action("Instructor mode…", self.open_instructor,
+                                              QKeySequence("Ctrl+Shift+I"))
         ins.addAction(self.instructor_action)
         h = mb.addMenu("&Help")
-        keys = QAction("Keyboard shortcuts", self)
-        keys.setShortcut(QKeySequence.StandardKey.HelpContents)
-        keys.triggered.connect(self.show_shortcuts)
-        h.addAction(keys)
+        h.addAction(self._action("Keyboard shortcuts", self.show_shortcuts,
+                                 QKeySequence.StandardKey.HelpContents))
 
     # -- zoom -----------------------------------------------------------------
     def step_zoom(self, d: int) -> None:
