@@ -220,7 +220,8 @@ class MainWindow(QMainWindow):
         self._zoom = zoom
         f = ui_font(zoom)
         set_app_font(f)  # every widget, dialogs included
-        self.setFont(f)
+        if self.font() != f:  # (at start it already is: setting it again re-resolves
+            self.setFont(f)   # every child's font)
         for page in (p for p in (self._reader, self._feedback) if p is not None):
             page.article.set_reading_font(reading_font(zoom))
         if save:
