@@ -532,3 +532,19 @@ def test_selftest_opens_the_library_and_a_lesson_and_times_it(qapp, tmp_path, mo
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert out["text_matches"] and out["lessons"] >= 11
     assert 0 < out["startup_s"] < selftest.STALE_AGE_S
+
+
+def test_selftest_counts_from_the_launchers_clock_when_it_is_given(monkeypatch):
+    import time
+
+    from app.commands import selftest
+
+    now = time.perf_counter()
+    monkeypatch.setenv(selftest.LAUNCHED_AT, repr(time.monotonic() - 0.25))
+    took, clock = selftest.startup_s(0.9, now, now)
+    assert clock == "launcher" and 0.24 < took < 0.3  # not /proc's 0.9
+    for bad in ("", "soon", repr(time.monotonic() + 5), repr(time.monotonic() - 3600)):
+        monkeypatch.setenv(selftest.LAUNCHED_AT, bad)  # unreadable, in the future, stale
+        assert selftest.startup_s(0.9, now, now) == (0.9, "proc")
+    monkeypatch.delenv(selftest.LAUNCHED_AT)
+    assert selftest.startup_s(None, now - 0.5, now) == (0.5, "entry")
