@@ -110,6 +110,26 @@ def test_filter_students(window, qtbot):
     assert grid(window.grades.table) == []
 
 
+def test_filtering_and_sorting_keep_the_chosen_cell_while_its_student_is_shown(window):
+    table, model = window.grades.table, window.grades.model
+    table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    cleo = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "Cleo")
+    table.setCurrentIndex(model.index(cleo, 1))
+    window.grades.filter.setText("c")  # Cleo (and only names with a c) stay
+    assert [r[0] for r in grid(table)] == ["Cleo"]
+    assert table.currentIndex().data(GradebookRole.STUDENT_ID) == \
+        model.index(0, 0).data(GradebookRole.STUDENT_ID) and table.currentIndex().column() == 1
+    window.grades.filter.clear()
+    table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert [r[0] for r in grid(table)] == ["Dan", "Cleo", "Ben", "Ana"]
+    assert table.currentIndex().row() == 1 and table.currentIndex().data() is not None
+    window.grades.filter.setText("an")  # Ana and Dan; Cleo's cell is no longer shown
+    assert [r[0] for r in grid(table)] == ["Dan", "Ana"] and not table.currentIndex().isValid()
+    gb = window.grades.model.gradebook
+    window.grades.set_gradebook(gb)  # a reload keeps the filter and the order
+    assert [r[0] for r in grid(table)] == ["Dan", "Ana"]
+
+
 def test_import_through_the_window_twice_adds_nothing(window, classroom, tmp_path):
     extra = write(tmp_path / "late.json", bundle(
         "machine-3", attempt(20, "Eve", [hl(0, 45, UC)]), attempt(21, "ana ", [hl(22, 30, LL)],

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.results.gradebook import Cell, Gradebook
-from app.ui.results.models import GradebookModel, GradebookRole, StudentFilterProxy, cell_text
+from app.ui.results.models import GradebookModel, GradebookRole, cell_text
 
 
 def sample_text(override: bool, practice: bool, ungraded: bool) -> str:
@@ -35,9 +35,7 @@ class GradebookPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = GradebookModel(parent=self)
-        self.proxy = StudentFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.model = GradebookModel(parent=self)  # sorts and filters itself
 
         bar = QHBoxLayout()
         for text, slot in (("Import submissions…", self.import_requested.emit),
@@ -53,7 +51,7 @@ class GradebookPage(QWidget):
         self.filter.setPlaceholderText("Filter students by name")
         self.filter.setClearButtonEnabled(True)
         self.filter.setMinimumWidth(240)
-        self.filter.textChanged.connect(self.proxy.set_filter_text)
+        self.filter.textChanged.connect(self.model.set_filter_text)
         label = QLabel("&Filter:")
         label.setBuddy(self.filter)
         bar.addWidget(label)
@@ -65,7 +63,7 @@ class GradebookPage(QWidget):
             "One row per student, one column per lesson: the graded score (the first "
             "attempt; a star when you set it), the best practice after the key in "
             "brackets; a dash where the student has no attempt.")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setAlternatingRowColors(True)
@@ -99,8 +97,7 @@ class GradebookPage(QWidget):
 
     def set_gradebook(self, gb: Gradebook, roster: Mapping[int, str] | None = None) -> None:
         """Show ``gb`` (and, with ``roster``, each student's LMS name and ids)."""
-        self.model.set_gradebook(gb, roster)
-        self.proxy.set_filter_text(self.filter.text())
+        self.model.set_gradebook(gb, roster)  # (the filter's text applies in the same pass)
         # widths from the texts themselves, not by asking the model for rows (60 rows
         # of 21 columns took 80 ms on the GUI thread): every name, and for a lesson the
         # widest its cells can read (one pass over the cells), beside its heading
