@@ -175,3 +175,20 @@ def test_student_progress_in_submission_order(classroom, tmp_path):
     assert pts[1].by_label[UC].recall == 0.0
     with pytest.raises(ValueError):
         student_progress(classroom, classroom.student("Cleo").id, rule="latest")
+
+
+def test_student_progress_reads_each_lesson_once_with_a_shared_cache(classroom, monkeypatch):
+    reads = []
+    real = type(classroom).get_lesson
+
+    def counting(self, lesson_id, *a, **k):
+        reads.append(lesson_id)
+        return real(self, lesson_id, *a, **k)
+    monkeypatch.setattr(type(classroom), "get_lesson", counting)
+    cache: dict = {}
+    ids = [s.id for s in classroom.students()]
+    with_cache = [student_progress(classroom, sid, lessons=cache) for sid in ids]
+    assert len(reads) == len(set(reads)) and reads  # one read per lesson, for everyone
+    reads.clear()
+    assert with_cache == [student_progress(classroom, sid) for sid in ids]  # same figures
+    assert len(reads) > len(set(reads))  # (without it, a read per student and lesson)

@@ -188,16 +188,25 @@ def group_extras(spans: Sequence[tuple[int, int, str, int]], text: str) -> list[
     return out
 
 
-def student_progress(repo: Repo, student_id: int, rule: str = "graded") -> list[ProgressPoint]:
+def student_progress(repo: Repo, student_id: int, rule: str = "graded",
+                     lessons: dict[str, Lesson | None] | None = None) -> list[ProgressPoint]:
     """Per lesson (with its key here), the graded attempt's figures per category,
     in submission order. Different lessons are different articles: compare the counts
-    per category, not as "better" or "worse" (``app.ui.results.progress_page``)."""
+    per category, not as "better" or "worse" (``app.ui.results.progress_page``).
+
+    ``lessons`` keeps the lessons read (with their keys; None for one not here) for the
+    next student: a window showing one student after another reads each lesson once."""
     subs = repo.submissions(student_id=student_id, with_reports=False)
     points: list[tuple[tuple, ProgressPoint]] = []
+    read = lessons if lessons is not None else {}
     for lid in dict.fromkeys(s.lesson_id for s in subs):
-        try:
-            lesson = repo.get_lesson(lid, with_key=True)
-        except UserError:
+        if lid not in read:
+            try:
+                read[lid] = repo.get_lesson(lid, with_key=True)
+            except UserError:
+                read[lid] = None
+        lesson = read[lid]
+        if lesson is None:
             continue
         if lesson.key is None:
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -95,22 +95,19 @@ class GradebookPage(QWidget):
         lay.addWidget(self.table, 1)
         lay.addWidget(self.note)
 
-    def set_gradebook(self, gb: Gradebook, roster: Mapping[int, str] | None = None) -> None:
-        """Show ``gb`` (and, with ``roster``, each student's LMS name and ids)."""
+    def set_gradebook(self, gb: Gradebook, roster: Mapping[int, str] | None = None,
+                      kinds: Mapping[str, Sequence[bool]] | None = None) -> None:
+        """Show ``gb`` (and, with ``roster``, each student's LMS name and ids);
+        ``kinds`` is ``cell_kinds(gb)`` when the caller has it (worked out off the GUI
+        thread: one pass over a school's 60,000 cells)."""
         self.model.set_gradebook(gb, roster)  # (the filter's text applies in the same pass)
         # widths from the texts themselves, not by asking the model for rows (60 rows
         # of 21 columns took 80 ms on the GUI thread): every name, and for a lesson the
-        # widest its cells can read (one pass over the cells), beside its heading
+        # widest its cells can read, beside its heading
         fm = self.table.fontMetrics()
         head = self.table.horizontalHeader()
         names = max((fm.horizontalAdvance(f"{s.name} ⚠") for s in gb.students), default=0)
-        seen = {le.id: [False, False, False] for le in gb.lessons}  # override, practice, none
-        for (_, lid), cell in gb.cells.items():
-            flags = seen.get(lid)
-            if flags is not None:
-                flags[0] |= cell.override is not None
-                flags[1] |= cell.practice_best is not None
-                flags[2] |= cell.grade is None
+        seen = kinds if kinds is not None else cell_kinds(gb)
         for c in range(self.model.columnCount()):
             need = names if c == 0 else fm.horizontalAdvance(
                 sample_text(*seen[gb.lessons[c - 1].id]))
@@ -125,3 +122,16 @@ class GradebookPage(QWidget):
         sid = current.data(GradebookRole.STUDENT_ID)
         if sid is not None:
             self.cell_chosen.emit(sid, current.data(GradebookRole.LESSON_ID))
+
+
+def cell_kinds(gb: Gradebook) -> dict[str, tuple[bool, bool, bool]]:
+    """Per lesson: whether any of its cells has an override, a best practice score, no
+    grade (what decides the widest text its column can show: ``sample_text``)."""
+    seen = {le.id: [False, False, False] for le in gb.lessons}
+    for (_, lid), cell in gb.cells.items():
+        flags = seen.get(lid)
+        if flags is not None:
+            flags[0] |= cell.override is not None
+            flags[1] |= cell.practice_best is not None
+            flags[2] |= cell.grade is None
+    return {k: (a, b, c) for k, (a, b, c) in seen.items()}

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.lessons import Lesson
 from app.services.results.classview import student_progress
 from app.store.repo import Repo, Student
 from app.ui.results.models import ProgressModel, found_share
@@ -30,6 +31,7 @@ class ProgressPage(QWidget):
         self.repo = repo
         self._ids: list[int] = []  # the student of each entry, in order
         self._row: dict[int, int] = {}  # student id -> entry
+        self._lessons: dict[str, Lesson | None] = {}  # read once per refresh (set_students)
         self.student = QComboBox()
         self.student.setAccessibleName("Student")
         self.student.setMinimumContentsLength(24)
@@ -69,6 +71,7 @@ class ProgressPage(QWidget):
 
     def set_students(self, students: Sequence[Student]) -> None:
         current = self.current_student()
+        self._lessons = {}  # read again after each refresh (a key may have changed)
         self.student.blockSignals(True)
         self.student.clear()
         # the names in one call, the ids kept here: a school's 3,000 addItem() calls,
@@ -98,7 +101,8 @@ class ProgressPage(QWidget):
 
     def show_student(self, student_id: int | None) -> None:
         cats = self.repo.categories()
-        points = student_progress(self.repo, student_id) if student_id is not None else []
+        points = student_progress(self.repo, student_id, lessons=self._lessons) \
+            if student_id is not None else []
         self.model.set_points(points, cats)
         self.table.resizeColumnsToContents()
         self.trend.setText(trend_words(points, cats) if points else

@@ -34,7 +34,7 @@ from app.ui.operations import Cancelled, Operation, RepoOp
 from app.ui.plain import warn
 from app.ui.results import lms_actions
 from app.ui.results.class_page import ClassPage
-from app.ui.results.gradebook_page import GradebookPage
+from app.ui.results.gradebook_page import GradebookPage, cell_kinds
 from app.ui.results.progress_page import ProgressPage
 from app.ui.results.review_page import ReviewPage
 
@@ -146,23 +146,24 @@ class ResultsWindow(QMainWindow):
         if self.refresh_op is not None and not self.refresh_op.done:
             return
 
-        def work(repo: Repo) -> tuple[Gradebook, dict]:
+        def work(repo: Repo) -> tuple[Gradebook, dict, dict]:
             refresh_grades(repo)
-            return build_gradebook(repo), lms_actions.roster_notes(repo)
+            gb = build_gradebook(repo)
+            return gb, lms_actions.roster_notes(repo), cell_kinds(gb)
 
         self.statusBar().showMessage("Loading the class results…")
         self.refresh_op = RepoOp(self, self.repo.database.path, work, self.executor)
-        self.refresh_op.success(lambda r: self._apply(r[0], r[1], True)).with_progress(
+        self.refresh_op.success(lambda r: self._apply(r[0], r[1], True, r[2])).with_progress(
             "Loading the class results…")
         # started once the window is up: built and first painted beside a busy worker,
         # each call into Python waited its turn for the GIL (250 ms instead of 90)
         QTimer.singleShot(0, self, self.refresh_op.run_in_background)
 
-    def _apply(self, gb: Gradebook, roster: dict, lazy: bool) -> None:
+    def _apply(self, gb: Gradebook, roster: dict, lazy: bool, kinds: dict | None = None) -> None:
         if lazy:  # built on the worker's connection, which is closed now
             gb = dataclasses.replace(gb, load_figures=figures_loader(self.repo))
         self.gradebook = gb
-        self.grades.set_gradebook(gb, roster)
+        self.grades.set_gradebook(gb, roster, kinds)
         if lazy:
             self.statusBar().showMessage(
                 f"{len(gb.students)} students, {len(gb.attempts)} attempts.", 8000)
