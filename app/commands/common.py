@@ -14,17 +14,10 @@ def db_path(args: argparse.Namespace) -> Path:
 
 def open_repo_for(args: argparse.Namespace):  # -> Repo (kept lazy)
     """Open the database named by --db / CLOSE_READER_DB, filling a new one."""
-    from app.store.prepared import place_prepared
-    from app.store.repo import SEEDED, open_repo
+    from app.services.open_db import open_library
 
-    path = db_path(args)
-    place_prepared(path)  # a new database starts as a copy of the bundled lessons
-    repo = open_repo(path)
+    repo = open_library(db_path(args))
     print_store_warnings(repo)
-    if not repo.setting(SEEDED):
-        from app.services.library import seed_if_new
-
-        seed_if_new(repo)
     return repo
 
 

@@ -79,7 +79,8 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.core.errors import UserError
-    from app.ui.application import ensure_application, open_library, started
+    from app.services.open_db import open_library
+    from app.ui.application import ensure_application, started
     from app.ui.library_view import Role
     from app.ui.main_window import MainWindow
 

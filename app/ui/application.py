@@ -19,8 +19,6 @@ from app.ui.theme import ERROR_DARK, ERROR_LIGHT, apply_palette, is_dark
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox, QWidget
 
-    from app.store.repo import Repo
-
 # the message boxes below (and logging, traceback) load when one is needed: the library
 # shows without them
 
@@ -71,25 +69,10 @@ def _system_prefers_dark(app: QApplication) -> bool:
 
 def create_main_window(db_path: str | Path, student: str | None = None) -> MainWindow:
     """The main window on that database, not yet shown (formats.md's entry point)."""
+    from app.services.open_db import open_library
+
     ensure_application()
     return MainWindow(open_library(db_path), student=student)
-
-
-def open_library(db_path: str | Path) -> Repo:
-    """The database, with the bundled lessons in it: a new one starts as a copy of them
-    (``app.store.prepared``), or has them imported, once."""
-    from app.store.repo import SEEDED, open_repo
-
-    if not Path(db_path).exists():
-        from app.store.prepared import place_prepared
-
-        place_prepared(Path(db_path))
-    repo = open_repo(db_path)
-    if not repo.setting(SEEDED):
-        from app.services.library import seed_if_new
-
-        seed_if_new(repo)
-    return repo
 
 
 def run_app(db_path: Path, student: str | None = None) -> int:

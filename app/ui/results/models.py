@@ -100,10 +100,6 @@ class GradebookModel(QAbstractTableModel):
         self.endResetModel()
 
     # -- filtering by name, the way ``Gradebook.matching`` does ------------------------
-    @property
-    def filter_text(self) -> str:
-        return self._filter
-
     def set_filter_text(self, text: str) -> None:
         """Show only the students whose names match ``text`` (all when it is blank); the
         chosen cell stays chosen while its student is shown."""
