@@ -24,6 +24,8 @@ BASE_LIGHT = "#fbfaf7"
 BASE_DARK = "#1e1f24"
 ERROR_LIGHT = "#b00020"  # 6.4:1 on the light window colour
 ERROR_DARK = "#ff8a80"  # 6.5:1 on the dark window colour (#b00020 would be 2.0:1)
+SCROLL_HANDLE_LIGHT = "#7f828a"  # 3.4:1 on the light window colour, 3.7:1 on the page
+SCROLL_HANDLE_DARK = "#7d808a"  # 3.8:1 on the dark window colour, 4.2:1 on the page
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA, normal text
 
 # (light background, dark background), in category order
