@@ -81,6 +81,15 @@ def test_a_big_database_loads_in_the_background_and_tabs_fill_when_shown(
     assert w.review.model.rowCount() == 0 and not w.review.review_button.isEnabled()
     qtbot.waitUntil(lambda: w.review.model.rowCount() == 30, timeout=30_000)
     assert w.review.review_button.isEnabled()
+    # the progress tab: the worker read the lessons with their keys, so its first
+    # student is shown without reading a lesson on the GUI thread
+    reads: list[str] = []
+    real = type(w.repo).get_lesson
+    monkeypatch.setattr(type(w.repo), "get_lesson",
+                        lambda self, lid, *a, **k: reads.append(lid) or real(self, lid, *a, **k))
+    w.tabs.setCurrentWidget(w.progress)
+    assert w.progress.model.rowCount() == 1 and reads == []
+    monkeypatch.undo()
     # sorting is the model's own: a click on a lesson's heading orders by that grade
     w.tabs.setCurrentWidget(w.grades)
     table = w.grades.table

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QListView, QStyledItemDelegate
 from app.core.record import record
 from app.store.repo import LessonStatus, LessonSummary
 from app.ui.plain import tip
+from app.ui.roles import ACCESSIBLE_TEXT, DISPLAY, TOOLTIP, USER
 
 if TYPE_CHECKING:  # QStyle's Python enums alone cost ~15 ms of start-up: not imported
     # (nor QEvent's: its 179-member enum is built when the first key press arrives)
@@ -32,10 +33,16 @@ _LEFT_MIDDLE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 class Role(IntEnum):
-    LESSON_ID = Qt.ItemDataRole.UserRole + 1
-    SUMMARY = Qt.ItemDataRole.UserRole + 2
-    STATUS = Qt.ItemDataRole.UserRole + 3
-    UNIT_HEADER = Qt.ItemDataRole.UserRole + 4  # the unit's name on its first lesson, else ""
+    LESSON_ID = USER + 1
+    SUMMARY = USER + 2
+    STATUS = USER + 3
+    UNIT_HEADER = USER + 4  # the unit's name on its first lesson, else ""
+
+
+_LESSON_ID, _SUMMARY, _STATUS, _UNIT_HEADER = (int(r) for r in Role)
+# what the model answers; the view's other roles (font, colours, size…) go at once
+_ROLES = frozenset({DISPLAY, TOOLTIP, ACCESSIBLE_TEXT, _LESSON_ID, _SUMMARY, _STATUS,
+                    _UNIT_HEADER})
 
 
 @record
@@ -73,31 +80,30 @@ class LibraryModel(QAbstractListModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def data(self, index: Index, role: int = DISPLAY) -> object:
+        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
         s = row.summary
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return s.title
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            parts = [s.title, s.source.line(), s.level.capitalize(), mode_text(s.mode),
-                     f"{s.reading_minutes} min read", status_text(row.status)]
-            said = ". ".join(p for p in parts if p)
-            unit = self.unit_header(index.row())
-            # the unit's heading is painted above its first lesson: say it there too
-            if unit and role == Qt.ItemDataRole.AccessibleTextRole:
-                said = (f"Unit: {unit}. " if s.unit else f"{unit}. ") + said
-            return tip(said) if role == Qt.ItemDataRole.ToolTipRole else said
-        if role == Role.LESSON_ID:
-            return s.id
-        if role == Role.SUMMARY:
+        if role == _SUMMARY:
             return s
-        if role == Role.STATUS:
+        if role == _STATUS:
             return row.status
-        if role == Role.UNIT_HEADER:
+        if role == _UNIT_HEADER:
             return self.unit_header(index.row())
-        return None
+        if role == _LESSON_ID:
+            return s.id
+        # the tooltip and the accessible text
+        parts = [s.title, s.source.line(), s.level.capitalize(), mode_text(s.mode),
+                 f"{s.reading_minutes} min read", status_text(row.status)]
+        said = ". ".join(p for p in parts if p)
+        unit = self.unit_header(index.row())
+        # the unit's heading is painted above its first lesson: say it there too
+        if unit and role == ACCESSIBLE_TEXT:
+            said = (f"Unit: {unit}. " if s.unit else f"{unit}. ") + said
+        return tip(said) if role == TOOLTIP else said
 
     def unit_header(self, row: int) -> str:
         """The unit's name on its first lesson's row, else ""."""
@@ -138,7 +144,7 @@ class LessonCardDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         _, _, _, line = self._metrics(option)
         h = int(line * 1.25) + 2 * line + 3 * self.PAD
-        if index.data(Role.UNIT_HEADER):
+        if index.data(_UNIT_HEADER):
             h += int(line * 2.4)
         # no width of its own: the card spans the viewport (a width taken from an earlier
         # layout overflowed it when a scroll bar appeared, and at 200 % text cut the
@@ -147,12 +153,12 @@ class LessonCardDelegate(QStyledItemDelegate):
 
     def paint(self, p: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         base, title_font, header_font, line = self._metrics(option)
-        s: LessonSummary = index.data(Role.SUMMARY)
-        st: LessonStatus = index.data(Role.STATUS)
+        s: LessonSummary = index.data(_SUMMARY)
+        st: LessonStatus = index.data(_STATUS)
         pal = option.palette
         r = QRect(option.rect)
         p.save()
-        header = index.data(Role.UNIT_HEADER)
+        header = index.data(_UNIT_HEADER)
         if header:
             p.setFont(header_font)
             p.setPen(pal.color(QPalette.ColorRole.WindowText))
@@ -235,14 +241,14 @@ class LibraryView(QListView):
         self.model_.set_rows(rows)
         for r in range(self.model_.rowCount()):
             idx = self.model_.index(r, 0)
-            if current is None or idx.data(Role.LESSON_ID) == current:
+            if current is None or idx.data(_LESSON_ID) == current:
                 self.setCurrentIndex(idx)
                 break
 
     def current_lesson(self) -> str | None:
         sel = self.selectionModel().selectedIndexes()
         idx = sel[0] if sel else self.currentIndex()
-        return idx.data(Role.LESSON_ID) if idx.isValid() else None
+        return idx.data(_LESSON_ID) if idx.isValid() else None
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.current_lesson():
@@ -253,4 +259,4 @@ class LibraryView(QListView):
 
     def _on_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.lesson_activated.emit(index.data(Role.LESSON_ID))
+            self.lesson_activated.emit(index.data(_LESSON_ID))

@@ -12,7 +12,7 @@ so the figures never come from a report made against an older key.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from app.core.attempts import graded_attempt, time_key
 from app.core.errors import UserError
@@ -188,6 +188,20 @@ def group_extras(spans: Sequence[tuple[int, int, str, int]], text: str) -> list[
     return out
 
 
+def read_lessons(repo: Repo, lesson_ids: Iterable[str],
+                 into: dict[str, Lesson | None] | None = None) -> dict[str, Lesson | None]:
+    """Each lesson with its key (None for one not here), added to ``into`` when given:
+    the cache ``student_progress`` keeps (the results window fills it on its worker)."""
+    read = into if into is not None else {}
+    for lid in lesson_ids:
+        if lid not in read:
+            try:
+                read[lid] = repo.get_lesson(lid, with_key=True)
+            except UserError:
+                read[lid] = None
+    return read
+
+
 def student_progress(repo: Repo, student_id: int, rule: str = "graded",
                      lessons: dict[str, Lesson | None] | None = None) -> list[ProgressPoint]:
     """Per lesson (with its key here), the graded attempt's figures per category,
@@ -198,13 +212,8 @@ def student_progress(repo: Repo, student_id: int, rule: str = "graded",
     next student: a window showing one student after another reads each lesson once."""
     subs = repo.submissions(student_id=student_id, with_reports=False)
     points: list[tuple[tuple, ProgressPoint]] = []
-    read = lessons if lessons is not None else {}
+    read = read_lessons(repo, dict.fromkeys(s.lesson_id for s in subs), lessons)
     for lid in dict.fromkeys(s.lesson_id for s in subs):
-        if lid not in read:
-            try:
-                read[lid] = repo.get_lesson(lid, with_key=True)
-            except UserError:
-                read[lid] = None
         lesson = read[lid]
         if lesson is None:
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from enum import IntEnum
+from functools import lru_cache
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -16,6 +17,7 @@ from app.core.lessons import Category
 from app.services.results.classview import ProgressPoint
 from app.services.results.gradebook import Cell, Gradebook
 from app.ui.plain import tip
+from app.ui.roles import ACCESSIBLE_TEXT, ALIGN_CENTER, DISPLAY, TEXT_ALIGNMENT, TOOLTIP, USER
 
 EMPTY = "—"
 TITLE_CHARS = 26
@@ -24,9 +26,17 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class GradebookRole(IntEnum):
-    SORT = Qt.ItemDataRole.UserRole + 1  # number (score; -1 when none) or folded name
-    STUDENT_ID = Qt.ItemDataRole.UserRole + 2
-    LESSON_ID = Qt.ItemDataRole.UserRole + 3  # None in the student column
+    SORT = USER + 1  # number (score; -1 when none) or folded name
+    STUDENT_ID = USER + 2
+    LESSON_ID = USER + 3  # None in the student column
+
+
+_SORT, _STUDENT_ID, _LESSON_ID = (int(r) for r in GradebookRole)
+# what the gradebook answers; every other role (font, colours, decoration, check
+# state, size…) is turned away at once
+_GRADEBOOK_ROLES = frozenset({DISPLAY, ACCESSIBLE_TEXT, TOOLTIP, TEXT_ALIGNMENT,
+                              _SORT, _STUDENT_ID, _LESSON_ID})
+_HEADER_ROLES = frozenset({DISPLAY, ACCESSIBLE_TEXT, TOOLTIP})
 
 
 def cell_text(c: Cell | None) -> str:
@@ -182,61 +192,60 @@ class GradebookModel(QAbstractTableModel):
     def lesson_id(self, column: int) -> str | None:
         return self._gb.lessons[column - 1].id if self._gb and 1 <= column <= len(self._gb.lessons) else None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or self._gb is None:
+    def data(self, index: Index, role: int = DISPLAY):
+        if role not in _GRADEBOOK_ROLES or not index.isValid() or self._gb is None:
             return None
         student = self._gb.students[self._order[index.row()]]
         col = index.column()
         if col == 0:
             flag = self._gb.flags.get(student.id)
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == DISPLAY:
                 return f"{student.name} ⚠" if flag else student.name
-            if role == Qt.ItemDataRole.AccessibleTextRole:
+            if role == ACCESSIBLE_TEXT:
                 return f"{student.name}, warning: {flag}" if flag else student.name
-            if role == Qt.ItemDataRole.ToolTipRole and flag:
-                return f"Check this name: it {flag}."
-            if role == GradebookRole.SORT:
-                return student.name.casefold()
-            if role == GradebookRole.STUDENT_ID:
-                return student.id
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == TOOLTIP:
+                if flag:
+                    return f"Check this name: it {flag}."
                 return tip(self._roster.get(student.id, f"{student.name}: not on an LMS "
                                                         "roster yet (File › Import roster…)"))
+            if role == _SORT:
+                return student.name.casefold()
+            if role == _STUDENT_ID:
+                return student.id
             return None
+        if role == TEXT_ALIGNMENT:
+            return ALIGN_CENTER
+        if role == _STUDENT_ID:
+            return student.id
         lesson = self._gb.lessons[col - 1]
+        if role == _LESSON_ID:
+            return lesson.id
         c = self._gb.cell(student.id, lesson.id)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return cell_text(c)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == ACCESSIBLE_TEXT:
             if c is None:
                 return f"{student.name}, {lesson.title}: not attempted"
             return f"{student.name}, {lesson.title}: {cell_words(c)}"
-        if role == Qt.ItemDataRole.ToolTipRole and c is not None:
-            return cell_words(c)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == GradebookRole.SORT:
+        if role == TOOLTIP:
+            return cell_words(c) if c is not None else None
+        if role == _SORT:
             return -1 if c is None or c.grade is None else c.grade
-        if role == GradebookRole.STUDENT_ID:
-            return student.id
-        if role == GradebookRole.LESSON_ID:
-            return lesson.id
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or self._gb is None:
-            return None
-        if not 0 <= section < self.columnCount():
+                   role: int = DISPLAY):
+        if role not in _HEADER_ROLES or orientation != Qt.Orientation.Horizontal \
+                or self._gb is None or not 0 <= section < self.columnCount():
             return None
         if section == 0:
-            return "Student" if role == Qt.ItemDataRole.DisplayRole else None
+            return "Student" if role == DISPLAY else None
         le = self._gb.lessons[section - 1]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return wrap_title(le.title)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == ACCESSIBLE_TEXT:
             return le.title
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP:
             where = "" if le.here else " (not on this machine: attempts wait ungraded)"
             return tip(f"{le.title} [{le.id}]{where}: the graded score (first attempt; * = set "
                        "by you), best practice after the key in brackets")
@@ -244,8 +253,12 @@ class GradebookModel(QAbstractTableModel):
 
 
 class ProgressRole(IntEnum):
-    LESSON_ID = Qt.ItemDataRole.UserRole + 1
-    RECALL = Qt.ItemDataRole.UserRole + 2  # of the column's category (None elsewhere)
+    LESSON_ID = USER + 1
+    RECALL = USER + 2  # of the column's category (None elsewhere)
+
+
+_PROGRESS_LESSON_ID, _RECALL = (int(r) for r in ProgressRole)
+_PROGRESS_ROLES = frozenset({DISPLAY, TOOLTIP, TEXT_ALIGNMENT, _PROGRESS_LESSON_ID, _RECALL})
 
 
 class ProgressModel(QAbstractTableModel):
@@ -272,24 +285,22 @@ class ProgressModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.FIXED) + len(self._cats)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index: Index, role: int = DISPLAY):
+        if role not in _PROGRESS_ROLES or not index.isValid():
             return None
         p = self._points[index.row()]
         col = index.column()
-        if role == ProgressRole.LESSON_ID:
+        if role == _PROGRESS_LESSON_ID:
             return p.lesson_id
+        if role == TEXT_ALIGNMENT:
+            return ALIGN_CENTER if col > 0 else None
+        if role == TOOLTIP:  # the cell's text, shown literally
+            text = self.data(index, DISPLAY)
+            return tip(text) if isinstance(text, str) else None
         cat = self._cats[col - len(self.FIXED)] if col >= len(self.FIXED) else None
         fig = p.by_label.get(cat.id) if cat else None
-        if role == ProgressRole.RECALL:  # the share shown: found / required
+        if role == _RECALL:  # the share shown: found / required
             return found_share(fig) if fig and fig.required else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:  # the cell's text, shown literally
-            text = self.data(index, Qt.ItemDataRole.DisplayRole)
-            return tip(text) if isinstance(text, str) else None
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
         if col == 0:
             return p.title
         if col == 1:
@@ -301,8 +312,8 @@ class ProgressModel(QAbstractTableModel):
         return progress_text(fig)
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+                   role: int = DISPLAY):
+        if role != DISPLAY or orientation != Qt.Orientation.Horizontal:
             return None
         if not 0 <= section < self.columnCount():
             return None
@@ -322,6 +333,7 @@ def found_share(fig) -> float:  # fig: Figures
     return fig.found / fig.required if fig.required else 0.0
 
 
+@lru_cache(maxsize=1024)  # the header asks on every paint
 def wrap_title(text: str, width: int = TITLE_CHARS) -> str:
     """A column heading on up to three lines, in full (never cut with "…")."""
     import textwrap

@@ -69,9 +69,13 @@ class ProgressPage(QWidget):
         lay.addWidget(self.table, 1)
         lay.addWidget(self.trend)
 
-    def set_students(self, students: Sequence[Student]) -> None:
+    def set_students(self, students: Sequence[Student],
+                     lessons: dict[str, Lesson | None] | None = None) -> None:
+        """The students to choose from; ``lessons``: the lessons with their keys, when the
+        caller read them already (as ``read_lessons`` does)."""
         current = self.current_student()
-        self._lessons = {}  # read again after each refresh (a key may have changed)
+        # read again after each refresh (a key may have changed)
+        self._lessons = dict(lessons) if lessons else {}
         self.student.blockSignals(True)
         self.student.clear()
         # the names in one call, the ids kept here: a school's 3,000 addItem() calls,

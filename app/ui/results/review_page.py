@@ -30,8 +30,11 @@ from app.core.attempts import Grade
 from app.core.errors import UserError
 from app.services.grading import grade_lesson
 from app.store.repo import Repo, Submission
+from app.ui.roles import ACCESSIBLE_TEXT, DISPLAY
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_ID = int(ID_ROLE)
+_ROLES = frozenset({DISPLAY, ACCESSIBLE_TEXT, _ID})  # the rest are turned away at once
 COLUMNS = ("Student", "Lesson", "Score", "Override", "Comment", "Feedback")
 
 
@@ -87,19 +90,15 @@ class ReviewModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
-        if not index.isValid():
+    def data(self, index: QModelIndex, role: int = DISPLAY):  # noqa: ANN201
+        if role not in _ROLES or not index.isValid():
             return None
         sid, cells = self.rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return cells[index.column()]
-        if role == ID_ROLE:
-            return sid
-        return None
+        return sid if role == _ID else cells[index.column()]
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+                   role: int = DISPLAY):  # noqa: ANN201
+        if role == DISPLAY and orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section]
         return None
 
