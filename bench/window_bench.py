@@ -6,8 +6,8 @@ A 5 ms timer ticks on the GUI thread; a stall is the gap between two ticks beyon
 5 ms. The window opens on 60,000 attempts (3,000 students × 20 lessons), then each tab
 is shown until it is filled, the gradebook is sorted by a lesson and filtered by name;
 a second window (a class's database, filled at once) imports one bundle of 10,000
-attempts (with its progress dialog) and reloads. Building each window is reported
-beside the stall, not inside it.
+attempts (with its progress dialog) and reloads. Building each window (its constructor)
+is reported beside the stall, not inside it; its first paint and everything after count.
 
     python bench/window_bench.py [--json]
 """
@@ -94,6 +94,11 @@ def measure(school_db: Path, teacher_db: Path, bundle: Path, timeout_s: float = 
             t.show()
             state["teacher"] = t
             state["second_open_ms"] = round((time.perf_counter() - t1) * 1000, 1)
+            # building it is reported beside, as the first window's is; its first paint
+            # counts, as the first window's does. (Without this, the tick after the build
+            # was counted in whichever phase the next step had begun: the stall then held
+            # the whole build, 60-100 ms, in one run out of three.)
+            last[0] = time.perf_counter()
         elif p == "second window":
             at("import 10,000")
             state["teacher"].import_files([bundle])  # type: ignore[union-attr]
@@ -113,11 +118,8 @@ def measure(school_db: Path, teacher_db: Path, bundle: Path, timeout_s: float = 
     app.exec()
     timer.stop()
     stalls.pop("done", None)
-    # the tick after building the second window waited for that (reported beside)
-    opening = stalls.pop("second window", 0.0)
     return {"window_open_ms": round(open_ms, 1),
             "second_window_open_ms": state.get("second_open_ms"),
-            "second_window_tick_ms": round(opening, 1),
             "stall_ms": round(max(stalls.values()), 1),
             "stall_by_phase_ms": {k: round(v, 1) for k, v in stalls.items()},
             "phase_started_s": loaded, "attempts": STUDENTS * 20,
