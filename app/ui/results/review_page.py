@@ -188,8 +188,8 @@ class ReviewPage(QWidget):
     changed = Signal()  # a review, a release or a conflict decision was stored
     export_requested = Signal()
 
-    def __init__(self, repo: Repo, fill: bool = True) -> None:
-        super().__init__()
+    def __init__(self, repo: Repo, fill: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.repo = repo
         # a school's thousands of graded attempts are read in the background (~1 s);
         # the results window turns this on for a big database

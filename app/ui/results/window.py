@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -64,17 +65,28 @@ class ResultsWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1200, 800)
         self._placed = False
+        # built from the window down: under the app's style sheet every reparenting
+        # restyles the whole subtree moved (a central widget set last, over the built
+        # tabs: 7 ms), so the frame is placed first and each page moves in once
+        central = QWidget(self)
+        self.setCentralWidget(central)
+        lay = QVBoxLayout(central)
+        self.tabs = QTabWidget(central)
+        lay.addWidget(self.tabs, 1)
 
-        self.grades = GradebookPage()
-        self.classes = ClassPage(repo)
-        self.progress = ProgressPage(repo)
-        self.tabs = QTabWidget()
+        # the pages are made inside the tab widget's page stack (where addTab puts
+        # them) for the same reason: 5 ms; without it (a Qt that names it otherwise)
+        # they move in as before
+        stack = self.tabs.findChild(QStackedWidget, "qt_tabwidget_stackedwidget")
+        self.grades = GradebookPage(stack)
+        self.classes = ClassPage(repo, stack)
+        self.progress = ProgressPage(repo, stack)
         self.tabs.setAccessibleName("Results views")
         self.tabs.tabBar().setAccessibleName("Results views")
         self.tabs.addTab(self.grades, "&Gradebook")
         self.tabs.addTab(self.classes, "&Class view")
         self.tabs.addTab(self.progress, "Student &progress")
-        self.review = ReviewPage(repo, fill=False)  # refresh() fills it
+        self.review = ReviewPage(repo, fill=False, parent=stack)  # refresh() fills it
         self.tabs.addTab(self.review, "&Review && release")
         self.review.changed.connect(self.refresh)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
@@ -97,11 +109,7 @@ class ResultsWindow(QMainWindow):
             b.setAccessibleName(text.rstrip("…"))
             b.clicked.connect(slot)
             bottom.addWidget(b)
-        central = QWidget()
-        lay = QVBoxLayout(central)
-        lay.addWidget(self.tabs, 1)
         lay.addLayout(bottom)
-        self.setCentralWidget(central)
         self.statusBar().showMessage("Drop submission files (.json) here to import them.")
         lms_actions.install(self)
         self.refresh()
