@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.spans import Span, is_snapped, merge_overlapping, snap
+from app.core.spans import Span, is_snapped, merge_overlapping, merge_ranges, snap
 from app.nlp.pipeline import token_bounds
 
 # --------------------------------------------------------------------------- Span
@@ -98,6 +98,14 @@ def test_merge_properties(spans):
         assert min(p.start for p in parts) == m.start
         assert max(p.end for p in parts) == m.end
     assert merge_overlapping(merged) == merged  # idempotent
+    # grading's path, on (start, end, label) triples: the same spans
+    assert merge_ranges((s.start, s.end, s.label) for s in spans) == merged
+
+
+@pytest.mark.parametrize("bad", [(3, 3, "a"), (5, 2, "a"), (-1, 2, "a")])
+def test_merge_ranges_refuses_what_span_refuses(bad):
+    with pytest.raises(ValueError, match="empty or reversed"):
+        merge_ranges([(0, 2, "a"), bad])
 
 
 # --------------------------------------------------------------------------- snap

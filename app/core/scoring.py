@@ -11,7 +11,7 @@ from operator import attrgetter
 
 from app.core.lessons import Highlight, KeySpan
 from app.core.record import record
-from app.core.spans import Span, merge_overlapping
+from app.core.spans import Span, merge_ranges
 
 FOUND_AT = 0.5
 
@@ -104,7 +104,7 @@ def grade(
     key: Sequence[KeySpan], highlights: Iterable[Highlight], labels: Sequence[str]
 ) -> Report:
     """Grade a student's highlights against a key. ``labels``: the lesson's categories."""
-    merged = merge_overlapping(Span(h.start, h.end, h.label) for h in highlights)
+    merged = merge_ranges((h.start, h.end, h.label) for h in highlights)
     key_by_label: dict[str, list[KeySpan]] = {}
     for k in key:
         key_by_label.setdefault(k.label, []).append(k)
@@ -151,17 +151,19 @@ def grade(
         p_terms.append((inside, n_s))
         if inside > 0:
             status = "match"
-        elif any(ix.reaches(s) for ix in others[s.label]):
-            status = "wrong_label"
         else:
             status = "extra"
+            for ix in others[s.label]:
+                if ix.reaches(s):
+                    status = "wrong_label"
+                    break
         h_results.append(HighlightResult(s, status, inside / n_s))
 
     # Recall terms and coverage, one per key span.
     k_results: list[KeyResult] = []
     r_sum: dict[str, float] = {}
     r_terms: list[tuple[int, int]] = []  # (|t ∩ student|, |t|) for the exact score
-    for t in sorted(key, key=lambda k: (k.start, k.end, k.label)):
+    for t in sorted(key, key=_KEY_ORDER):
         covered = covered_of.get(id(t), 0)
         coverage = covered / (t.end - t.start)
         if t.required:
@@ -214,6 +216,7 @@ def grade(
 
 
 _by_start = attrgetter("start", "end")
+_KEY_ORDER = attrgetter("start", "end", "label")
 
 
 class _Reach:
