@@ -76,8 +76,8 @@ class FeedbackPage(QWidget):
     back_requested = Signal()
     attempt_chosen = Signal(str)  # submission_id of an earlier attempt to show
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.setAccessibleName("Feedback")
         self.lesson: Lesson | None = None
         self.report: Report | None = None

@@ -59,8 +59,10 @@ class MainWindow(QMainWindow):
         self.student: Student | None = None
         self.setWindowTitle("Close Reader")
         self.resize(1180, 800)
-        self.stack = QStackedWidget()
+        self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
+        # each page is made inside the stack, not moved into it once built: under the
+        # app's style sheet, moving a built subtree restyles all of it
         self.library_page, self.library, self.greeting = self._build_library_page()
         # the sign-in page, the reader and the feedback view are built on first use
         # (self.signin, self.reader, self.feedback): opened for a student
@@ -88,7 +90,7 @@ class MainWindow(QMainWindow):
         if self._signin is None:
             from app.ui.signin_page import SignInPage
 
-            page = self._signin = SignInPage()
+            page = self._signin = SignInPage(self.stack)
             page.setAccessibleName("Sign in")
             self.stack.insertWidget(0, page)
             page.student_chosen.connect(self._on_signin_student_chosen)
@@ -102,7 +104,7 @@ class MainWindow(QMainWindow):
             from app.ui.read_tracker import ReadTracker
             from app.ui.reader_page import ReaderPage
 
-            page = self._reader = ReaderPage()
+            page = self._reader = ReaderPage(self.stack)
             self.stack.addWidget(page)
             page.draft_changed.connect(self._on_reader_draft_changed)
             page.submit_requested.connect(self._on_reader_submit_requested)
@@ -130,7 +132,7 @@ class MainWindow(QMainWindow):
             from app.ui.feedback_page import FeedbackPage
             from app.ui.fonts import reading_font
 
-            page = self._feedback = FeedbackPage()
+            page = self._feedback = FeedbackPage(self.stack)
             self.stack.addWidget(page)
             page.back_requested.connect(self.show_library)
             page.try_again_requested.connect(self._on_feedback_try_again)
@@ -141,7 +143,7 @@ class MainWindow(QMainWindow):
         return self._feedback
 
     def _build_library_page(self) -> tuple[QWidget, LibraryView, QLabel]:
-        page = QWidget()
+        page = QWidget(self.stack)
         page.setAccessibleName("Library")
         greeting = QLabel()
         greeting.setTextFormat(Qt.TextFormat.PlainText)  # a name from a bundle is not markup

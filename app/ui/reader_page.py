@@ -88,8 +88,8 @@ class ReaderPage(QWidget):
     back_requested = Signal()
     message = Signal(str)
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.lesson: Lesson | None = None
         self.draft = Draft()
         self._saved_typed: tuple[Highlight, ...] | None = None  # a typed note, saved

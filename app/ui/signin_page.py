@@ -33,8 +33,8 @@ class _NameList(QListWidget):
 class SignInPage(QWidget):
     student_chosen = Signal(str)
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         title = QLabel("Welcome to Close Reader")
         title.setObjectName("lessonTitle")
         intro = QLabel("Choose your name, or type it to add yourself on this computer.")
