@@ -60,11 +60,14 @@ _gc_lock = threading.Lock()
 _gc_paused = 0
 _gc_was_enabled = True
 _switch_interval = 0.005
-# while work runs beside the GUI thread, the GIL changes hands every millisecond (not
-# Python's 5 ms): a paint calls back into Python once per cell, and each call waited for
-# the worker's turn to end, so a window's first paint during an import stalled 300 ms
-# (87 ms at 1 ms; the import itself 8 % slower)
-BACKGROUND_SWITCH_S = 0.001
+# while work runs beside the GUI thread, the GIL changes hands every 0.25 ms (not
+# Python's 5 ms): a paint calls back into Python once per cell, and every widget made
+# in Python takes the GIL on the first call of each of its virtual methods; each such
+# call waits for the worker's turn to end. A window's first paint during an import
+# stalled 300 ms at 5 ms (87 ms at 1 ms; the import itself 8 % slower). On the school's
+# results window, 1 ms left stalls of 32-53 ms (median 46 over 4 runs), 0.25 ms 25-37
+# (median 30), the whole run as long. The worker only yields when the GUI thread asks.
+BACKGROUND_SWITCH_S = 0.00025
 
 
 def _pause_gc() -> None:
