@@ -81,14 +81,25 @@ def test_a_big_database_loads_in_the_background_and_tabs_fill_when_shown(
     assert w.review.model.rowCount() == 0 and not w.review.review_button.isEnabled()
     qtbot.waitUntil(lambda: w.review.model.rowCount() == 30, timeout=30_000)
     assert w.review.review_button.isEnabled()
-    # the progress tab: the worker read the lessons with their keys, so its first
-    # student is shown without reading a lesson on the GUI thread
+    # the progress tab: the worker read the lessons with their keys and worked out the
+    # first student's progress, so it is shown without either on the GUI thread
+    from app.services.results.classview import student_progress
+    from app.ui.results import progress_page
+
     reads: list[str] = []
+    worked: list[int] = []
     real = type(w.repo).get_lesson
     monkeypatch.setattr(type(w.repo), "get_lesson",
                         lambda self, lid, *a, **k: reads.append(lid) or real(self, lid, *a, **k))
+    monkeypatch.setattr(progress_page, "student_progress",
+                        lambda repo, sid, **k: worked.append(sid) or student_progress(repo, sid, **k))
     w.tabs.setCurrentWidget(w.progress)
-    assert w.progress.model.rowCount() == 1 and reads == []
+    first = w.progress.current_student()
+    assert w.progress.model.rowCount() == 1 and reads == [] and worked == []
+    assert w.progress.model._points == student_progress(w.repo, first)  # the same figures
+    # another student is worked out when chosen (on the GUI thread: one student)
+    w.progress.student.setCurrentIndex(1)
+    assert worked == [w.progress.current_student()] and w.progress.model.rowCount() == 1
     monkeypatch.undo()
     # sorting is the model's own: a click on a lesson's heading orders by that grade
     w.tabs.setCurrentWidget(w.grades)

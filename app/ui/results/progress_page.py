@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.lessons import Lesson
-from app.services.results.classview import student_progress
+from app.services.results.classview import ProgressPoint, student_progress
 from app.store.repo import Repo, Student
 from app.ui.results.models import ProgressModel, found_share
 
@@ -32,6 +32,7 @@ class ProgressPage(QWidget):
         self._ids: list[int] = []  # the student of each entry, in order
         self._row: dict[int, int] = {}  # student id -> entry
         self._lessons: dict[str, Lesson | None] = {}  # read once per refresh (set_students)
+        self._ready: dict[int, list[ProgressPoint]] = {}  # worked out by the caller
         self.student = QComboBox()
         self.student.setAccessibleName("Student")
         self.student.setMinimumContentsLength(24)
@@ -70,12 +71,16 @@ class ProgressPage(QWidget):
         lay.addWidget(self.trend)
 
     def set_students(self, students: Sequence[Student],
-                     lessons: dict[str, Lesson | None] | None = None) -> None:
-        """The students to choose from; ``lessons``: the lessons with their keys, when the
-        caller read them already (as ``read_lessons`` does)."""
+                     lessons: dict[str, Lesson | None] | None = None,
+                     ready: Mapping[int, list[ProgressPoint]] | None = None) -> None:
+        """The students to choose from. What the caller worked out already (the results
+        window, on its worker): ``lessons``, the lessons with their keys (as
+        ``read_lessons`` reads them); ``ready``, the progress of the students it expects
+        to be shown (each used once: the next time, it is read again)."""
         current = self.current_student()
         # read again after each refresh (a key may have changed)
         self._lessons = dict(lessons) if lessons else {}
+        self._ready = dict(ready) if ready else {}
         self.student.blockSignals(True)
         self.student.clear()
         # the names in one call, the ids kept here: a school's 3,000 addItem() calls,
@@ -105,8 +110,9 @@ class ProgressPage(QWidget):
 
     def show_student(self, student_id: int | None) -> None:
         cats = self.repo.categories()
-        points = student_progress(self.repo, student_id, lessons=self._lessons) \
-            if student_id is not None else []
+        points = self._ready.pop(student_id, None) if student_id is not None else []
+        if points is None:
+            points = student_progress(self.repo, student_id, lessons=self._lessons)
         self.model.set_points(points, cats)
         self.table.resizeColumnsToContents()
         self.trend.setText(trend_words(points, cats) if points else

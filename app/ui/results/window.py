@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.core.errors import UserError
 from app.services.grading import refresh_grades
 from app.services.results.bundles import BUNDLE_SUFFIXES, ImportSummary, import_bundles
-from app.services.results.classview import read_lessons
+from app.services.results.classview import read_lessons, student_progress
 from app.services.results.gradebook import Gradebook, build_gradebook, figures_loader, write_csv
 from app.services.results.report_pdf import class_summary_pdf, student_report_pdf
 from app.store.repo import Repo
@@ -155,24 +155,31 @@ class ResultsWindow(QMainWindow):
         if self.refresh_op is not None and not self.refresh_op.done:
             return
 
-        def work(repo: Repo) -> tuple[Gradebook, dict, dict, dict]:
+        shown = self.progress.current_student()
+
+        def work(repo: Repo) -> tuple[Gradebook, dict, dict, dict, dict]:
             refresh_grades(repo)
             gb = build_gradebook(repo)
-            # the lessons with their keys too: the progress tab's first student would
-            # read them on the GUI thread (20 lessons: ~8 ms)
+            # what the progress tab shows first, too: the lessons with their keys, and
+            # the progress of the student it will show (still there, else the first);
+            # on the GUI thread these were 20 lesson reads and 20 gradings (~13 ms)
             lessons = read_lessons(repo, [le.id for le in gb.lessons])
-            return gb, lms_actions.roster_notes(repo), cell_kinds(gb), lessons
+            ids = {s.id for s in gb.students}
+            first = shown if shown in ids else (gb.students[0].id if gb.students else None)
+            ready = {} if first is None else {
+                first: student_progress(repo, first, lessons=lessons)}
+            return gb, lms_actions.roster_notes(repo), cell_kinds(gb), lessons, ready
 
         self.statusBar().showMessage("Loading the class results…")
         self.refresh_op = RepoOp(self, self.repo.database.path, work, self.executor)
-        self.refresh_op.success(lambda r: self._apply(r[0], r[1], True, r[2], r[3])).with_progress(
+        self.refresh_op.success(lambda r: self._apply(r[0], r[1], True, *r[2:])).with_progress(
             "Loading the class results…")
         # started once the window is up: built and first painted beside a busy worker,
         # each call into Python waited its turn for the GIL (250 ms instead of 90)
         QTimer.singleShot(0, self, self.refresh_op.run_in_background)
 
     def _apply(self, gb: Gradebook, roster: dict, lazy: bool, kinds: dict | None = None,
-               lessons: dict | None = None) -> None:
+               lessons: dict | None = None, ready: dict | None = None) -> None:
         if lazy:  # built on the worker's connection, which is closed now
             gb = dataclasses.replace(gb, load_figures=figures_loader(self.repo))
         self.gradebook = gb
@@ -183,7 +190,7 @@ class ResultsWindow(QMainWindow):
         fills = {
             self.classes: lambda: self.classes.set_lessons(
                 [(le.id, le.title) for le in gb.lessons if le.here]),
-            self.progress: lambda: self.progress.set_students(gb.students, lessons),
+            self.progress: lambda: self.progress.set_students(gb.students, lessons, ready),
         }
         if hasattr(self, "review"):
             fills[self.review] = lambda: self.review.refresh()
