@@ -75,12 +75,16 @@ TABLES: dict[str, list[dict[str, Any]]] = {}
 
 def entry(name: str, value: float | None, *, baseline: float | None = None,
           baseline_what: str = "", runs: list[float] | None = None, status: str = "",
-          note: str = "", **extra: Any) -> dict[str, Any]:
+          note: str = "", ratio: float | None = None, **extra: Any) -> dict[str, Any]:
+    """One row. ``ratio``: the ratio to the baseline, when the row measures it better
+    than ``value / baseline`` (the cold start: see ``bench_cold_start``)."""
     what, unit, budget = BUDGETS[name]
     ok = None if value is None or budget is None else value <= budget
     ratio_budget = RATIO_BUDGETS.get(name)
-    if ok is not None and ratio_budget is not None and baseline:
-        ok = ok and value / baseline <= ratio_budget
+    if ratio is None and value and baseline:
+        ratio = value / baseline
+    if ok is not None and ratio_budget is not None and ratio is not None:
+        ok = ok and ratio <= ratio_budget
     if not status:
         status = "pass" if ok else ("FAIL" if ok is False else "n/a")
     out: dict[str, Any] = {"what": what, "value": value, "unit": unit, "budget": budget,
@@ -88,7 +92,7 @@ def entry(name: str, value: float | None, *, baseline: float | None = None,
     if baseline is not None:
         out["baseline"] = baseline
         out["baseline_what"] = baseline_what
-        out["ratio_to_baseline"] = value / baseline if value and baseline else None
+        out["ratio_to_baseline"] = ratio
         if ratio_budget is not None:
             out["ratio_budget"] = ratio_budget
     if runs is not None:
@@ -173,20 +177,26 @@ def bench_cold_start(runs: int) -> dict[str, dict[str, Any]]:
     b = median(bare)
     note = ("spaCy was imported during start-up (quality.md: the student path must not "
             "import it)" if any(spacy) else "spaCy not imported during start-up")
-    # beside the verdict (the ratio of the medians): the median of each round's own
-    # ratio, which a slow spell of the machine moves less
+    # the ratio judged is the median of each round's own ratio (a start and the bare
+    # start launched beside it): this VM has slow spells of a second or two that hit
+    # single launches, and the bare start, a short process, most. The ratio of the two
+    # medians, reported beside, moved between 1.50 and 1.64 over five runs of 25 rounds
+    # on the same code; the paired ratio between 1.51 and 1.57.
+    def paired(xs: list[float]) -> float:
+        return round(median([x / y for x, y in zip(xs, bare, strict=True)]), 3)
+
     return {
         "cold_start_s": entry("cold_start_s", median(fresh), baseline=b,
                               baseline_what="bare QApplication + empty QMainWindow shown",
-                              runs=fresh, baseline_runs=bare, note=note,
+                              ratio=paired(fresh), runs=fresh, baseline_runs=bare, note=note,
                               spacy_loaded=any(spacy),
-                              paired_ratio=round(median(
-                                  [x / y for x, y in zip(fresh, bare, strict=True)]), 3)),
+                              ratio_of_medians=round(median(fresh) / b, 3)),
         "cold_start_existing_db_s": entry(
             "cold_start_existing_db_s", median(filled), baseline=b,
-            baseline_what="bare QApplication + empty QMainWindow shown", runs=filled,
-            baseline_runs=bare, selftest_open_lesson_s=median(opened),
-            paired_ratio=round(median([x / y for x, y in zip(filled, bare, strict=True)]), 3)),
+            baseline_what="bare QApplication + empty QMainWindow shown",
+            ratio=paired(filled), runs=filled, baseline_runs=bare,
+            selftest_open_lesson_s=median(opened),
+            ratio_of_medians=round(median(filled) / b, 3)),
     }
 
 
@@ -750,6 +760,9 @@ def print_table(results: dict[str, dict[str, Any]], runs: int, elapsed: float) -
         if r.get("ratio_to_baseline"):
             extra.append(f"{r['ratio_to_baseline']:.2f}× the baseline "
                          f"({r.get('baseline_what')})")
+            if r.get("ratio_of_medians"):
+                extra.append(f"each round's own ratio, median; the ratio of the medians "
+                             f"{r['ratio_of_medians']:.2f}×")
         if r.get("note"):
             extra.append(r["note"])
         if extra:
