@@ -257,3 +257,25 @@ def test_one_highlight_then_back_and_reopen_writes_the_draft_once(qtbot, window)
     window.show_library()
     window.close()
     assert writes == [1]
+
+
+def test_the_article_scroll_bar_is_off_while_there_is_nothing_to_scroll(qtbot):
+    """Always shown (so the text never reflows), but off and drawn without a handle
+    while the whole text fits: a full-length handle looked like something to drag."""
+    from app.ui.article import ArticleView
+
+    view = ArticleView()
+    qtbot.addWidget(view)
+    view.resize(500, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    bar = view.verticalScrollBar()
+    view.set_article("A short text.")
+    QApplication.processEvents()
+    assert bar.isVisible() and not bar.isEnabled()
+    view.set_article("\n\n".join(f"Paragraph {i} of a long article." for i in range(200)))
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    assert bar.isEnabled()
+    view.set_article("Short again.")
+    qtbot.waitUntil(lambda: bar.maximum() == 0)
+    assert not bar.isEnabled()

@@ -52,6 +52,7 @@ QScrollBar::handle { background: SCROLL_HANDLE; border-radius: 4px; margin: 3px;
 QScrollBar::handle:vertical { min-height: 24px; }
 QScrollBar::handle:horizontal { min-width: 24px; }
 QScrollBar::handle:hover, QScrollBar::handle:pressed { background: palette(highlight); }
+QScrollBar::handle:disabled { background: transparent; }
 QScrollBar::add-line, QScrollBar::sub-line { width: 0; height: 0; border: none; }
 QScrollBar::add-page, QScrollBar::sub-page { background: none; }
 """

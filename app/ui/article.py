@@ -168,7 +168,14 @@ class ArticleView(QTextEdit):
         # a scroll bar coming and going would change the measure's margins, and each
         # change of them lays out and highlights the whole document again
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        # always there, so off (and drawn without a handle) while there is nothing to
+        # scroll: a full-length handle looked like something to drag
+        self.verticalScrollBar().rangeChanged.connect(self._on_scroll_range_changed)
+        self.verticalScrollBar().setEnabled(False)
         self.cursorPositionChanged.connect(self._on_cursor_moved)
+
+    def _on_scroll_range_changed(self, _low: int, high: int) -> None:
+        self.verticalScrollBar().setEnabled(high > 0)
 
     # -- content --------------------------------------------------------------
     def set_article(self, text: str) -> None:
