@@ -192,3 +192,15 @@ def test_student_progress_reads_each_lesson_once_with_a_shared_cache(classroom, 
     reads.clear()
     assert with_cache == [student_progress(classroom, sid) for sid in ids]  # same figures
     assert len(reads) > len(set(reads))  # (without it, a read per student and lesson)
+
+
+def test_one_pass_gives_the_same_attempts_and_grades_as_two(classroom):
+    """The gradebook reads attempts and grades in one pass over the submissions; they
+    are what ``attempt_rows`` and ``grades`` give, row for row."""
+    rows, grades = classroom.attempts_and_grades()
+    assert grades == classroom.grades() and grades
+    keys = ("student_id", "lesson_id", "attempt", "submitted_at", "score", "key_version",
+            "submission_id", "after_key", "by_label")
+    assert [{k: r[k] for k in keys} for r in rows] == classroom.attempt_rows()
+    rows, _ = classroom.attempts_and_grades(figures=True)
+    assert [{k: r[k] for k in keys} for r in rows] == classroom.attempt_rows(True)

@@ -58,7 +58,10 @@ def order_key(a: AttemptLike) -> tuple:
 
 
 def in_order(attempts: Iterable[AttemptLike]) -> list[AttemptLike]:
-    return sorted(attempts, key=order_key)
+    items = list(attempts)
+    if len(items) < 2:  # most students make one attempt: no times to parse
+        return items
+    return sorted(items, key=order_key)
 
 
 def graded_attempt(attempts: Iterable[AttemptLike]) -> AttemptLike | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
@@ -107,6 +108,26 @@ class LessonStatus:
     @property
     def best(self) -> int | None:  # the name the first version used
         return self.grade
+
+
+# what a grade is decided from (``grades_of`` reads them by place)
+_GRADE_COLUMNS = ("student_id, lesson_id, submission_id, attempt, submitted_at, machine, "
+                  "after_key, score, override_score, override_reason, comment")
+
+
+def grades_of(rows: Iterable[Sequence]) -> dict[tuple[int, str], Grade]:
+    """The grade of each (student, lesson) among submission rows that start with
+    ``_GRADE_COLUMNS``: ``app.core.attempts.graded_attempt`` decides."""
+    groups: dict[tuple[int, str], list[_Row]] = {}
+    for r in rows:
+        groups.setdefault((r[0], r[1]), []).append(
+            _Row(r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9], r[10]))
+    out: dict[tuple[int, str], Grade] = {}
+    for k, attempts in groups.items():
+        g = graded_attempt(attempts)
+        out[k] = (Grade(g.submission_id, g.score, g.override_score, g.override_reason,
+                        g.comment) if g is not None else Grade(None, None, None))
+    return out
 
 
 def _hl_json(hs: Iterable[Highlight]) -> str:
@@ -513,19 +534,21 @@ class Repo:
             where.append("lesson_id = ?")
             args.append(lesson_id)
         rows = self.db.execute(
-            "SELECT student_id, lesson_id, submission_id, attempt, submitted_at, machine, "
-            "after_key, score, override_score, override_reason, comment FROM submissions"
+            f"SELECT {_GRADE_COLUMNS} FROM submissions"
             + (" WHERE " + " AND ".join(where) if where else ""), args).fetchall()
-        groups: dict[tuple[int, str], list[_Row]] = {}
-        for r in rows:
-            groups.setdefault((r[0], r[1]), []).append(
-                _Row(r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9], r[10]))
-        out: dict[tuple[int, str], Grade] = {}
-        for k, attempts in groups.items():
-            g = graded_attempt(attempts)
-            out[k] = (Grade(g.submission_id, g.score, g.override_score, g.override_reason,
-                            g.comment) if g is not None else Grade(None, None, None))
-        return out
+        return grades_of(rows)
+
+    def attempts_and_grades(self, figures: bool = False) -> tuple[list, dict[tuple[int, str], Grade]]:
+        """Every attempt (as ``attempt_rows``) and every grade (as ``grades``) from one
+        pass over the submissions: each pass reads the whole table, reports included
+        (a school's: 250 MB, 0.2-0.3 s)."""
+        by_label = ("json_extract(report, '$.by_label')" if figures else "NULL")
+        cur = self.db.execute(
+            f"SELECT {_GRADE_COLUMNS}, key_version, {by_label} AS by_label FROM submissions "
+            "ORDER BY student_id, lesson_id, attempt, submitted_at")
+        cur.row_factory = sqlite3.Row  # by name for the attempts, by place for grades
+        rows = cur.fetchall()
+        return rows, grades_of(rows)
 
     def set_review(self, submission_id: str, override: int | None, reason: str,
                    comment: str) -> None:

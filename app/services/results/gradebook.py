@@ -138,9 +138,9 @@ def build_gradebook(repo: Repo, all_lessons: bool = False, figures: bool = False
     here too), in library order, then any lesson not on this machine with attempts.
     ``figures``: each attempt's per-category figures too (the long CSV loads them on
     first use otherwise)."""
-    grades = repo.grades()
+    rows, grades = repo.attempts_and_grades(figures)
     graded_ids = {g.submission_id for g in grades.values() if g.submission_id}
-    attempts = tuple(_attempt(r, graded_ids) for r in repo.attempt_rows(figures))
+    attempts = tuple(_attempt(r, graded_ids) for r in rows)
     cells: dict[tuple[int, str], Cell] = {}
     for a in attempts:  # in attempt order, so the last one seen is the latest
         k = (a.student_id, a.lesson_id)
