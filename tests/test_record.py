@@ -159,20 +159,3 @@ def test_the_apps_records_are_dataclasses_as_before():
     with pytest.raises(FrozenInstanceError):
         le.title = "other"
 
-
-def test_a_field_behind_a_descriptor_goes_to_dataclass():
-    """``record`` writes fields into the instance's dict; a descriptor of the same name
-    (a base's property) would have taken the assignment, so such a class takes the
-    standard path."""
-    class Base:
-        @property
-        def a(self) -> int:
-            return 1
-
-    probe = type("Probe", (Base,), {"__annotations__": {"a": "int"}})
-    assert _fields(probe) is None
-    plain = type("Plain", (), {"__annotations__": {"a": "int", "b": "str"}})
-    assert _fields(plain) is not None
-    rec = record(type("Rec", (), {"__annotations__": {"a": "int", "b": "str"}}))
-    r = rec(1, "x")
-    assert vars(r) == {"a": 1, "b": "x"} and (r.a, r.b) == (1, "x")

@@ -489,3 +489,31 @@ def test_larger_random_cases_match_the_reference(seed):
         s = rnd.randrange(n)
         hls.append(H(s, min(n, s + rnd.randint(1, 80)), rnd.choice((A, B))))
     same_as_reference(key, hls, (A, B))
+
+
+def test_a_big_grading_rests_the_collector_and_gives_the_same_report(monkeypatch):
+    """Above ``PAUSE_GC_AT`` spans the cyclic collector rests while grading (no cycles
+    are made); the report is the same, and the collector is as it was after."""
+    import gc
+
+    from app.core import scoring
+
+    labels = ("unsupported_claim", "loaded_language")
+    key = [KeySpan(10 * i + 2, 10 * i + 7, labels[i % 2], "x", "", required=i % 7 != 3)
+           for i in range(300)]
+    hs = [Highlight(10 * i, 10 * i + 5, labels[(i // 3) % 2]) for i in range(300) if i % 5]
+    small = grade(key, hs, labels)
+    seen: list[bool] = []
+    real = scoring._grade
+    monkeypatch.setattr(scoring, "_grade", lambda *a: seen.append(gc.isenabled()) or real(*a))
+    monkeypatch.setattr(scoring, "PAUSE_GC_AT", 100)
+    assert gc.isenabled()
+    assert grade(key, hs, labels) == small and seen == [False] and gc.isenabled()
+    gc.disable()
+    try:  # off before: off after
+        assert grade(key, iter(hs), labels) == small and not gc.isenabled()
+    finally:
+        gc.enable()
+    monkeypatch.setattr(scoring, "PAUSE_GC_AT", 10_000)
+    seen.clear()
+    assert grade(key, hs, labels) == small and seen == [True]  # small: left alone
