@@ -212,8 +212,9 @@ def student_progress(repo: Repo, student_id: int, rule: str = "graded",
     next student: a window showing one student after another reads each lesson once."""
     subs = repo.submissions(student_id=student_id, with_reports=False)
     points: list[tuple[tuple, ProgressPoint]] = []
-    read = read_lessons(repo, dict.fromkeys(s.lesson_id for s in subs), lessons)
-    for lid in dict.fromkeys(s.lesson_id for s in subs):
+    ids = list(dict.fromkeys(s.lesson_id for s in subs))
+    read = read_lessons(repo, ids, lessons)
+    for lid in ids:
         lesson = read[lid]
         if lesson is None:
             continue

@@ -30,11 +30,10 @@ from app.core.attempts import Grade
 from app.core.errors import UserError
 from app.services.grading import grade_lesson
 from app.store.repo import Repo, Submission
-from app.ui.roles import ACCESSIBLE_TEXT, DISPLAY
+from app.ui.roles import ACCESSIBLE_TEXT, DISPLAY, USER
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-_ID = int(ID_ROLE)
-_ROLES = frozenset({DISPLAY, ACCESSIBLE_TEXT, _ID})  # the rest are turned away at once
+ID_ROLE = USER + 1
+_ROLES = frozenset({DISPLAY, ACCESSIBLE_TEXT, ID_ROLE})  # the rest are turned away at once
 COLUMNS = ("Student", "Lesson", "Score", "Override", "Comment", "Feedback")
 
 
@@ -94,7 +93,7 @@ class ReviewModel(QAbstractTableModel):
         if role not in _ROLES or not index.isValid():
             return None
         sid, cells = self.rows[index.row()]
-        return sid if role == _ID else cells[index.column()]
+        return sid if role == ID_ROLE else cells[index.column()]
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = DISPLAY):  # noqa: ANN201
