@@ -180,7 +180,7 @@ def test_wrong_format(fmt):
     refused(d, "pack", "'format'")
 
 
-@pytest.mark.parametrize("version, why", [(2, "not supported"), (0, "not supported"),
+@pytest.mark.parametrize("version, why", [(3, "not supported"), (0, "not supported"),
                                           ("1", "whole number"), (True, "whole number"),
                                           (1.0, "whole number"), (None, "whole number")])
 def test_wrong_version(version, why):
@@ -693,7 +693,7 @@ def test_answers_round_trip(tmp_path):
 
 @pytest.mark.parametrize("changes, parts", [
     ({"format": "close-reader/lesson-pack"}, ["'format'"]),
-    ({"version": 2}, ["'version'"]),
+    ({"version": 3}, ["'version'"]),
     ({"version": True}, ["'version'"]),
     ({"lesson": 5}, ["'lesson'"]),
     ({"lesson": ""}, ["'lesson'"]),

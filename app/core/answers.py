@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core.errors import FormatError
 from app.core.jsonfile import Fields, read_validated, show, write_json_atomic
@@ -13,9 +13,13 @@ from app.core.lessons import Highlight, Lesson
 from app.core.names import clean_name, name_key
 from app.core.record import record
 
+if TYPE_CHECKING:
+    from app.core.compare.model import GridAnswer
+
 ANSWERS_FORMAT = "close-reader/answers"
 BUNDLE_FORMAT = "close-reader/submissions"
 UUID_RE = re.compile(r"[0-9a-fA-F-]{8,64}")
+VERSIONS = (1, 2)  # 2: an attempt may hold a comparison's grid (formats.md, "Comparisons")
 MAX_NAME = 100
 
 
@@ -25,6 +29,7 @@ class Answers:
     student: str
     submitted_at: str
     highlights: tuple[Highlight, ...]
+    grid: GridAnswer | None = None
 
 
 @record
@@ -35,6 +40,7 @@ class BundledSubmission:
     student: str
     submitted_at: str
     highlights: tuple[Highlight, ...]
+    grid: GridAnswer | None = None
 
 
 @record
@@ -66,9 +72,17 @@ def _parse_highlights(raw: list[Any] | None, ctx: str) -> tuple[Highlight, ...]:
     return tuple(out)
 
 
+def _grid(f: Fields, ctx: str) -> GridAnswer | None:
+    if f.obj.get("grid") is None:
+        return None
+    from app.core.compare.parse import parse_grid
+
+    return parse_grid(f.obj["grid"], ctx)
+
+
 def parse_answers(data: Any) -> Answers:
     f = Fields(data, "answers")
-    f.header(ANSWERS_FORMAT)
+    f.header(ANSWERS_FORMAT, VERSIONS)
     student = clean_student_name(f.str("student", required=True))
     if len(student) > MAX_NAME:
         raise f.fail("student", f"is longer than {MAX_NAME} characters")
@@ -77,6 +91,7 @@ def parse_answers(data: Any) -> Answers:
         student=student,
         submitted_at=f.str("submitted_at"),
         highlights=_parse_highlights(f.list("highlights"), "answers"),
+        grid=_grid(f, "answers"),
     )
 
 
@@ -98,10 +113,16 @@ def check_highlights(lesson: Lesson, highlights: Sequence[Highlight], ctx: str =
 
 
 def answers_to_json(a: Answers) -> dict[str, Any]:
-    return {
-        "format": ANSWERS_FORMAT, "version": 1, "lesson": a.lesson, "student": a.student,
-        "submitted_at": a.submitted_at, "highlights": [highlight_json(h) for h in a.highlights],
+    out = {
+        "format": ANSWERS_FORMAT, "version": 1 if a.grid is None else 2, "lesson": a.lesson,
+        "student": a.student, "submitted_at": a.submitted_at,
+        "highlights": [highlight_json(h) for h in a.highlights],
     }
+    if a.grid is not None:
+        from app.core.compare.parse import grid_to_json
+
+        out["grid"] = grid_to_json(a.grid)
+    return out
 
 
 def highlight_json(h: Highlight) -> dict[str, Any]:
@@ -113,7 +134,7 @@ def highlight_json(h: Highlight) -> dict[str, Any]:
 
 def parse_bundle(data: Any) -> Bundle:
     f = Fields(data, "bundle")
-    f.header(BUNDLE_FORMAT)
+    f.header(BUNDLE_FORMAT, VERSIONS)
     subs: list[BundledSubmission] = []
     seen: set[str] = set()
     for i, item in enumerate(f.list("submissions", required=True) or []):
@@ -134,7 +155,7 @@ def parse_bundle(data: Any) -> Bundle:
         subs.append(BundledSubmission(
             submission_id=sid, attempt=attempt, lesson=s.str("lesson", required=True),
             student=student, submitted_at=s.str("submitted_at"),
-            highlights=_parse_highlights(s.list("highlights"), ctx),
+            highlights=_parse_highlights(s.list("highlights"), ctx), grid=_grid(s, ctx),
         ))
     return Bundle(machine=f.str("machine"), exported_at=f.str("exported_at"),
                   submissions=tuple(subs))
@@ -145,16 +166,24 @@ def read_bundle(path: str | os.PathLike[str]) -> Bundle:
 
 
 def bundle_to_json(b: Bundle) -> dict[str, Any]:
+    grids = any(s.grid is not None for s in b.submissions)
     return {
-        "format": BUNDLE_FORMAT, "version": 1, "machine": b.machine,
+        "format": BUNDLE_FORMAT, "version": 2 if grids else 1, "machine": b.machine,
         "exported_at": b.exported_at,
-        "submissions": [
-            {"submission_id": s.submission_id, "attempt": s.attempt, "lesson": s.lesson,
-             "student": s.student, "submitted_at": s.submitted_at,
-             "highlights": [highlight_json(h) for h in s.highlights]}
-            for s in b.submissions
-        ],
+        "submissions": [_submission_json(s) for s in b.submissions],
     }
+
+
+def _submission_json(s: BundledSubmission) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "submission_id": s.submission_id, "attempt": s.attempt, "lesson": s.lesson,
+        "student": s.student, "submitted_at": s.submitted_at,
+        "highlights": [highlight_json(h) for h in s.highlights]}
+    if s.grid is not None:
+        from app.core.compare.parse import grid_to_json
+
+        out["grid"] = grid_to_json(s.grid)
+    return out
 
 
 def write_bundle(path: str | os.PathLike[str], b: Bundle) -> None:

@@ -38,9 +38,9 @@ class Feedback:
 
 def parse_feedback(data: Any) -> Feedback:
     f = Fields(data, "feedback")
-    f.header(FEEDBACK_FORMAT)
+    version = f.header(FEEDBACK_FORMAT, (1, 2))  # 2: may hold compare lessons
     # the lessons part is a lesson pack's, with the same rules and messages
-    pack = parse_pack({"format": "close-reader/lesson-pack", "version": 1,
+    pack = parse_pack({"format": "close-reader/lesson-pack", "version": version,
                        "categories": f.list("categories") or [],
                        "lessons": f.list("lessons", required=True)})
     for le in pack.lessons:
@@ -97,7 +97,7 @@ def feedback_to_json(fb: Feedback) -> dict[str, Any]:
         if r.comment:
             d["comment"] = r.comment
         results.append(d)
-    return {"format": FEEDBACK_FORMAT, "version": 1, "exported_at": fb.exported_at,
+    return {"format": FEEDBACK_FORMAT, "version": pack["version"], "exported_at": fb.exported_at,
             "categories": pack["categories"], "lessons": pack["lessons"], "results": results}
 
 

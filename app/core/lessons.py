@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import field, replace
+from typing import TYPE_CHECKING
 
 from app.core.record import record
+
+if TYPE_CHECKING:
+    from app.core.compare.model import Comparison
 
 LESSON_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -82,10 +86,18 @@ class Lesson:
     categories: tuple[str, ...] = BUILTIN_IDS
     key: tuple[KeySpan, ...] | None = None
     mode: str = "practice"  # formats.md, "Practice and assessment"
+    # formats.md, "Comparisons": a ``compare`` lesson's answer is a grid, its ``key``
+    # () when ``comparison.key`` is here and None when it is not
+    kind: str = "read"
+    comparison: Comparison | None = None
 
     @property
     def is_assessment(self) -> bool:
         return self.mode == "assessment"
+
+    @property
+    def is_compare(self) -> bool:
+        return self.kind == "compare"
 
     @property
     def word_count(self) -> int:
@@ -97,4 +109,5 @@ class Lesson:
         return max(1, round(self.word_count / 200))
 
     def without_key(self) -> Lesson:
-        return replace(self, key=None)
+        cmp = self.comparison.without_key() if self.comparison is not None else None
+        return replace(self, key=None, comparison=cmp)

@@ -28,6 +28,7 @@ from app.core.lessons import (
 from app.core.record import record
 
 PACK_FORMAT = "close-reader/lesson-pack"
+PACK_VERSIONS = (1, 2)  # 2: may hold compare lessons (formats.md, "Comparisons")
 CATEGORY_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
 # line and paragraph separators other than \n, other C0 controls, and the noncharacters
@@ -50,7 +51,7 @@ def read_pack(path: str | os.PathLike[str]) -> Pack:
 
 def parse_pack(data: Any) -> Pack:
     top = Fields(data, "pack")
-    top.header(PACK_FORMAT)
+    version = top.header(PACK_FORMAT, PACK_VERSIONS)
     categories = _parse_categories(top.list("categories") or [])
     known = {c.id for c in categories}
     raw_lessons = top.list("lessons", required=True)
@@ -65,6 +66,10 @@ def parse_pack(data: Any) -> Pack:
             raise FormatError(f"lesson '{lesson.id}' (lessons[{i}]): field 'id' is a duplicate")
         seen.add(lesson.id)
         lessons.append(lesson)
+    if any(le.is_compare for le in lessons):
+        from app.core.compare.packs import check_pack_comparisons
+
+        check_pack_comparisons(lessons, version)
     return Pack(categories=categories, lessons=tuple(lessons))
 
 
@@ -103,6 +108,13 @@ def parse_lesson(raw: Any, index: int, known_categories: Iterable[str]) -> Lesso
     if not LESSON_ID_RE.fullmatch(lid):
         raise f.fail("id", f"{show(lid, 70)} must match [a-z0-9][a-z0-9-]{{0,63}}")
     f.ctx = f"lesson '{lid}'"
+    kind = f.str("kind") or "read"
+    if kind == "compare" or "comparison" in raw:
+        from app.core.compare.packs import parse_compare_lesson
+
+        return parse_compare_lesson(raw, f, lid, kind)
+    if kind != "read":
+        raise f.fail("kind", f"must be read or compare, got {show(kind, 30)}")
     title = f.str("title", required=True)
     text = f.str("text", required=True)
     if len(text) > MAX_TEXT_CHARS:
@@ -182,6 +194,10 @@ def check_key_overlaps(spans: Sequence[KeySpan], lid: str) -> None:
 
 
 def lesson_to_json(lesson: Lesson, include_key: bool = True) -> dict[str, Any]:
+    if lesson.is_compare:
+        from app.core.compare.packs import compare_lesson_to_json
+
+        return compare_lesson_to_json(lesson, include_key)
     out: dict[str, Any] = {"id": lesson.id, "title": lesson.title}
     src = {k: v for k, v in vars(lesson.source).items() if v}
     if src:
@@ -218,7 +234,7 @@ def pack_to_json(pack: Pack, include_keys: bool = True) -> dict[str, Any]:
         cats.append(d)
     return {
         "format": PACK_FORMAT,
-        "version": 1,
+        "version": 2 if any(le.is_compare for le in pack.lessons) else 1,
         "categories": cats,
         "lessons": [lesson_to_json(le, include_keys) for le in pack.lessons],
     }

@@ -192,4 +192,55 @@ def _v3_ops(conn: sqlite3.Connection) -> None:
         updated_at TEXT NOT NULL)""")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_ops]
+def _compare(conn: sqlite3.Connection) -> None:
+    """Comparisons (docs/formats.md, "Comparisons"): a lesson's kind; a compare lesson's
+    articles, claims with their passages, the key's cells and verdicts, the dossier; and
+    a grid answer beside the highlights of attempts, drafts and conflicts."""
+    for sql in (
+        "ALTER TABLE lessons ADD COLUMN kind TEXT NOT NULL DEFAULT 'read'",
+        "ALTER TABLE submissions ADD COLUMN grid TEXT",
+        "ALTER TABLE drafts ADD COLUMN grid TEXT",
+        "ALTER TABLE submission_conflicts ADD COLUMN grid TEXT",
+        """CREATE TABLE comparisons (
+            lesson_id TEXT PRIMARY KEY REFERENCES lessons(id) ON DELETE CASCADE,
+            articles TEXT NOT NULL)""",
+        """CREATE TABLE claims (
+            lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+            claim_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            statement TEXT NOT NULL,
+            verdict TEXT,
+            backing TEXT NOT NULL DEFAULT '[]',
+            relevant TEXT NOT NULL DEFAULT '[]',
+            explanation TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (lesson_id, claim_id))""",
+        """CREATE TABLE claim_passages (
+            id INTEGER PRIMARY KEY,
+            lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+            claim_id TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            quote TEXT NOT NULL)""",
+        "CREATE INDEX claim_passages_lesson ON claim_passages(lesson_id)",
+        "CREATE INDEX claim_passages_article ON claim_passages(article_id)",
+        """CREATE TABLE claim_cells (
+            lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+            claim_id TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            support TEXT NOT NULL,
+            accept TEXT NOT NULL DEFAULT '[]',
+            explanation TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (lesson_id, claim_id, article_id))""",
+        """CREATE TABLE dossier_entries (
+            lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+            entry_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            entry TEXT NOT NULL,
+            PRIMARY KEY (lesson_id, entry_id))""",
+    ):
+        conn.execute(sql)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_ops, _compare]

@@ -10,6 +10,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from app.core.answers import BundledSubmission, clean_student_name, normalize_student
 from app.core.attempts import Grade, after_key_flags, graded_attempt, in_order, may_see_key
@@ -25,7 +26,11 @@ from app.core.lessons import (
     Source,
 )
 from app.core.record import record
+from app.store import compare_repo
 from app.store.db import Database, damaged_row, load_column
+
+if TYPE_CHECKING:
+    from app.core.compare.model import GridAnswer
 
 
 def now_iso() -> str:
@@ -51,6 +56,7 @@ class LessonSummary:
     words: int
     has_key: bool
     mode: str = "practice"
+    kind: str = "read"  # formats.md, "Comparisons"
 
     @property
     def reading_minutes(self) -> int:
@@ -81,6 +87,7 @@ class Submission:
     override_reason: str = ""
     comment: str = ""
     released_at: str | None = None
+    grid: GridAnswer | None = None  # a compare lesson's answer (its highlights are ())
 
 
 @record
@@ -95,6 +102,7 @@ class Conflict:
     highlights: tuple[Highlight, ...]
     machine: str
     source: str
+    grid: GridAnswer | None = None
 
 
 @record
@@ -194,12 +202,13 @@ class Repo:
 
     def list_lessons(self) -> list[LessonSummary]:
         rows = self.db.query(
-            "SELECT id, title, outlet, author, published, url, level, unit, words, has_key, mode "
-            "FROM lessons ORDER BY position, id")
+            "SELECT id, title, outlet, author, published, url, level, unit, words, has_key, mode, "
+            "kind FROM lessons ORDER BY position, id")
         return [
             LessonSummary(r["id"], r["title"],
                           Source(r["outlet"], r["author"], r["published"], r["url"]),
-                          r["level"], r["unit"], r["words"], bool(r["has_key"]), r["mode"])
+                          r["level"], r["unit"], r["words"], bool(r["has_key"]), r["mode"],
+                          r["kind"])
             for r in rows
         ]
 
@@ -210,12 +219,18 @@ class Repo:
             raise UserError(f"no lesson with id {show(lesson_id, 70)}")
         r = rows[0]
         key = self._key(lesson_id) if with_key and r["has_key"] else None
+        cmp = None
+        if r["kind"] == "compare":  # formats.md, "Comparisons"
+            cmp = compare_repo.load(self.db, lesson_id, with_key=key is not None)
+            if cmp.key is None:
+                key = None
         return Lesson(
             id=r["id"], title=r["title"], text=r["text"],
             source=Source(r["outlet"], r["author"], r["published"], r["url"]),
             level=r["level"], unit=r["unit"], instructions=r["instructions"],
             teacher_notes=r["teacher_notes"] if with_key else "",
-            categories=tuple(load_column(r["categories"], "a lesson's categories")), key=key, mode=r["mode"])
+            categories=tuple(load_column(r["categories"], "a lesson's categories")), key=key, mode=r["mode"],
+            kind=r["kind"], comparison=cmp)
 
     def _key(self, lesson_id: str) -> tuple[KeySpan, ...]:
         rows = self.db.query(
@@ -268,22 +283,32 @@ class Repo:
         else:
             keep_key = False
         has_key = bool(old_key) if keep_key else le.key is not None
+        if exists and not le.is_compare:
+            compare_repo.clear(db, le.id)
+        if le.is_compare and exists:  # formats.md, "Comparisons"
+            key_changed = self._write_comparison(le, keep_key)
+            has_key = le.key is not None or (keep_key and bool(db.execute(
+                "SELECT has_key FROM lessons WHERE id = ?", [le.id]).fetchone()[0]))
         row = [le.title, le.text, le.source.outlet, le.source.author, le.source.published,
                le.source.url, le.level, le.unit, le.instructions, le.teacher_notes,
                json.dumps(list(le.categories)), json.dumps(flat), le.word_count,
-               int(has_key), le.mode, now_iso()]
+               int(has_key), le.mode, now_iso(), le.kind]
         if exists:
             db.execute(
                 "UPDATE lessons SET title=?, text=?, outlet=?, author=?, published=?, url=?, "
                 "level=?, unit=?, instructions=?, teacher_notes=?, categories=?, tokens=?, "
-                "words=?, has_key=?, mode=?, updated_at=?, key_version = key_version + ? WHERE id=?",
+                "words=?, has_key=?, mode=?, updated_at=?, kind=?, "
+                "key_version = key_version + ? WHERE id=?",
                 [*row, int(key_changed), le.id])
         else:
             db.execute(
                 "INSERT INTO lessons(title, text, outlet, author, published, url, level, unit, "
                 "instructions, teacher_notes, categories, tokens, words, has_key, mode, updated_at, "
-                "key_version, position, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "kind, key_version, position, id) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [*row, int(le.key is not None), position, le.id])
+            if le.is_compare:  # its tables' rows point at the lesson's
+                self._write_comparison(le, False)
         if not keep_key:
             db.execute("DELETE FROM key_spans WHERE lesson_id = ?", [le.id])
             db.conn.executemany(
@@ -291,6 +316,12 @@ class Repo:
                 "required) VALUES (?,?,?,?,?,?,?)",
                 [(le.id, k.start, k.end, k.label, k.quote, k.explanation, int(k.required))
                  for k in (le.key or ())])
+
+    def _write_comparison(self, le: Lesson, keep_key: bool) -> bool:
+        """A compare lesson's claims, passages, dossier and key; True if the key changed."""
+        assert le.comparison is not None
+        key = le.comparison.key if le.key is not None else None
+        return compare_repo.write(self.db, le.id, le.comparison, key, keep_key=keep_key)
 
     def delete_lesson(self, lesson_id: str) -> None:
         with self.database.transaction() as db:
@@ -301,16 +332,18 @@ class Repo:
         """Keep aside an attempt whose known ``submission_id`` came with other content."""
         self.db.execute(
             "INSERT OR IGNORE INTO submission_conflicts(submission_id, student, lesson_id, "
-            "attempt, submitted_at, highlights, machine, source, found_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?)",
+            "attempt, submitted_at, highlights, machine, source, found_at, grid) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?)",
             [s.submission_id, s.student, s.lesson, s.attempt, s.submitted_at,
-             _hl_json(s.highlights), machine, source, now_iso()])
+             _hl_json(s.highlights), machine, source, now_iso(),
+             compare_repo.grid_json(s.grid)])
 
     def conflicts(self) -> list[Conflict]:
-        return [Conflict(r[0], r[1], r[2], r[3], r[4], r[5], _hl_parse(r[6]), r[7], r[8])
+        return [Conflict(r[0], r[1], r[2], r[3], r[4], r[5], _hl_parse(r[6]), r[7], r[8],
+                         compare_repo.grid_parse(r[9]))
                 for r in self.db.execute(
                     "SELECT id, submission_id, student, lesson_id, attempt, submitted_at, "
-                    "highlights, machine, source FROM submission_conflicts ORDER BY id")]
+                    "highlights, machine, source, grid FROM submission_conflicts ORDER BY id")]
 
     def conflict(self, conflict_id: int) -> Conflict | None:
         return next((c for c in self.conflicts() if c.id == conflict_id), None)
@@ -411,7 +444,7 @@ class Repo:
                        submission_id: str | None = None, submitted_at: str | None = None,
                        machine: str | None = None, imported: bool = False,
                        attempt: int | None = None, clear_draft: bool = False,
-                       after_key: bool = False) -> str:
+                       after_key: bool = False, grid: GridAnswer | None = None) -> str:
         if submission_id is None:
             import uuid  # only here: uuid imports platform, ~4 ms at start-up
 
@@ -425,11 +458,11 @@ class Repo:
             db.execute(
                 "INSERT INTO submissions(submission_id, student_id, lesson_id, attempt, "
                 "submitted_at, highlights, machine, imported, score, report, key_version, "
-                "after_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "after_key, grid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [sid, student_id, lesson_id, attempt, submitted_at or now_iso(),
                  _hl_json(highlights), machine if machine is not None else self.machine_id(),
                  int(imported), score, json.dumps(report) if report is not None else None,
-                 key_version, int(after_key)])
+                 key_version, int(after_key), compare_repo.grid_json(grid)])
             if clear_draft:
                 self.clear_draft(student_id, lesson_id)
         return sid
@@ -450,8 +483,8 @@ class Repo:
         cols = "s.report" if with_reports else "NULL AS report"
         sql = ("SELECT s.submission_id, s.student_id, st.name AS student, s.lesson_id, s.attempt, "
                f"s.submitted_at, s.highlights, s.machine, s.score, {cols}, s.key_version, "
-               "s.after_key, s.override_score, s.override_reason, s.comment, s.released_at "
-               "FROM submissions s JOIN students st ON st.id = s.student_id"
+               "s.after_key, s.override_score, s.override_reason, s.comment, s.released_at, "
+               "s.grid FROM submissions s JOIN students st ON st.id = s.student_id"
                + (" WHERE " + " AND ".join(where) if where else "")
                + " ORDER BY st.name COLLATE NOCASE, s.lesson_id, s.attempt, s.submitted_at")
         return [Submission(r["submission_id"], r["student_id"], r["student"], r["lesson_id"],
@@ -459,7 +492,8 @@ class Repo:
                            r["machine"], r["score"],
                            load_column(r["report"], "a grade report") if r["report"] else None,
                            r["key_version"], bool(r["after_key"]), r["override_score"],
-                           r["override_reason"], r["comment"], r["released_at"])
+                           r["override_reason"], r["comment"], r["released_at"],
+                           compare_repo.grid_parse(r["grid"]))
                 for r in self.db.query(sql, args)]
 
     def submission(self, submission_id: str) -> Submission | None:
@@ -504,7 +538,8 @@ class Repo:
             "SELECT lesson_id, COUNT(*) FROM submissions WHERE student_id = ? "
             "GROUP BY lesson_id", [student_id])}
         drafts = {r[0] for r in self.db.execute(
-            "SELECT lesson_id FROM drafts WHERE student_id = ? AND highlights != '[]'",
+            "SELECT lesson_id FROM drafts WHERE student_id = ? AND (highlights != '[]' "
+            "OR grid IS NOT NULL)",
             [student_id])}
         waiting = {r[0] for r in self.db.execute(
             "SELECT l.id FROM lessons l WHERE l.mode = 'assessment' AND EXISTS (SELECT 1 FROM "
