@@ -33,6 +33,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     names = repo.categories()
     who = f" for {clean(answers.student)}" if answers.student else ""
     print(f"Score: {report.score}  ({clean(lesson.title)}{who})")
+    if lesson.is_compare:
+        from app.core.compare.words import summary
+
+        print(f"  {clean(summary(report))}")
     for label, fig in report.by_label.items():
         name = names[label].name if label in names else label
         print(f"  {clean(name)}: found {fig.found} of {fig.required}"

@@ -88,7 +88,8 @@ def release(repo: Repo, lesson_ids: Sequence[str] | None = None) -> int:
 def _same_key(repo: Repo, le) -> bool:
     old = repo.get_lesson(le.id, with_key=True)
     order = sorted(le.key or (), key=lambda k: (k.start, k.end, k.label))
-    return old.mode == le.mode and old.key is not None and tuple(order) == old.key
+    return (old.mode == le.mode and old.key is not None and tuple(order) == old.key
+            and old.comparison == le.comparison)  # (a comparison's key: formats.md)
 
 
 def import_feedback(repo: Repo, path: str | os.PathLike[str]) -> FeedbackImport:

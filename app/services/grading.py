@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.core.answers import Answers, check_highlights
 from app.core.attempts import may_see_key
@@ -11,18 +12,43 @@ from app.core.lessons import Highlight, Lesson
 from app.core.scoring import Report, grade
 from app.store.repo import Repo, Submission
 
+if TYPE_CHECKING:
+    from app.core.compare.model import GridAnswer
+    from app.core.compare.scoring import CompareReport
+
+
+class AttemptLike(Protocol):  # a Submission, a bundled one, answers, a conflict
+    highlights: Sequence[Highlight]
+    grid: GridAnswer | None
+
 
 def grade_lesson(lesson: Lesson, highlights: Sequence[Highlight], ctx: str = "answers") -> Report:
     """Grade highlights against the lesson's key (the lesson must carry its key)."""
     if lesson.key is None:
         raise UserError(f"lesson '{lesson.id}' has no answer key on this machine yet")
+    if lesson.is_compare:
+        raise UserError(f"{ctx}: lesson '{lesson.id}' is a comparison: its answer is a grid")
     check_highlights(lesson, highlights, ctx)
     return grade(lesson.key, highlights, lesson.categories)
 
 
-def grade_answers(repo: Repo, answers: Answers) -> tuple[Lesson, Report]:
+def grade_attempt(lesson: Lesson, attempt: AttemptLike,
+                  ctx: str = "answers") -> Report | CompareReport:
+    """Grade an attempt of any kind of lesson: highlights, or a comparison's grid
+    (formats.md, "Scoring a comparison")."""
+    if lesson.is_compare:
+        from app.services.compare.grading import grade_grid_lesson
+
+        return grade_grid_lesson(lesson, attempt.grid, ctx)
+    if attempt.grid is not None:
+        raise UserError(f"{ctx}: lesson '{lesson.id}' is not a comparison: its answer is "
+                        "highlights, not a grid")
+    return grade_lesson(lesson, attempt.highlights, ctx)
+
+
+def grade_answers(repo: Repo, answers: Answers) -> tuple[Lesson, Any]:
     lesson = repo.get_lesson(answers.lesson, with_key=True)
-    return lesson, grade_lesson(lesson, answers.highlights)
+    return lesson, grade_attempt(lesson, answers)
 
 
 def has_seen_key(repo: Repo, student_id: int, lesson: Lesson) -> bool:
@@ -84,10 +110,9 @@ def regrade_stale(repo: Repo, lesson_id: str | None = None,
             if sub.key_version == version and sub.score is not None:
                 continue
             try:
-                check_highlights(le, sub.highlights)
+                report = grade_attempt(le, sub)
             except UserError:
                 continue  # text changed under it: leave for the instructor to review
-            report = grade(le.key or (), sub.highlights, le.categories)
             repo.update_grade(sub.submission_id, report.score,
                               report.as_json(le.id, sub.student), version)
             changed += 1

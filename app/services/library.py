@@ -117,6 +117,10 @@ def import_pack_report(repo: Repo, pack: Pack, replace_existing: bool = False,
     """
     if drop_keys and not replace_existing:
         raise UserError("--drop-keys only applies with --replace")
+    if any(le.is_compare for le in pack.lessons):  # their articles: here or in the pack
+        from app.services.compare.packs import check_comparisons
+
+        check_comparisons(repo, pack.lessons)
     toks = tokens_for(pack.lessons, cache, compute)
     existing = set(repo.lesson_ids())
     clash = [le.id for le in pack.lessons if le.id in existing]
@@ -135,7 +139,7 @@ def import_pack_report(repo: Repo, pack: Pack, replace_existing: bool = False,
         repo.save_categories(c for c in pack.categories)
         lessons = []
         for le in pack.lessons:
-            if le.id not in existing:
+            if le.id not in existing or le.is_compare:  # (a comparison has no spans to move)
                 lessons.append(le)
                 continue
             old = repo.get_lesson(le.id, with_key=True)
@@ -197,7 +201,11 @@ def seed_if_new(repo: Repo, folder: Path | None = None) -> list[str]:
 def export_pack(repo: Repo, ids: Sequence[str], path: str | os.PathLike[str],
                 include_keys: bool = True, assessment_keys: bool = False) -> int:
     """Write a pack; keys of practice lessons unless ``include_keys`` is off, keys of
-    assessment lessons only with ``assessment_keys`` (formats.md). Returns keys written."""
+    assessment lessons only with ``assessment_keys`` (formats.md). Returns keys written.
+    A compare lesson takes its articles along (formats.md, "Comparisons")."""
+    from app.services.compare.packs import with_articles
+
+    ids, _ = with_articles(repo, ids)
     lessons = [repo.get_lesson(i, with_key=include_keys) for i in ids]
     lessons = [le if not le.is_assessment or assessment_keys else replace(le, key=None)
                for le in lessons]

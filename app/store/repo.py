@@ -272,6 +272,7 @@ class Repo:
     def _write_lesson(self, le: Lesson, toks: Sequence[tuple[int, int]], exists: bool,
                       position: int, keep_key: bool) -> None:
         db = self.db
+        keep_stored = keep_key and exists and le.key is None  # (a comparison's key)
         flat = [x for pair in toks for x in pair]
         old_key = self._key(le.id) if exists else ()
         # old_key comes back sorted; the same key in another order is not a change
@@ -286,8 +287,8 @@ class Repo:
         if exists and not le.is_compare:
             compare_repo.clear(db, le.id)
         if le.is_compare and exists:  # formats.md, "Comparisons"
-            key_changed = self._write_comparison(le, keep_key)
-            has_key = le.key is not None or (keep_key and bool(db.execute(
+            key_changed = self._write_comparison(le, keep_stored)
+            has_key = le.key is not None or (keep_stored and bool(db.execute(
                 "SELECT has_key FROM lessons WHERE id = ?", [le.id]).fetchone()[0]))
         row = [le.title, le.text, le.source.outlet, le.source.author, le.source.published,
                le.source.url, le.level, le.unit, le.instructions, le.teacher_notes,

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from app.core.answers import Bundle, BundledSubmission, read_bundle, write_bundle
+from app.core.compare.parse import grid_identity
 from app.core.errors import FormatError, UserError
 from app.core.lessons import LESSON_ID_RE, Highlight, Lesson
 from app.core.names import name_key
 from app.core.record import record
-from app.services.grading import grade_lesson, refresh_grades
+from app.services.grading import grade_attempt, refresh_grades
 from app.store.repo import Repo, now_iso
 
 BUNDLE_SUFFIXES = (".json", ".crsub")
@@ -78,7 +79,7 @@ def export_bundle(repo: Repo, path: str | os.PathLike[str], student: str | None 
     bundle = Bundle(machine=machine, exported_at=now_iso(), submissions=tuple(
         BundledSubmission(submission_id=s.submission_id, attempt=s.attempt,
                           lesson=s.lesson_id, student=s.student, submitted_at=s.submitted_at,
-                          highlights=s.highlights)
+                          highlights=s.highlights, grid=s.grid)
         for s in subs))
     write_bundle(path, bundle)
     return len(subs)
@@ -172,7 +173,7 @@ def import_loaded(repo: Repo, loaded: Sequence[tuple[Path, Bundle]],
                     no_key.append((st.name, s.lesson))
                 else:
                     try:
-                        rep = grade_lesson(le, s.highlights, f"{path.name}: {s.student}")
+                        rep = grade_attempt(le, s, f"{path.name}: {s.student}")
                     except UserError as e:
                         errors.append(str(e))
                     else:
@@ -182,7 +183,7 @@ def import_loaded(repo: Repo, loaded: Sequence[tuple[Path, Bundle]],
                     st.id, s.lesson, s.highlights, score=score, report=report,
                     key_version=version, submission_id=s.submission_id,
                     submitted_at=s.submitted_at, machine=bundle.machine, imported=True,
-                    attempt=s.attempt)
+                    attempt=s.attempt, grid=s.grid)
                 touched.add((st.id, s.lesson))
                 added += 1
         for student_id, lesson_id in touched:
@@ -195,7 +196,8 @@ def import_loaded(repo: Repo, loaded: Sequence[tuple[Path, Bundle]],
 
 def _identity(s: BundledSubmission) -> tuple:
     """What makes two copies of an attempt the same attempt (formats.md)."""
-    return (name_key(s.student), s.lesson, tuple(sorted(s.highlights, key=_hl_order)))
+    return (name_key(s.student), s.lesson, tuple(sorted(s.highlights, key=_hl_order)),
+            grid_identity(s.grid))
 
 
 def _hl_order(h: Highlight) -> tuple:
@@ -206,7 +208,8 @@ def _stored_identity(repo: Repo, submission_id: str) -> tuple | None:
     sub = repo.submission(submission_id)
     if sub is None:
         return None
-    return (name_key(sub.student), sub.lesson_id, tuple(sorted(sub.highlights, key=_hl_order)))
+    return (name_key(sub.student), sub.lesson_id, tuple(sorted(sub.highlights, key=_hl_order)),
+            grid_identity(sub.grid))
 
 
 def keep_both(repo: Repo, conflict_id: int) -> str:
@@ -218,7 +221,8 @@ def keep_both(repo: Repo, conflict_id: int) -> str:
         st = repo.student(c.student)
         sid = repo.add_submission(st.id, c.lesson, c.highlights, score=None, report=None,
                                   key_version=None, submitted_at=c.submitted_at,
-                                  machine=c.machine, imported=True, attempt=c.attempt)
+                                  machine=c.machine, imported=True, attempt=c.attempt,
+                                  grid=c.grid)
         repo.renumber_attempts(st.id, c.lesson)
         repo.delete_conflict(conflict_id)
         refresh_grades(repo)

@@ -20,7 +20,7 @@ from app.core.lessons import KeySpan, Lesson
 from app.core.record import record
 from app.core.scoring import Figures, Report
 from app.core.spans import Span
-from app.services.grading import grade_lesson
+from app.services.grading import grade_attempt
 from app.store.repo import Repo, Submission
 
 RULES = ("graded", "first")  # "first": the first version's name for the same rule
@@ -107,7 +107,7 @@ def choose_attempts(subs: Sequence[Submission], lesson: Lesson,
         if g is None:
             continue
         try:
-            chosen[sid] = (g, grade_lesson(lesson, g.highlights))
+            chosen[sid] = (g, grade_attempt(lesson, g))
         except UserError:
             failed.append(g.student)
     return chosen, failed
@@ -120,6 +120,10 @@ def shown_score(sub: Submission, report: Report) -> int:
 
 def class_view(repo: Repo, lesson_id: str, rule: str = "graded") -> ClassView:
     lesson = repo.get_lesson(lesson_id, with_key=True)
+    if lesson.is_compare:  # per claim, not per key span (formats.md, "Comparisons")
+        from app.services.compare.classview import compare_class_view
+
+        return compare_class_view(repo, lesson)  # type: ignore[return-value]
     if lesson.key is None:
         raise UserError(f"lesson '{lesson_id}' has no answer key on this machine yet")
     chosen, failed = choose_attempts(repo.submissions(lesson_id=lesson_id, with_reports=False),

@@ -46,7 +46,7 @@ def unit_signals(repo: Repo, unit: str) -> list[LessonSignal]:
     """Every lesson of ``unit`` here with its key, in library order."""
     out: list[LessonSignal] = []
     for summary in repo.list_lessons():
-        if summary.unit != unit or not summary.has_key:
+        if summary.unit != unit or not summary.has_key or summary.kind == "compare":
             continue
         lesson = repo.get_lesson(summary.id, with_key=True)
         assert lesson.key is not None
