@@ -58,7 +58,7 @@ def test_import_keeps_everything_and_round_trips(loaded, tmp_path):
     out = tmp_path / "out.crpack"
     export_pack(loaded, [LID], out)  # the articles come along
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["version"] == 2
+    assert data["version"] == 3
     assert [x["id"] for x in data["lessons"]] == ["compare-a", "compare-b", LID]
     again = read_pack(out)
     assert again.lessons[-1] == le  # nothing lost on the way out and back
@@ -75,14 +75,24 @@ def test_no_keys_pack_leaves_the_grid_key_out(loaded, tmp_path):
     assert "teacher_notes" not in cmp
 
 
-def test_old_reader_refuses_a_version_2_pack_in_one_line():
+@pytest.mark.parametrize("old", [(1,), (1, 2)])
+def test_old_reader_refuses_a_version_3_pack_in_one_line(old):
     """What an older Close Reader does with a pack holding a comparison (formats.md):
-    its reader accepted version 1 only."""
+    its reader accepted version 1 (or 1 and 2, signed packs) only."""
     from app.core.jsonfile import Fields
 
     data = json.loads(PACK.read_text(encoding="utf-8"))
-    with pytest.raises(FormatError, match="'version' 2 is not supported"):
-        Fields(data, "pack").header("close-reader/lesson-pack", (1,))
+    with pytest.raises(FormatError, match="'version' 3 is not supported"):
+        Fields(data, "pack").header("close-reader/lesson-pack", old)
+
+
+def test_a_comparison_in_a_version_1_or_2_pack_is_refused(tmp_path):
+    data = json.loads(PACK.read_text(encoding="utf-8"))
+    data["version"] = 2
+    p = tmp_path / "p.json"
+    p.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(FormatError, match="needs a version-3 pack"):
+        read_pack(p)
 
 
 def test_articles_must_be_here_or_in_the_pack(repo, tmp_path):
@@ -167,7 +177,7 @@ def test_bundle_to_the_instructor_gradebook_classview_and_feedback(loaded, tmp_p
     bundle = tmp_path / "b.json"
     assert export_bundle(loaded, bundle) == 2
     raw = json.loads(bundle.read_text(encoding="utf-8"))
-    assert raw["version"] == 2 and raw["submissions"][0]["grid"]["cells"]
+    assert raw["version"] == 3 and raw["submissions"][0]["grid"]["cells"]
 
     teacher = open_repo(tmp_path / "teacher.db")
     import_pack(teacher, read_pack(PACK))
@@ -194,7 +204,7 @@ def test_bundle_to_the_instructor_gradebook_classview_and_feedback(loaded, tmp_p
     assert 90 in class_view(teacher, LID).scores
     fb = tmp_path / "feedback.json"
     export_feedback(teacher, fb, [LID])
-    assert json.loads(fb.read_text(encoding="utf-8"))["version"] == 2
+    assert json.loads(fb.read_text(encoding="utf-8"))["version"] == 3
     res = import_feedback(loaded, fb)
     assert res.attached == 2
     assert loaded.grades(ben.id, LID)[(ben.id, LID)].value == 90
@@ -223,7 +233,7 @@ def test_an_assessment_keeps_its_key_home_until_release(loaded, tmp_path):
 def test_a_hostile_grid_in_a_bundle_is_kept_ungraded_and_named(loaded, tmp_path):
     from app.services.results.bundles import import_bundles
 
-    hostile = {"format": "close-reader/submissions", "version": 2, "machine": "m",
+    hostile = {"format": "close-reader/submissions", "version": 3, "machine": "m",
                "exported_at": "2026-01-01T00:00:00Z", "submissions": [
                    {"submission_id": "0123456789abcdef", "attempt": 1, "lesson": LID,
                     "student": "Eve", "submitted_at": "2026-01-01T00:00:00Z",

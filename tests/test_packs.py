@@ -180,7 +180,7 @@ def test_wrong_format(fmt):
     refused(d, "pack", "'format'")
 
 
-@pytest.mark.parametrize("version, why", [(3, "not supported"), (0, "not supported"),
+@pytest.mark.parametrize("version, why", [(4, "not supported"), (0, "not supported"),
                                           ("1", "whole number"), (True, "whole number"),
                                           (1.0, "whole number"), (None, "whole number")])
 def test_wrong_version(version, why):

@@ -224,7 +224,7 @@ GOOD = bundle("m1", attempt(1, "Ana", [hl(0, 12, UC)]))
 def _bad_cases() -> dict[str, object]:
     dup = bundle("m1", attempt(1, "Ana", []), attempt(1, "Ben", []))
     wrong_fmt = dict(GOOD, format="close-reader/lesson-pack")
-    newer = dict(GOOD, version=3)
+    newer = dict(GOOD, version=4)
     reversed_ = bundle("m1", attempt(2, "Ana", [hl(12, 3, UC)]))
     bad_lesson = bundle("m1", attempt(2, "Ana", [], lesson="../etc/passwd"))
     no_name = bundle("m1", attempt(2, "   ", []))

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 ANSWERS_FORMAT = "close-reader/answers"
 BUNDLE_FORMAT = "close-reader/submissions"
 UUID_RE = re.compile(r"[0-9a-fA-F-]{8,64}")
-VERSIONS = (1, 2)  # 2: an attempt may hold a comparison's grid (formats.md, "Comparisons")
+BUNDLE_VERSIONS = (1, 2, 3)  # 3: an attempt may hold a comparison's grid (formats.md)
+ANSWERS_VERSIONS = (1, 2)  # 2: the answers may be a comparison's grid
 MAX_NAME = 100
 
 
@@ -82,7 +83,7 @@ def _grid(f: Fields, ctx: str) -> GridAnswer | None:
 
 def parse_answers(data: Any) -> Answers:
     f = Fields(data, "answers")
-    f.header(ANSWERS_FORMAT, VERSIONS)
+    f.header(ANSWERS_FORMAT, ANSWERS_VERSIONS)
     student = clean_student_name(f.str("student", required=True))
     if len(student) > MAX_NAME:
         raise f.fail("student", f"is longer than {MAX_NAME} characters")
@@ -134,7 +135,7 @@ def highlight_json(h: Highlight) -> dict[str, Any]:
 
 def parse_bundle(data: Any) -> Bundle:
     f = Fields(data, "bundle")
-    f.header(BUNDLE_FORMAT, VERSIONS)
+    f.header(BUNDLE_FORMAT, BUNDLE_VERSIONS)
     subs: list[BundledSubmission] = []
     seen: set[str] = set()
     for i, item in enumerate(f.list("submissions", required=True) or []):
@@ -168,7 +169,7 @@ def read_bundle(path: str | os.PathLike[str]) -> Bundle:
 def bundle_to_json(b: Bundle) -> dict[str, Any]:
     grids = any(s.grid is not None for s in b.submissions)
     return {
-        "format": BUNDLE_FORMAT, "version": 2 if grids else 1, "machine": b.machine,
+        "format": BUNDLE_FORMAT, "version": 3 if grids else 1, "machine": b.machine,
         "exported_at": b.exported_at,
         "submissions": [_submission_json(s) for s in b.submissions],
     }

@@ -38,9 +38,9 @@ class Feedback:
 
 def parse_feedback(data: Any) -> Feedback:
     f = Fields(data, "feedback")
-    version = f.header(FEEDBACK_FORMAT, (1, 2))  # 2: may hold compare lessons
+    version = f.header(FEEDBACK_FORMAT, (1, 2, 3))  # 3: may hold compare lessons
     # the lessons part is a lesson pack's, with the same rules and messages
-    pack = parse_pack({"format": "close-reader/lesson-pack", "version": version,
+    pack = parse_pack({"format": "close-reader/lesson-pack", "version": 3 if version == 3 else 1,
                        "categories": f.list("categories") or [],
                        "lessons": f.list("lessons", required=True)})
     for le in pack.lessons:

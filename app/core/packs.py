@@ -28,7 +28,7 @@ from app.core.lessons import (
 from app.core.record import record
 
 PACK_FORMAT = "close-reader/lesson-pack"
-PACK_VERSIONS = (1, 2)  # 2: may hold compare lessons (formats.md, "Comparisons")
+PACK_VERSIONS = (1, 2, 3)  # 2: signed; 3: may hold compare lessons (formats.md)
 CATEGORY_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
 # line and paragraph separators other than \n, other C0 controls, and the noncharacters
@@ -234,7 +234,7 @@ def pack_to_json(pack: Pack, include_keys: bool = True) -> dict[str, Any]:
         cats.append(d)
     return {
         "format": PACK_FORMAT,
-        "version": 2 if any(le.is_compare for le in pack.lessons) else 1,
+        "version": 3 if any(le.is_compare for le in pack.lessons) else 1,
         "categories": cats,
         "lessons": [lesson_to_json(le, include_keys) for le in pack.lessons],
     }

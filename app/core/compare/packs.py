@@ -49,8 +49,8 @@ def check_pack_comparisons(lessons: Sequence[Lesson], version: int) -> None:
     for le in lessons:
         if not le.is_compare or le.comparison is None:
             continue
-        if version < 2:
-            raise FormatError(f"lesson '{le.id}': a compare lesson needs a version-2 pack")
+        if version < 3:
+            raise FormatError(f"lesson '{le.id}': a compare lesson needs a version-3 pack")
         for a in le.comparison.articles:
             art = by_id.get(a)
             if art is not None and art.is_compare:
