@@ -55,6 +55,13 @@ def mode_text(mode: str) -> str:
     return "Assessment" if mode == "assessment" else "Practice"
 
 
+def reading_text(s: LessonSummary) -> str:
+    """How long it takes; a comparison says what it is instead (formats.md)."""
+    if s.kind == "compare":
+        return "Comparison: the unit's articles side by side"
+    return f"{s.reading_minutes} min read"
+
+
 def status_text(st: LessonStatus) -> str:
     if st.waiting:
         return "Submitted — your teacher will release the feedback"
@@ -97,7 +104,7 @@ class LibraryModel(QAbstractListModel):
             return s.id
         # the tooltip and the accessible text
         parts = [s.title, s.source.line(), s.level.capitalize(), mode_text(s.mode),
-                 f"{s.reading_minutes} min read", status_text(row.status)]
+                 reading_text(s), status_text(row.status)]
         said = ". ".join(p for p in parts if p)
         unit = self.unit_header(index.row())
         # the unit's heading is painted above its first lesson: say it there too
@@ -192,7 +199,7 @@ class LessonCardDelegate(QStyledItemDelegate):
                                               inner.width() - bw - 8))
         p.setFont(base)
         sub = " · ".join(x for x in (s.source.line(), s.level.capitalize(), mode_text(s.mode),
-                                      f"{s.reading_minutes} min read") if x)
+                                      reading_text(s)) if x)
         p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
         top2 = inner.top() + int(line * 1.45)
         p.drawText(QRect(inner.left(), top2, inner.width(), line),

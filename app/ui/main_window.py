@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # (QEvent's Python enums, 179 members, are built on the first
     from PySide6.QtGui import QCloseEvent
 
     from app.core.scoring import Report
+    from app.ui.compare.controller import CompareController
+    from app.ui.compare.page import ComparePage
     from app.ui.feedback_page import FeedbackPage
     from app.ui.read_tracker import ReadTracker
     from app.ui.reader_page import ReaderPage
@@ -70,6 +72,7 @@ class MainWindow(QMainWindow):
         self._signin: SignInPage | None = None
         self._reader: ReaderPage | None = None
         self._feedback: FeedbackPage | None = None
+        self._compare: ComparePage | None = None  # a unit's comparison (formats.md)
         self.stack.addWidget(self.library_page)
         self.stack.currentChanged.connect(self._on_stack_current_changed)
         self.library.lesson_activated.connect(self.open_lesson)
@@ -121,9 +124,25 @@ class MainWindow(QMainWindow):
         return self._reader
 
     def _flush_reader(self) -> None:
-        """Save the reader's unsaved highlights, if the reader exists."""
+        """Save the reader's unsaved highlights (and a comparison's grid), if open."""
         if self._reader is not None:
             self._reader.flush()
+        if self._compare is not None:
+            self._compare.flush()
+
+    @property
+    def compare(self) -> ComparePage:
+        """The Compare page and its controller, built the first time a comparison opens."""
+        if self._compare is None:
+            from app.ui.compare.controller import CompareController
+            from app.ui.compare.page import ComparePage
+            from app.ui.fonts import reading_font
+
+            page = self._compare = ComparePage(self.stack)
+            self.stack.addWidget(page)
+            page.set_reading_font(reading_font(self._zoom))
+            self.compare_controller: CompareController = CompareController(self, page)
+        return self._compare
 
     @property
     def feedback(self) -> FeedbackPage:
@@ -226,6 +245,8 @@ class MainWindow(QMainWindow):
             self.setFont(f)   # every child's font)
         for page in (p for p in (self._reader, self._feedback) if p is not None):
             page.article.set_reading_font(reading_font(zoom))
+        if self._compare is not None:
+            self._compare.set_reading_font(reading_font(zoom))
         if save:
             self.repo.set_setting("zoom", str(zoom))
             self.statusBar().showMessage(f"Text size {int(zoom * 100)} %", 3000)
@@ -259,6 +280,10 @@ class MainWindow(QMainWindow):
 
     def open_lesson(self, lesson_id: str) -> None:
         assert self.student is not None
+        if self.repo.get_lesson(lesson_id).is_compare:
+            self.compare  # noqa: B018 — builds the page and its controller
+            self.compare_controller.open(lesson_id)
+            return
         draft = self.repo.draft(self.student.id, lesson_id)
         if not draft and self.repo.has_submitted(self.student.id, lesson_id):
             self.show_feedback(lesson_id)

@@ -49,6 +49,10 @@ def cell_line(c: CellResult, claim: str, article: str) -> str:
     return text + (f" {c.explanation}" if c.explanation else "")
 
 
+def _titles(ids: tuple[str, ...], titles: Mapping[str, str]) -> str:
+    return "; ".join(f"“{titles.get(b, b)}”" for b in ids)
+
+
 def claim_line(c: ClaimResult, statement: str, titles: Mapping[str, str]) -> str:
     """A claim's verdict and evidence, in full, naming the dossier entries."""
     said = VERDICT_SHORT.get(c.verdict, "") or "no verdict"
@@ -56,15 +60,15 @@ def claim_line(c: ClaimResult, statement: str, titles: Mapping[str, str]) -> str
              f"“{VERDICT_SHORT[c.expected]}”. {STATUS_TAGS[c.status]}."]
     if c.expected_backing:
         parts.append(f"You cited {len(c.found)} of the {len(c.expected_backing)} entries "
-                     "that back it" + (": " + "; ".join(titles.get(b, b) for b in c.found)
-                                       if c.found else "") + ".")
+                     "that back it" + (": " + _titles(c.found, titles) if c.found else "")
+                     + ".")
         if c.missing:
-            parts.append("Not cited: " + "; ".join(titles.get(b, b) for b in c.missing) + ".")
+            parts.append("Not cited: " + _titles(c.missing, titles) + ".")
     elif c.backing:
         parts.append("The key cites no entry for this verdict.")
     if c.extra:
         parts.append("Cited, but it does not back this verdict: "
-                     + "; ".join(titles.get(b, b) for b in c.extra) + ".")
+                     + _titles(c.extra, titles) + ".")
     if c.explanation:
         parts.append(c.explanation)
     return " ".join(parts)
