@@ -59,7 +59,7 @@ class ChoiceDelegate(QStyledItemDelegate):
         box.activated.connect(lambda _i: (self.commitData.emit(box), self.closeEditor.emit(box)))
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, box.showPopup)
+        QTimer.singleShot(0, box, box.showPopup)  # (never after the editor is gone)
         return box
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802

@@ -68,6 +68,7 @@ class ComparePage(QWidget):
         self.report: CompareReport | None = None
         self._save = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._save.timeout.connect(self.flush)
+        self._fit_pending = False
         self._build()
 
     # -- layout ---------------------------------------------------------------
@@ -174,11 +175,19 @@ class ComparePage(QWidget):
     def resizeEvent(self, e) -> None:  # noqa: N802, ANN001
         """At large text (or a small window) the evidence goes under the grid."""
         super().resizeEvent(e)
-        self._fit_orientation()
+        self._fit_later()
+
+    def _fit_later(self) -> None:
+        """Move the panel once the event is handled: moving a widget while Qt hands a
+        font change down the widget tree would pull the tree from under it."""
+        if not self._fit_pending:
+            self._fit_pending = True
+            QTimer.singleShot(0, self, self._fit_orientation)  # (never after self is gone)
 
     def _fit_orientation(self) -> None:
         """Wide: the verdict and the dossier beside the grid. Narrow (large text, a
         small window): they get a tab of their own, so the grid keeps its height."""
+        self._fit_pending = False
         narrow = self.width() < NARROW_EMS * self.fontMetrics().horizontalAdvance("m")
         in_tab = self.tabs.indexOf(self.evidence) >= 0
         if narrow and not in_tab:
@@ -200,7 +209,7 @@ class ComparePage(QWidget):
         from PySide6.QtCore import QEvent
 
         if e.type() == QEvent.Type.FontChange:
-            self._fit_orientation()
+            self._fit_later()
 
     # -- modes ----------------------------------------------------------------
     def _common(self, lesson: Lesson, articles: Sequence[Lesson], grid: GridAnswer,
