@@ -151,6 +151,7 @@ class ComparePage(QWidget):
         scroll = QScrollArea()
         scroll.setWidget(about)
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (its fields take the focus)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Compare views")

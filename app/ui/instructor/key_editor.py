@@ -44,6 +44,7 @@ class KeyEditor(QWidget):
     preview_requested = Signal(object)  # Lesson
     back_requested = Signal()
     message = Signal(str)
+    span_selected = Signal(object)  # KeySpan or None: a comparison's claim may link it
 
     def __init__(self, worker: SuggestionWorker) -> None:
         super().__init__()
@@ -161,6 +162,8 @@ class KeyEditor(QWidget):
         row.addWidget(self.apply_button)
         row.addWidget(self.bounds_button)
         l1.addLayout(row)
+        self.claim_slot = QVBoxLayout()  # app.ui.compare.link_row goes here
+        l1.addLayout(self.claim_slot)
 
         # suggestions tab
         self.suggestions = QListWidget()
@@ -557,6 +560,7 @@ class KeyEditor(QWidget):
         if self.commit_form() and k == old:  # the explanation typed for it is kept
             k = self._selected
         self._selected = k
+        self.span_selected.emit(k)
         on = k is not None
         for w in (self.category_box, self.explanation, self.required, self.apply_button,
                   self.bounds_button):

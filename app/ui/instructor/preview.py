@@ -22,11 +22,14 @@ PREVIEW_STUDENT = "Preview student"
 
 
 def throwaway_copy(lesson: Lesson, categories: dict[str, Category],
-                   tokens: list[tuple[int, int]], folder: Path, zoom: str | None) -> Repo:
-    """A new database in ``folder`` with just this lesson (and its key)."""
+                   tokens: list[tuple[int, int]], folder: Path, zoom: str | None,
+                   articles: tuple[Lesson, ...] = (),
+                   article_tokens: dict[str, list[tuple[int, int]]] | None = None) -> Repo:
+    """A new database in ``folder`` with just this lesson (and its key) — and, for a
+    comparison, its articles (without their keys)."""
     repo = open_repo(folder / "preview.db")
     repo.save_categories(categories.values())
-    repo.save_lessons([lesson], {lesson.id: tokens})
+    repo.save_lessons([*articles, lesson], {lesson.id: tokens, **(article_tokens or {})})
     if zoom:
         repo.set_setting("zoom", zoom)
     return repo
@@ -49,7 +52,13 @@ class PreviewDialog(QDialog):
                 lesson = replace(lesson, key=stored.key)
         self._folder = Path(tempfile.mkdtemp(prefix="close-reader-preview-"))
         zoom = repo.setting("zoom") if repo is not None else None
-        self.copy = throwaway_copy(lesson, categories, tokens, self._folder, zoom)
+        articles: tuple[Lesson, ...] = ()
+        if lesson.is_compare and lesson.comparison is not None and repo is not None:
+            here = set(repo.lesson_ids())
+            articles = tuple(repo.get_lesson(a) for a in lesson.comparison.articles
+                             if a in here)
+        self.copy = throwaway_copy(lesson, categories, tokens, self._folder, zoom, articles,
+                                   {a.id: repo.tokens(a.id) for a in articles} if repo else None)
         self.lesson = lesson
         note = QLabel("Student preview: exactly what a student sees. Highlight, submit and read "
                       "the feedback; nothing here is saved or graded.")
@@ -75,6 +84,12 @@ class PreviewDialog(QDialog):
         self.feedback.back_button.setAccessibleName("Close preview")
         self.feedback.back_requested.disconnect()
         self.feedback.back_requested.connect(self.accept)
+        if lesson.is_compare:  # the Compare page closes the preview too
+            cp = self.window.compare
+            cp.back_button.setText("Close preview")
+            cp.back_button.setAccessibleName("Close preview")
+            cp.back_requested.disconnect()
+            cp.back_requested.connect(self.accept)
         self.window.stack.currentChanged.connect(self._on_page_changed)
         self.window.open_lesson(lesson.id)
         top = QHBoxLayout()
@@ -95,16 +110,23 @@ class PreviewDialog(QDialog):
         ids = [s.submission_id for s in self.copy.submissions(lesson_id=self.lesson.id,
                                                               with_reports=False)]
         self.copy.release(ids)
-        self.window.show_feedback(self.lesson.id)
+        if self.lesson.is_compare:
+            self.window.compare_controller.show_feedback(self.lesson.id)
+        else:
+            self.window.show_feedback(self.lesson.id)
         self._on_page_changed()
 
     def _on_page_changed(self, *_a) -> None:
-        waiting = (self.window.stack.currentWidget() is self.feedback
-                   and self.feedback.report is None and self.lesson.is_assessment)
+        page = self.window.stack.currentWidget()
+        waiting = ((page is self.feedback and self.feedback.report is None
+                    or page is self.window._compare and page.model.locked)
+                   and self.lesson.is_assessment)
         self.release_button.setVisible(waiting)
 
     def _cleanup(self, *_a) -> None:
         self.reader.flush()
+        if self.window._compare is not None:
+            self.window._compare.flush()
         with contextlib.suppress(Exception):  # the copy is thrown away either way
             self.copy.database.close()
         shutil.rmtree(self._folder, ignore_errors=True)

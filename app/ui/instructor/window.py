@@ -58,9 +58,16 @@ class InstructorWindow(QMainWindow):
         self.editor.back_requested.connect(self._on_editor_back)
         self.editor.preview_requested.connect(self.preview)
         self.editor.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        from app.ui.compare.link_row import ClaimLinkRow  # key span → a comparison's claim
+
+        self.claim_link = ClaimLinkRow(repo)
+        self.editor.claim_slot.addWidget(self.claim_link)
+        self.editor.span_selected.connect(self.claim_link.set_span)
+        self.claim_link.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.stack.addWidget(self._build_list_page())
         self.stack.addWidget(self.editor)
         self.write_controls.append(self.editor.save_button)
+        self._comparisons = None  # app.ui.compare.authoring, built on first use
         self._build_menu()
         self.refresh()
         self.worker.preload()  # the model loads in the background, after the window
@@ -73,6 +80,7 @@ class InstructorWindow(QMainWindow):
                       "Return opens the key editor.")
         buttons = QVBoxLayout()
         for text, slot in (("New lesson…", self.new_lesson),
+                           ("New comparison…", lambda: self.comparisons.new()),
                            ("Edit details and text…", self.edit_details),
                            ("Edit answer key", lambda: self.edit_key(self.current_id())),
                            ("Preview as a student", self._on_preview_clicked),
@@ -126,6 +134,10 @@ class InstructorWindow(QMainWindow):
             extra = f" — ⚠ {lost} key span(s) to place" if lost else ""
             it = QListWidgetItem(f"{s.title}\n{s.unit or 'No unit'} · {s.words} words · "
                                  f"key: {req} required, {len(key) - req} optional{extra}")
+            if lesson.is_compare:  # formats.md, "Comparisons"
+                from app.ui.compare.authoring import list_line
+
+                it.setText(f"{s.title}\n{list_line(lesson)}")
             it.setData(ID_ROLE, s.id)
             self.lessons.addItem(it)
             if s.id == current:
@@ -158,6 +170,9 @@ class InstructorWindow(QMainWindow):
         lid = self.current_id()
         if lid is None:
             return None
+        if self.repo.get_lesson(lid).is_compare:
+            self.comparisons.open(lid)
+            return lid
         d = self._lesson_dialog(self.repo.get_lesson(lid, with_key=True))
         if d.exec() != QDialog.DialogCode.Accepted or d.result_lesson is None:
             return None
@@ -234,11 +249,24 @@ class InstructorWindow(QMainWindow):
             self.refresh()
 
     # -- key ------------------------------------------------------------------
+    @property
+    def comparisons(self):  # -> app.ui.compare.authoring.CompareAuthoring  # noqa: ANN201
+        """The comparison editor and its actions, built the first time one is used."""
+        if self._comparisons is None:
+            from app.ui.compare.authoring import CompareAuthoring
+
+            self._comparisons = CompareAuthoring(self)
+        return self._comparisons
+
     def edit_key(self, lid: str | None) -> None:
         if lid is None:
             return
         lesson = self.repo.get_lesson(lid, with_key=True)
+        if lesson.is_compare:  # its "key" is the grid's: the comparison editor
+            self.comparisons.open(lid)
+            return
         self.editor.set_lesson(lesson, self.repo.categories(), self.repo.tokens(lid))
+        self.claim_link.set_article(lid)
         self.editor.set_unplaced(unplaced_key(self.repo, lid))
         draft = lesson_edit.key_draft(self.repo, lesson)
         if draft is not None:
@@ -348,6 +376,10 @@ class InstructorWindow(QMainWindow):
     def closeEvent(self, e: QCloseEvent) -> None:
         if self.busy is not None:  # a save or import is running
             self.statusBarMessage("Wait for the save or import to finish, then close.")
+            e.ignore()
+            return
+        if self._comparisons is not None and self.stack.currentWidget() is \
+                self._comparisons.editor and not self._comparisons.leave():
             e.ignore()
             return
         if self.stack.currentWidget() is self.editor:
