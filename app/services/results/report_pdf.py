@@ -53,6 +53,10 @@ def student_report_pdf(repo: Repo, student_id: int, lesson_id: str,
                        path: str | os.PathLike[str], attempt: int | None = None) -> Path:
     """The feedback report for one student's attempt (default: the graded one)."""
     lesson = _lesson(repo, lesson_id)
+    if lesson.is_compare:  # a graded grid (formats.md, "Comparisons")
+        from app.services.compare.pdf import student_report
+
+        return student_report(repo, lesson, student_id, path, attempt)
     subs = repo.submissions(student_id=student_id, lesson_id=lesson_id, with_reports=False)
     if not subs:
         raise UserError(f"this student has not submitted lesson '{lesson_id}'")
@@ -173,6 +177,10 @@ def _student_highlights(pdf: SchoolPDF, sub: Submission, report: Report, lesson:
 # -- class summary --------------------------------------------------------------
 def class_summary_pdf(repo: Repo, lesson_id: str, path: str | os.PathLike[str],
                       rule: str = "graded") -> Path:
+    if repo.get_lesson(lesson_id).is_compare:  # per claim (formats.md, "Comparisons")
+        from app.services.compare.pdf import class_summary
+
+        return class_summary(repo, repo.get_lesson(lesson_id, with_key=True), path)
     view = class_view(repo, lesson_id, rule)
     lesson, names = view.lesson, _names(repo)
     pdf = SchoolPDF("Class summary", f"Class summary · {lesson.title}")

@@ -193,6 +193,8 @@ class ClassPage(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(split, 1)
+        self._split = split
+        self._compare = None  # a comparison's view (app.ui.compare.class_view), on first use
 
     # -- content --------------------------------------------------------------
     def set_lessons(self, lessons: Sequence[tuple[str, str]]) -> None:
@@ -280,6 +282,12 @@ class ClassPage(QWidget):
             .success(done).failure(failed).run_in_background()
 
     def _fill(self, view: ClassView, names: Mapping[str, str]) -> None:
+        self._split.setVisible(getattr(view, "kind", "") != "compare")
+        if self._compare is not None:
+            self._compare.setVisible(getattr(view, "kind", "") == "compare")
+        if getattr(view, "kind", "") == "compare":  # per claim (formats.md, "Comparisons")
+            self._fill_compare(view)
+            return
         n = len(view.scores)
         mean = "–" if view.mean_score is None else f"{view.mean_score:.0f}"
         extra = f"; {len(view.not_graded)} not graded" if view.not_graded else ""
@@ -327,6 +335,20 @@ class ClassPage(QWidget):
                           "nothing."]) if unit else
             "This lesson is not part of a unit with other graded lessons.")
         self._fill_legend(dark)
+
+    def _fill_compare(self, view) -> None:  # noqa: ANN001 — a CompareClassView
+        from app.ui.compare.class_view import CompareClassWidget
+
+        if self._compare is None:
+            self._compare = CompareClassWidget(self)
+            self.layout().addWidget(self._compare, 1)
+        n = len(view.scores)
+        mean = "–" if view.mean_score is None else f"{view.mean_score:.0f}"
+        extra = f"; {len(view.not_graded)} not graded" if view.not_graded else ""
+        self.summary.setText(f"{n} student{'s' * (n != 1)} · mean score {mean} · counting "
+                             f"each student's graded attempt (the first, before the key){extra}")
+        self._compare.set_view(view)
+        self._compare.setVisible(True)
 
     def _fill_legend(self, dark: bool) -> None:
         """The shading, explained with a sample of each."""

@@ -116,13 +116,18 @@ class ReviewDialog(QDialog):
         lesson = repo.get_lesson(sub.lesson_id, with_key=True)
         self.setWindowTitle(f"Review: {sub.student} · {lesson.title}")
         self.resize(1100, 760)
-        view = FeedbackPage()
-        view.try_button.hide()
-        view.back_button.hide()
-        report = grade_lesson(lesson, sub.highlights) if lesson.key is not None else None
         grade = repo.grades(sub.student_id, sub.lesson_id).get((sub.student_id, sub.lesson_id))
-        view.show_result(lesson, repo.categories(), report, [sub], shown=sub, grade=grade)
-        view.try_button.hide()  # the instructor reviews; trying again is the student's
+        if lesson.is_compare:  # a graded grid (formats.md, "Comparisons")
+            from app.ui.compare.review import review_view
+
+            view, report = review_view(repo, lesson, sub, grade)
+        else:
+            view = FeedbackPage()
+            view.try_button.hide()
+            view.back_button.hide()
+            report = grade_lesson(lesson, sub.highlights) if lesson.key is not None else None
+            view.show_result(lesson, repo.categories(), report, [sub], shown=sub, grade=grade)
+            view.try_button.hide()  # the instructor reviews; trying again is the student's
         self.formula = report.score if report else None
         self.use_override = QPushButton("Override the score")
         self.use_override.setCheckable(True)
