@@ -34,7 +34,7 @@ from app.services.results.report_pdf import class_summary_pdf, student_report_pd
 from app.store.repo import Repo
 from app.ui.operations import Cancelled, Operation, RepoOp
 from app.ui.plain import ask, warn
-from app.ui.results import lms_actions
+from app.ui.results import codes_dialog, lms_actions
 from app.ui.results.class_page import ClassPage
 from app.ui.results.gradebook_page import GradebookPage, cell_kinds
 from app.ui.results.progress_page import ProgressPage
@@ -112,6 +112,7 @@ class ResultsWindow(QMainWindow):
         lay.addLayout(bottom)
         self.statusBar().showMessage("Drop submission files (.json) here to import them.")
         lms_actions.install(self)
+        codes_dialog.install(self)
         self.refresh()
 
     # -- placement ----------------------------------------------------------------
