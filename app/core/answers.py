@@ -7,7 +7,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from app.core import timestamps
 from app.core.errors import FormatError
 from app.core.jsonfile import Fields, read_validated, show, write_json_atomic
 from app.core.lessons import Highlight, Lesson
@@ -139,7 +138,7 @@ def parse_bundle(data: Any) -> Bundle:
         student = clean_student_name(s.str("student", required=True))
         if len(student) > MAX_NAME:
             raise s.fail("student", f"is longer than {MAX_NAME} characters")
-        submitted_at = timestamps.check(s.str("submitted_at", required=True),
+        submitted_at = _check_time(s.str("submitted_at", required=True),
                                         f"{ctx}: field 'submitted_at'")
         after_key = s.bool("after_key", attempt > 1) if version >= 2 else attempt > 1
         sig = item.get("signature") if version >= 2 else None
@@ -157,7 +156,7 @@ def parse_bundle(data: Any) -> Bundle:
         ))
     exported_at = f.str("exported_at")
     if exported_at:
-        timestamps.check(exported_at, "bundle: field 'exported_at'")
+        _check_time(exported_at, "bundle: field 'exported_at'")
     return Bundle(machine=f.str("machine")[:64], exported_at=exported_at,
                   submissions=tuple(subs), version=version,
                   instructor_key=f.str("instructor_key")[:64])
@@ -187,3 +186,9 @@ def bundle_to_json(b: Bundle) -> dict[str, Any]:
 
 def write_bundle(path: str | os.PathLike[str], b: Bundle) -> None:
     write_json_atomic(path, bundle_to_json(b))
+
+
+def _check_time(stamp: str, where: str) -> str:
+    from app.core.timestamps import check  # only files from outside need it
+
+    return check(stamp, where)
