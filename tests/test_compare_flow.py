@@ -62,8 +62,8 @@ def test_import_keeps_everything_and_round_trips(loaded, tmp_path):
     assert [x["id"] for x in data["lessons"]] == ["compare-a", "compare-b", LID]
     again = read_pack(out)
     assert again.lessons[-1] == le  # nothing lost on the way out and back
-    export_pack(loaded, ["compare-a"], out)  # no comparison: an older reader reads it
-    assert json.loads(out.read_text(encoding="utf-8"))["version"] == 1
+    export_pack(loaded, ["compare-a"], out)  # no comparison: written as before (signed: 2)
+    assert json.loads(out.read_text(encoding="utf-8"))["version"] == 2
 
 
 def test_no_keys_pack_leaves_the_grid_key_out(loaded, tmp_path):
@@ -162,14 +162,38 @@ def test_a_student_submits_and_is_graded_the_same_everywhere(loaded, tmp_path):
     assert loaded.grades(ana.id, LID)[(ana.id, LID)].value == report.score != second.score
 
 
-def test_bundle_to_the_instructor_gradebook_classview_and_feedback(loaded, tmp_path):
+def _teacher_and_student(tmp_path, mode: str = "practice"):  # noqa: ANN202
+    """The instructor's database (password, signing key, the pack) and a student machine
+    that imported the instructor's signed pack."""
+    from dataclasses import replace
+
+    from tests.results_helpers import make_instructor
+
+    teacher = open_repo(tmp_path / "teacher.db")
+    signer = make_instructor(teacher)
+    import_pack(teacher, read_pack(PACK))
+    if mode != "practice":
+        le = teacher.get_lesson(LID, with_key=True)
+        teacher.save_lessons([replace(le, mode=mode)], {LID: teacher.tokens(LID)},
+                             replace=True)
+    out = tmp_path / "unit.crpack"
+    export_pack(teacher, [LID], out, signer=signer)
+    raw = json.loads(out.read_text(encoding="utf-8"))
+    assert raw["version"] == 3 and raw["signature"]["alg"] == "Ed25519"
+    student = open_repo(tmp_path / "student.db")
+    import_pack(student, read_pack(out))  # signed: the student machine trusts the teacher
+    return teacher, signer, student
+
+
+def test_bundle_to_the_instructor_gradebook_classview_and_feedback(tmp_path):
     """Student machine → bundle → instructor's database → gradebook and class view →
-    feedback file → back on the student machine: the same number at every step."""
+    signed feedback file → back on the student machine: the same number at every step."""
     from app.services.feedback import export_feedback, import_feedback
     from app.services.results.bundles import export_bundle, import_bundles
     from app.services.results.classview import class_view
     from app.services.results.gradebook import build_gradebook, csv_rows
 
+    teacher, signer, loaded = _teacher_and_student(tmp_path)
     ana, ben = loaded.student("Ana"), loaded.student("Ben")
     _, ra = submit_grid(loaded, ana.id, "Ana", LID, grid(**GOOD))
     _, rb = submit_grid(loaded, ben.id, "Ben", LID,
@@ -179,10 +203,8 @@ def test_bundle_to_the_instructor_gradebook_classview_and_feedback(loaded, tmp_p
     raw = json.loads(bundle.read_text(encoding="utf-8"))
     assert raw["version"] == 3 and raw["submissions"][0]["grid"]["cells"]
 
-    teacher = open_repo(tmp_path / "teacher.db")
-    import_pack(teacher, read_pack(PACK))
     summary = import_bundles(teacher, [bundle])
-    assert summary.added == 2 and not summary.errors
+    assert summary.added == 2 and not summary.errors and not summary.conflicts
     assert import_bundles(teacher, [bundle]).duplicates == 2  # twice: nothing new
     gb = build_gradebook(teacher)
     ta, tb = teacher.student("Ana"), teacher.student("Ben")
@@ -202,32 +224,36 @@ def test_bundle_to_the_instructor_gradebook_classview_and_feedback(loaded, tmp_p
     teacher.set_review(sub_b.submission_id, 90, "good discussion in class", "Well argued.")
     assert build_gradebook(teacher).cell(tb.id, LID).grade == 90
     assert 90 in class_view(teacher, LID).scores
-    fb = tmp_path / "feedback.json"
-    export_feedback(teacher, fb, [LID])
-    assert json.loads(fb.read_text(encoding="utf-8"))["version"] == 3
-    res = import_feedback(loaded, fb)
+    done = export_feedback(teacher, tmp_path / "fb", [LID], signer=signer)
+    assert json.loads(done.files[0][0].read_text(encoding="utf-8"))["version"] == 3
+    res = import_feedback(loaded, tmp_path / "fb")
     assert res.attached == 2
     assert loaded.grades(ben.id, LID)[(ben.id, LID)].value == 90
 
 
-def test_an_assessment_keeps_its_key_home_until_release(loaded, tmp_path):
-    from dataclasses import replace
+def test_an_assessment_keeps_its_key_home_until_release(tmp_path):
+    from app.services.feedback import export_feedback, import_feedback
+    from app.services.results.bundles import export_bundle, import_bundles
+    from app.store.repo import KeyLocked
 
-    le = loaded.get_lesson(LID, with_key=True)
-    loaded.save_lessons([replace(le, mode="assessment")], {LID: loaded.tokens(LID)},
-                        replace=True)
-    out = tmp_path / "students.crpack"
-    export_pack(loaded, [LID], out)
-    cmp = next(x for x in json.loads(out.read_text(encoding="utf-8"))["lessons"]
-               if x["id"] == LID)
-    assert "key" not in cmp
-    student_machine = open_repo(tmp_path / "student.db")
-    import_pack(student_machine, read_pack(out))
-    sa = student_machine.student("Ana")
-    sid, report = submit_grid(student_machine, sa.id, "Ana", LID, grid(**GOOD))
+    teacher, signer, student = _teacher_and_student(tmp_path, "assessment")
+    cmp = student.get_lesson(LID, with_key=True)
+    assert cmp.key is None and cmp.comparison.key is None  # the grid's key stayed home
+    sa = student.student("Ana")
+    sid, report = submit_grid(student, sa.id, "Ana", LID, grid(**GOOD))
     assert report is None  # no key here: submitted, not graded
     with pytest.raises(UserError, match="already submitted"):
-        submit_grid(student_machine, sa.id, "Ana", LID, grid(**GOOD))
+        submit_grid(student, sa.id, "Ana", LID, grid(**GOOD))
+    with pytest.raises(KeyLocked):
+        student.key_for_student(sa.id, LID)
+    export_bundle(student, tmp_path / "b.json")
+    import_bundles(teacher, [tmp_path / "b.json"])
+    export_feedback(teacher, tmp_path / "fb", [LID], signer=signer)
+    assert import_feedback(student, tmp_path / "fb").attached == 1
+    released = student.key_for_student(sa.id, LID)  # the grid's key arrived with it
+    assert released.comparison.key == teacher.get_lesson(LID, with_key=True).comparison.key
+    assert student.grades(sa.id, LID)[(sa.id, LID)].value == \
+        teacher.grades()[(teacher.student("Ana").id, LID)].value == 81
 
 
 def test_a_hostile_grid_in_a_bundle_is_kept_ungraded_and_named(loaded, tmp_path):
@@ -235,7 +261,7 @@ def test_a_hostile_grid_in_a_bundle_is_kept_ungraded_and_named(loaded, tmp_path)
 
     hostile = {"format": "close-reader/submissions", "version": 3, "machine": "m",
                "exported_at": "2026-01-01T00:00:00Z", "submissions": [
-                   {"submission_id": "0123456789abcdef", "attempt": 1, "lesson": LID,
+                   {"submission_id": "0123abcd-4567-89ab-cdef-0123456789ab", "attempt": 1, "lesson": LID,
                     "student": "Eve", "submitted_at": "2026-01-01T00:00:00Z",
                     "highlights": [], "grid": {"cells": [
                         {"claim": "closes", "article": "../../etc", "choice": "named"}]}}]}
@@ -283,3 +309,31 @@ def test_grade_command_reads_a_grid_answers_file(tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "comparison" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_a_signed_grid_cannot_be_changed_under_its_signature(tmp_path):
+    """With class codes, a grid attempt is signed with its grid: the same attempt with one
+    cell changed by hand in the bundle is kept aside, not graded (formats.md)."""
+    from app.services.classcodes import enter_code, make_codes
+    from app.services.results.bundles import export_bundle, import_bundles
+
+    teacher, _signer, student = _teacher_and_student(tmp_path)
+    (_, code), = make_codes(teacher, ["Ana"])
+    ana = student.student("Ana")
+    enter_code(student, ana.id, "Ana", code)
+    submit_grid(student, ana.id, "Ana", LID, grid(**GOOD))
+    good = tmp_path / "good.json"
+    export_bundle(student, good)
+    raw = json.loads(good.read_text(encoding="utf-8"))
+    assert raw["submissions"][0]["signature"]["alg"] == "HMAC-SHA256"
+    forged = copy.deepcopy(raw)
+    forged["submissions"][0]["grid"]["verdicts"][2]["verdict"] = "confirmed"  # cost: 81 → more
+    bad = tmp_path / "forged.json"
+    bad.write_text(json.dumps(forged), encoding="utf-8")
+    s = import_bundles(teacher, [bad])
+    assert s.added == 0 and len(s.conflicts) == 1
+    assert teacher.conflicts()[0].kind == "signature"
+    assert teacher.conflicts()[0].grid is not None  # kept aside with its grid, not dropped
+    s = import_bundles(teacher, [good])
+    assert s.added == 1  # the genuine one: graded, the same number as on the student's
+    assert teacher.grades()[(teacher.student("Ana").id, LID)].value == 81

@@ -6,11 +6,20 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from app.core.answers import Answers, check_highlights
-from app.core.attempts import may_see_key
+from app.core.attempts import admit, may_see_key
 from app.core.errors import UserError
 from app.core.lessons import Highlight, Lesson
+from app.core.record import record
 from app.core.scoring import Report, grade
-from app.store.repo import Repo, Submission
+from app.store.repo import Repo, Submission, now_iso
+
+
+@record
+class _Local:
+    submission_id: str
+    attempt: int
+    submitted_at: str
+    after_key: bool
 
 if TYPE_CHECKING:
     from app.core.compare.model import GridAnswer
@@ -65,25 +74,64 @@ def feedback_visible(lesson: Lesson, sub: Submission) -> bool:
 
 
 def submit(repo: Repo, student_id: int, student_name: str, lesson_id: str,
-           highlights: Sequence[Highlight]) -> tuple[str, Report | None]:
+           highlights: Sequence[Highlight], grid: GridAnswer | None = None
+           ) -> tuple[str, Report | CompareReport | None]:
     """Store a new attempt (graded when the key is here) and clear the draft.
 
     An assessment is submitted once: a second attempt waits until its feedback is
-    released (then it is practice after seeing the key)."""
+    released (then it is practice after seeing the key). A comparison's attempt is its
+    ``grid`` (formats.md, "Comparisons"), with no highlights."""
     lesson = repo.get_lesson(lesson_id, with_key=True)
+    if lesson.is_compare or grid is not None:
+        from app.core.compare.parse import check_grid
+
+        if not lesson.is_compare or lesson.comparison is None or grid is None:
+            raise UserError(f"lesson '{lesson_id}': a grid answers a comparison only")
+        check_grid(lesson.comparison, grid, "your grid")
+        highlights = ()
     check_highlights(lesson, highlights, "your highlights")
     seen = has_seen_key(repo, student_id, lesson)
     if lesson.is_assessment and not seen and repo.has_submitted(student_id, lesson_id):
         raise UserError("this assessment is already submitted; your teacher will release "
                         "the feedback")
-    report = grade(lesson.key, highlights, lesson.categories) if lesson.key is not None else None
+    report: Report | CompareReport | None = None
+    if lesson.key is not None:
+        report = (grade_attempt(lesson, _Answer(tuple(highlights), grid), "your grid")
+                  if lesson.is_compare else grade(lesson.key, highlights, lesson.categories))
+    recorded = repo.submissions(student_id=student_id, lesson_id=lesson_id, with_reports=False)
+    import uuid  # here, not at start-up (uuid imports platform)
+
+    new_id = str(uuid.uuid4())
+    verdict = admit(recorded, [_Local(new_id, len(recorded) + 1, "", seen)],
+                    lesson.is_assessment, local=True)
+    graded = verdict.graded == new_id
+    when = now_iso()
+    signature = ""
+    from app.store.trust_repo import code_key  # not at start-up: hashlib loads OpenSSL
+
+    key = code_key(repo, student_id)
+    if key is not None:  # the student entered their class code on this machine
+        import json
+
+        from app.core.classcodes import attempt_message, sign
+
+        msg = attempt_message(new_id, lesson_id, student_name, len(recorded) + 1, when,
+                              not graded, repo.machine_id(), highlights, grid)
+        signature = json.dumps(sign(key, msg))
     sid = repo.add_submission(
         student_id, lesson_id, highlights,
         score=report.score if report else None,
         report=report.as_json(lesson_id, student_name) if report else None,
         key_version=repo.key_version(lesson_id) if report else None, clear_draft=True,
-        after_key=seen)
+        after_key=not graded, graded=graded, submission_id=new_id, submitted_at=when,
+        attempt=len(recorded) + 1, signature=signature, signed=key is not None, grid=grid)
     return sid, report
+
+
+@record
+class _Answer:  # an attempt being submitted, as grade_attempt reads one
+    highlights: tuple[Highlight, ...]
+    grid: GridAnswer | None
 
 
 def regrade_stale(repo: Repo, lesson_id: str | None = None,

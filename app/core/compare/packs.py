@@ -60,11 +60,15 @@ def check_pack_comparisons(lessons: Sequence[Lesson], version: int) -> None:
                                        if a in by_id}, le.id)
 
 
-def compare_lesson_to_json(lesson: Lesson, include_key: bool = True) -> dict[str, Any]:
+def compare_lesson_to_json(lesson: Lesson, include_key: bool = True,
+                           include_notes: bool = False) -> dict[str, Any]:
+    """As ``app.core.packs.lesson_to_json``: teacher notes only with ``include_notes``."""
     out: dict[str, Any] = {"id": lesson.id, "kind": "compare", "title": lesson.title}
-    for name in ("level", "unit", "instructions", "teacher_notes"):
+    for name in ("level", "unit", "instructions"):
         if getattr(lesson, name):
             out[name] = getattr(lesson, name)
+    if include_notes and lesson.teacher_notes:
+        out["teacher_notes"] = lesson.teacher_notes
     out["text"] = lesson.text
     if lesson.mode != "practice":
         out["mode"] = lesson.mode
@@ -72,6 +76,4 @@ def compare_lesson_to_json(lesson: Lesson, include_key: bool = True) -> dict[str
     out["comparison"] = comparison_to_json(lesson.comparison)
     if include_key and lesson.key is not None and lesson.comparison.key is not None:
         out["key"] = key_to_json(lesson.comparison.key)
-    if not include_key:
-        out.pop("teacher_notes", None)
     return out

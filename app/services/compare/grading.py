@@ -26,22 +26,12 @@ def grade_grid_lesson(lesson: Lesson, grid: GridAnswer | None,
 def submit_grid(repo: Repo, student_id: int, student_name: str, lesson_id: str,
                 grid: GridAnswer) -> tuple[str, CompareReport | None]:
     """Store a new attempt at a comparison (graded when the key is here) and clear the
-    draft; the graded-attempt rule and assessments as for any lesson
-    (``app.services.grading.submit``)."""
-    from app.services.grading import has_seen_key
+    draft: ``app.services.grading.submit`` with the grid, under the same rules (the graded
+    attempt, assessments, class-code signatures)."""
+    from app.services.grading import submit
 
-    lesson = repo.get_lesson(lesson_id, with_key=True)
-    if not lesson.is_compare or lesson.comparison is None:
+    lesson = repo.get_lesson(lesson_id)
+    if not lesson.is_compare:
         raise UserError(f"lesson '{lesson_id}' is not a comparison")
-    check_grid(lesson.comparison, grid, "your grid")
-    seen = has_seen_key(repo, student_id, lesson)
-    if lesson.is_assessment and not seen and repo.has_submitted(student_id, lesson_id):
-        raise UserError("this assessment is already submitted; your teacher will release "
-                        "the feedback")
-    report = grade_grid_lesson(lesson, grid) if lesson.key is not None else None
-    sid = repo.add_submission(
-        student_id, lesson_id, (), score=report.score if report else None,
-        report=report.as_json(lesson_id, student_name) if report else None,
-        key_version=repo.key_version(lesson_id) if report else None, clear_draft=True,
-        after_key=seen, grid=grid)
-    return sid, report
+    sid, report = submit(repo, student_id, student_name, lesson_id, (), grid)
+    return sid, report  # type: ignore[return-value]
