@@ -402,7 +402,7 @@ MALFORMED: dict[str, bytes] = {
     "nul byte": _pack(_fresh(lambda d: None)).replace(b"Samples", b"Sam\x00ples"),
     "deeply nested": b"[" * 50_000 + b"]" * 50_000,
     "wrong format": _pack(_fresh(_set("format", "close-reader/answers"))),
-    "version 3": _pack(_fresh(_set("version", 3))),
+    "version 4": _pack(_fresh(_set("version", 4))),
     "no lessons": _pack(_fresh(_set("lessons", KeyError))),
     "lesson without text": _pack(_fresh(_set("lessons/1/text", KeyError))),
     "bad id": _pack(_fresh(_set("lessons/1/id", "Bad Id!"))),
@@ -434,7 +434,7 @@ NAMES = {
     "10 MB on one line": ["new-sample-fear", "'text'"],
     "lone surrogate": ["new-sample-fear", "'title'"],
     "bad id": ["lessons[1]", "'id'"],
-    "version 3": ["'version'"],
+    "version 4": ["'version'"],
     "wrong format": ["'format'"],
 }
 

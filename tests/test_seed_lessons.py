@@ -157,6 +157,11 @@ CROSS_REFERENCES = (
     (("kursk-multipolar-commentary", "has been formalized through legitimate",
       "nothing illicit"),
      ("kursk-multipolar-commentary", "there is nothing illicit", "formalized")),
+    # issue 25: two articles making one claim on unnamed attribution, one uncheckable, one a
+    # public announcement (linking the keys to the unit's claims showed the difference)
+    (("kursk-multipolar-commentary", "the official revelation", "insiders"),
+     ("kursk-anonymous-sources", "according to insiders with privileged",
+      "official revelation")),
     # issue 26: the closing jab against the required put-down
     (("kursk-multipolar-commentary", "live off hegemony", "demonized"),
      ("kursk-multipolar-commentary", "demonized by the same", "live off hegemony")),
@@ -193,7 +198,11 @@ FACTS_IN_EXPLANATIONS = (
 
 @cache
 def _pack(name: str) -> dict:
-    return json.loads((LESSONS_DIR / name).read_text(encoding="utf-8"))
+    """The pack's reading lessons (its comparison, if any, is tested in
+    tests/test_kursk_comparison.py)."""
+    data = json.loads((LESSONS_DIR / name).read_text(encoding="utf-8"))
+    data["lessons"] = [le for le in data["lessons"] if le.get("kind", "read") == "read"]
+    return data
 
 
 def _lesson(lesson_id: str) -> dict:
@@ -250,8 +259,10 @@ def test_both_units_ship_in_the_bundle():
 def test_pack_parses_with_format_and_version(name):
     data = json.loads((LESSONS_DIR / name).read_text(encoding="utf-8"))
     assert data["format"] == "close-reader/lesson-pack"
-    assert data["version"] == 1
-    assert isinstance(data["lessons"], list) and len(data["lessons"]) == len(EXPECTED_IDS[name])
+    assert data["version"] == (3 if name == KURSK else 1)  # 3: it holds a comparison
+    compare = [le for le in data["lessons"] if le.get("kind") == "compare"]
+    assert isinstance(data["lessons"], list) and len(data["lessons"]) == \
+        len(EXPECTED_IDS[name]) + len(compare)
 
 
 @by_pack
@@ -612,5 +623,5 @@ def test_pack_passes_the_project_validator(name):
         result = packs.read_pack(LESSONS_DIR / name)
     except packs.PackError as exc:  # pragma: no cover - the failure message is the point
         pytest.fail(f"lessons/{name} does not validate: {exc}")
-    assert len(result.lessons) == len(EXPECTED_IDS[name])
+    assert len([le for le in result.lessons if not le.is_compare]) == len(EXPECTED_IDS[name])
     assert {le.unit for le in result.lessons} == {UNITS[name]}
