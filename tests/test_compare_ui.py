@@ -148,7 +148,7 @@ def test_screen_reader_gets_headers_and_cell_words(qtbot, tmp_path):
     heads = [k.text(QAccessible.Text.Name) for k in kids
              if k.role() == QAccessible.Role.ColumnHeader]
     assert heads == ["A. Story A: the bridge", "B. Story B: the bridge", "Verdict",
-                     "Evidence (dossier)"]
+                     "Evidence"]
     cells = {(k.tableCellInterface().rowIndex(), k.tableCellInterface().columnIndex()): k
              for k in kids if k.role() == QAccessible.Role.Cell}
     assert len(cells) == 3 * 4

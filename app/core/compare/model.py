@@ -26,7 +26,7 @@ CHOICE_WORDS = {
 }
 CHOICE_SHORT = {
     "named": "named source", "unnamed": "unnamed source", "none": "no source",
-    "makes": "makes it (source?)", "against": "contradicts", "absent": "not mentioned",
+    "makes": "makes it (source?)", "against": "contradicts", "absent": "not in it",
 }
 VERDICT_WORDS = {
     "confirmed": "Confirmed by independent named sources",

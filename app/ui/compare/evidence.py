@@ -25,11 +25,12 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 def entry_row(e: DossierEntry) -> str:
     """An entry's row: what it is, its title, and where it comes from."""
-    where = e.citation() if e.kind == "fact" else (e.name or "")
+    where = " · ".join(x for x in (e.outlet, e.date) if x) if e.kind == "fact" else e.name
     return f"{ENTRY_KIND_WORDS[e.kind]}: {e.title}" + (f"\n{where}" if where else "")
 
 
 class EvidencePanel(QWidget):
+    claim_chosen = Signal(int)  # row: the claim picked here (the grid follows)
     verdict_chosen = Signal(int, str)  # row, verdict ("" = none)
     backing_changed = Signal(int, object)  # row, tuple of entry ids
 
@@ -38,10 +39,9 @@ class EvidencePanel(QWidget):
         self.cmp: Comparison | None = None
         self.row = -1
         self.editable = True
-        self.heading = QLabel()
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        self.heading.setWordWrap(True)
-        self.heading.setObjectName("instructions")
+        self.heading = QComboBox()  # the claim judged here (the panel works on its own)
+        self.heading.setAccessibleName("Claim to judge")
+        self.heading.activated.connect(lambda i: self.claim_chosen.emit(i))
         self.verdict = QComboBox()
         self.verdict.setAccessibleName("Verdict on the claim")
         self.verdict.addItem("— no verdict yet", "")
@@ -51,6 +51,7 @@ class EvidencePanel(QWidget):
         self.dossier = QListWidget()
         self.dossier.setAccessibleName("Dossier: tick the entries your verdict rests on")
         self.dossier.setWordWrap(True)
+        self.dossier.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.dossier.itemChanged.connect(self._on_item_changed)
         self.dossier.currentItemChanged.connect(self._on_current_entry)
         self.entry = QPlainTextEdit()
@@ -63,6 +64,8 @@ class EvidencePanel(QWidget):
         self.explain.setTabChangesFocus(True)
         self.explain.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
         self.explain.setVisible(False)
+        lab_c = QLabel("C&laim:")
+        lab_c.setBuddy(self.heading)
         lab_v = QLabel("&Verdict:")
         lab_v.setBuddy(self.verdict)
         lab_d = QLabel("&Dossier — which entries back your verdict?")
@@ -70,6 +73,7 @@ class EvidencePanel(QWidget):
         lab_d.setBuddy(self.dossier)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 0, 0, 0)
+        lay.addWidget(lab_c)
         lay.addWidget(self.heading)
         lay.addWidget(self.explain, 2)
         lay.addWidget(lab_v)
@@ -82,6 +86,9 @@ class EvidencePanel(QWidget):
         self.cmp = cmp
         self.editable = editable
         self.verdict.setEnabled(editable)
+        self.heading.clear()
+        for i, c in enumerate(cmp.claims, 1):
+            self.heading.addItem(f"{i}. {c.statement}")
         self.dossier.blockSignals(True)
         self.dossier.clear()
         for e in cmp.dossier:
@@ -104,7 +111,8 @@ class EvidencePanel(QWidget):
             return
         self.row = row
         claim = self.cmp.claims[row]
-        self.heading.setText(f"Claim {row + 1}: {claim.statement}")
+        self.heading.setCurrentIndex(row)
+        self.heading.setToolTip(claim.statement)
         self.verdict.setAccessibleName(f"Verdict on claim {row + 1}")
         self.verdict.setCurrentIndex(max(0, self.verdict.findData(verdict)))
         self.dossier.blockSignals(True)

@@ -34,6 +34,15 @@ STATUS_TINT = {"right": "found", "partly": "partial", "wrong": "missed",
                "unanswered": "optional"}
 
 
+def short_title(title: str, limit: int = 22) -> str:
+    """A column's heading on screen: up to the title's colon ("A. Framing 1"), else its
+    first words; the whole title is the header's tooltip and what screen readers say."""
+    head = title.split(":", 1)[0]
+    if len(head) <= limit:
+        return head
+    return head[:limit].rsplit(" ", 1)[0] + "…"
+
+
 class GridModel(QAbstractTableModel):
     grid_changed = Signal(object)  # GridAnswer, after an edit
 
@@ -128,11 +137,14 @@ class GridModel(QAbstractTableModel):
                 return None
             return f"{section + 1}. {self.cmp.claims[section].statement}"
         if section < len(self.titles):
-            return self.titles[section]
+            title = self.titles[section]
+            if role != DISPLAY:  # spoken and in the tooltip: the whole title
+                return title
+            return short_title(title)
         if section == self.verdict_column():
             return "Verdict"
         if section == self.evidence_column():
-            return "Evidence (dossier)"
+            return "Evidence"
         return None
 
     def status(self, row: int, col: int) -> str:
@@ -170,7 +182,8 @@ class GridModel(QAbstractTableModel):
         mark = f"{SYMBOL[st]} " if st and st != "unanswered" else ""
         if role == DISPLAY:
             return mark + (short if short != "—" or not st else "— blank")
-        where = f"{self.cmp.claims[row].statement} — {self.headerData(col, Qt.Orientation.Horizontal)}"
+        column = self.headerData(col, Qt.Orientation.Horizontal, ACCESSIBLE_TEXT)
+        where = f"{self.cmp.claims[row].statement} — {column}"
         said = full + (f". {STATUS_TAGS[st]}" if st else "")
         if role == ACCESSIBLE_TEXT:
             return said

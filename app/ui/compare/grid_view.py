@@ -1,5 +1,5 @@
 """The grid as a table: arrows move between cells, a digit sets a cell's answer (1
-named, 2 unnamed, 3 no source, 4 contradicts, 5 not mentioned; in the Verdict column 1–4
+named, 2 unnamed, 3 no source, 4 contradicts, 5 not in it; in the Verdict column 1–4
 the verdicts), Delete clears it, Return or F2 opens a list of the choices, and Return on
 the Evidence column goes to the dossier checklist. Headers are real row and column
 headers, so screen readers speak the claim and the article with each cell."""
@@ -116,6 +116,7 @@ class GridView(QTableView):
         super().setModel(model)
         if model is not None:
             self.selectionModel().currentChanged.connect(self._on_current_changed)
+            model.dataChanged.connect(lambda *_: self.fit_rows())
 
     def fit_headers(self) -> None:
         """The claims' column about a third of the width; each row as tall as its claim
@@ -123,17 +124,33 @@ class GridView(QTableView):
         fm = self.fontMetrics()
         em = fm.horizontalAdvance("m")
         v = self.verticalHeader()
-        width = max(14 * em, min(26 * em, self.width() // 3))
+        width = max(14 * em, min(24 * em, self.width() // 4))
         v.setFixedWidth(width)
         self.horizontalHeader().setFixedHeight(fm.lineSpacing() * 3 + 12)
         model = self.model()
         if model is None:
             return
+        h = self.horizontalHeader()
+        for col in range(model.columnCount()):  # the verdict's words are never cut short
+            last_two = col >= model.columnCount() - 2
+            h.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents if last_two
+                                   else QHeaderView.ResizeMode.Stretch)
+        self.fit_rows()
+
+    def fit_rows(self) -> None:
+        """Each row as tall as its claim wrapped in the claims' column or its tallest
+        answer wrapped in its cell, at least two lines."""
+        model = self.model()
+        if model is None:
+            return
+        fm = self.fontMetrics()
+        v = self.verticalHeader()
         flags = int(Qt.TextFlag.TextWordWrap)
         for row in range(model.rowCount()):
             text = str(model.headerData(row, Qt.Orientation.Vertical) or "")
-            need = fm.boundingRect(QRect(0, 0, width - 16, 10_000), flags, text).height()
-            v.resizeSection(row, max(need + 14, fm.lineSpacing() * 2 + 14))
+            need = fm.boundingRect(QRect(0, 0, v.width() - 16, 10_000), flags, text).height()
+            v.resizeSection(row, max(need + 14, fm.lineSpacing() * 2 + 14,
+                                     self.sizeHintForRow(row)))
 
     def resizeEvent(self, e) -> None:  # noqa: N802, ANN001
         super().resizeEvent(e)

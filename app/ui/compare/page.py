@@ -38,7 +38,9 @@ from app.ui.theme import STATUS_STYLE, is_dark
 AUTOSAVE_MS = 300
 GRID_TAB = 2
 EVIDENCE_TAB = "&4  Verdict and dossier"
-NARROW_EMS = 75  # below this width the grid and the evidence stack vertically
+# the widths (in "m"s) the grid needs beside the evidence: the claims' column, each
+# answer column, and the evidence panel; narrower, the evidence gets a tab of its own
+CLAIMS_EMS, COLUMN_EMS, EVIDENCE_EMS = 20, 9, 36
 SUB_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -124,6 +126,7 @@ class ComparePage(QWidget):
         self.grid.evidence_requested.connect(self._on_evidence_requested)
         self.grid.selectionModel().currentChanged.connect(lambda *_: self._show_detail())
         self.evidence = EvidencePanel()
+        self.evidence.claim_chosen.connect(self._on_evidence_claim)
         self.evidence.verdict_chosen.connect(self._on_verdict_chosen)
         self.evidence.backing_changed.connect(self._on_backing_changed)
         self.grid_help = plain_label("Keys in the grid")
@@ -189,7 +192,9 @@ class ComparePage(QWidget):
         """Wide: the verdict and the dossier beside the grid. Narrow (large text, a
         small window): they get a tab of their own, so the grid keeps its height."""
         self._fit_pending = False
-        narrow = self.width() < NARROW_EMS * self.fontMetrics().horizontalAdvance("m")
+        columns = self.model.columnCount()
+        need = CLAIMS_EMS + COLUMN_EMS * columns + EVIDENCE_EMS
+        narrow = self.width() < need * self.fontMetrics().horizontalAdvance("m")
         in_tab = self.tabs.indexOf(self.evidence) >= 0
         if narrow and not in_tab:
             self.tabs.addTab(self.evidence, EVIDENCE_TAB)
@@ -228,6 +233,7 @@ class ComparePage(QWidget):
         self.model.set_tints({k: (v[0], v[1]) for k, v in STATUS_STYLE.items()}, dark)
         self.model.set_content(cmp, self.titles, grid, report)
         self.grid.fit_headers()
+        self._fit_later()  # how many columns decides where the evidence goes
         self.side.set_content(cmp, [by_id[a] for a in cmp.articles if a in by_id])
         self.evidence.set_comparison(cmp, editable=report is None)
         if cmp.claims:
@@ -274,8 +280,9 @@ class ComparePage(QWidget):
         self.summary.setText("\n".join([f"{label}. {words.summary(report)}", *extra,
                                         "Choose a cell or a verdict to read why."]))
         self._fill_attempts(attempts, shown, grade)
-        for w in (self.score, self.summary, self.attempts):
+        for w in (self.score, self.summary):
             w.setVisible(True)
+        self.attempts.setVisible(len(attempts) > 1)  # one attempt: the summary names it
         self.intro.setText("\n\n".join(x for x in (lesson.instructions, lesson.text) if x))
         self.submit_button.setVisible(False)
         self.submit_action.setEnabled(False)
@@ -384,6 +391,11 @@ class ComparePage(QWidget):
     def _on_evidence_requested(self, row: int) -> None:
         self._on_grid_claim(row)
         self.show_evidence()
+
+    def _on_evidence_claim(self, row: int) -> None:
+        cur = self.grid.currentIndex()
+        if cur.row() != row and 0 <= row < self.model.rowCount():
+            self.grid.setCurrentIndex(self.model.index(row, max(0, cur.column())))
 
     def _on_verdict_chosen(self, row: int, verdict: str) -> None:
         self.model.set_verdict(row, verdict)

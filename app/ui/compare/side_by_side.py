@@ -49,6 +49,7 @@ class ArticlePane(QWidget):
         self.passages.setAccessibleName(f"Passages of the chosen claim in the {side.lower()} "
                                         "article")
         self.passages.setWordWrap(True)
+        self.passages.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.passages.setMaximumHeight(110)
         self.passages.currentItemChanged.connect(self._on_passage)
         self.passages.itemActivated.connect(self._on_passage)
@@ -81,8 +82,8 @@ class ArticlePane(QWidget):
     def _on_choose(self) -> None:
         a = self.current()
         self.article.set_article(a.text if a else "")
-        self.source.setText(a.source.line() if a else "")
-        self.source.setVisible(bool(a and a.source.line()))
+        line = a.source.line() if a else ""
+        self.source.setText(line or "No outlet or author in the copy we have")
         self.article_changed.emit()
 
     def show_passages(self, cmp: Comparison | None, claim_id: str | None, dark: bool) -> int:
