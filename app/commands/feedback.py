@@ -23,9 +23,10 @@ def register(sub: Any) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from app.commands.auth import require_instructor
-    from app.commands.common import open_repo_for
+    from app.commands.common import check_output_arg, open_repo_for
     from app.services.feedback import export_feedback
 
+    check_output_arg(args, args.output)  # never over the database (issue 22, item 6)
     repo = open_repo_for(args)
     require_instructor(repo)
     fb = export_feedback(repo, args.output, args.lesson)

@@ -29,6 +29,10 @@ def cmd_gradebook(args: argparse.Namespace) -> int:
     from app.services.grading import refresh_grades
     from app.services.results.gradebook import build_gradebook, csv_rows, format_table, write_csv
 
+    if args.csv and args.csv != "-":
+        from app.commands.common import check_output_arg
+
+        check_output_arg(args, args.csv)
     repo = open_repo_for(args)
     require_instructor(repo)  # every student's work
     regraded = refresh_grades(repo)  # attempts whose lesson or key arrived since import

@@ -86,9 +86,10 @@ def _printable(line: str) -> str:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from app.commands.auth import require_instructor
-    from app.commands.common import open_repo_for
+    from app.commands.common import check_output_arg, open_repo_for
     from app.services.library import export_pack
 
+    check_output_arg(args, args.output, folder=args.as_format == "ptc")
     repo = open_repo_for(args)
     for lid in args.ids:
         repo.get_lesson(lid)  # an unknown id is an error before anything is asked

@@ -38,9 +38,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from app.commands.common import open_repo_for
+    from app.commands.common import check_output_arg, open_repo_for
     from app.services.results.bundles import export_bundle
 
+    check_output_arg(args, args.output)
     repo = open_repo_for(args)
     if getattr(args, "as_format", "bundle") == "w3c":
         from app.commands.auth import require_instructor

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import contextlib
+import io
 import json
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -188,20 +187,18 @@ def read_validated(path: str | os.PathLike[str], parse: Callable[[Any], T]) -> T
 
 
 def write_json_atomic(path: str | os.PathLike[str], obj: Any) -> None:
-    """Write JSON to a temporary file beside ``path`` and rename it into place."""
-    p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(obj, f, ensure_ascii=False, indent=2)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write JSON to a temporary file beside ``path`` and rename it into place, never
+    over a database, a device or through a link to one (``app.core.outpaths``)."""
+    from app.core.outpaths import write_atomic
+
+    def fill(raw: Any) -> None:
+        f = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+        json.dump(obj, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+        f.flush()
+        f.detach()
+
+    write_atomic(path, fill)
 
 
 class Fields:

@@ -18,10 +18,8 @@ Reading a file made elsewhere: an example without a valid ``id`` becomes lesson
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from typing import Any
 from app.core.errors import FormatError
 from app.core.jsonfile import show
 from app.core.lessons import BUILTIN_IDS, LESSON_ID_RE, Category
+from app.core.outpaths import write_text_atomic
 from app.core.packs import Pack, lesson_to_json
 from app.interop.common import build_pack, category_id, category_name, key_json, merge_same_label
 from app.interop.files import decode_text, read_bytes
@@ -70,16 +69,7 @@ def dumps(pack: Pack, include_keys: bool = True) -> str:
 
 
 def write_jsonl(path: str | os.PathLike[str], pack: Pack, include_keys: bool = True) -> None:
-    p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(dumps(pack, include_keys))
-        os.replace(tmp, p)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_text_atomic(path, dumps(pack, include_keys))
 
 
 def _category_json(c: Category) -> dict[str, Any]:

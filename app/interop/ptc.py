@@ -33,11 +33,9 @@ article's first line (PTC puts the title there), each technique a category.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -45,6 +43,7 @@ from typing import Any
 from app.core.errors import FormatError
 from app.core.jsonfile import load_json_bytes, show
 from app.core.lessons import Category, Lesson
+from app.core.outpaths import check_output, write_text_atomic
 from app.core.packs import Pack, pack_to_json, parse_pack
 from app.interop.common import build_pack, category_id, category_name, key_json, merge_same_label
 from app.interop.files import decode_text, read_bytes
@@ -65,9 +64,7 @@ def labels_text(number: int, lesson: Lesson) -> str:
 def write_folder(folder: str | os.PathLike[str], pack: Pack, include_keys: bool = True) -> list[Path]:
     """Write ``article<n>.txt`` / ``article<n>.labels`` per lesson (n = 1, 2, … in the
     pack's order), ``lessons.json`` and ``close-reader-pack.json``. Returns the files."""
-    out = Path(folder)
-    if out.exists() and not out.is_dir():
-        raise FormatError(f"{out.name}: exists and is not a folder")
+    out = check_output(folder, folder=True)  # a folder, or nothing yet (not a database)
     if out.is_dir() and any(ARTICLE_RE.fullmatch(p.name) or p.name in (MAP_FILE, PACK_FILE)
                             for p in out.iterdir()):
         raise FormatError(f"{out.name}: already holds a PTC folder; choose an empty folder")
@@ -86,15 +83,7 @@ def write_folder(folder: str | os.PathLike[str], pack: Pack, include_keys: bool 
 
 
 def _write(path: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_text_atomic(path, text)
     return path
 
 

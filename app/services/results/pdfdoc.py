@@ -11,10 +11,12 @@ or at the end) rather than printing boxes.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -54,11 +56,18 @@ def local_time(stamp: str) -> str:
     """An ISO time as a reader expects it: "21 Nov 2026, 11:15" in local time."""
     try:
         t = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return stamp
-    if t.tzinfo is not None:
-        t = t.astimezone()
+        if t.tzinfo is not None:
+            t = t.astimezone()  # 9999-12-31T23:59:59-23:59 is past the last local date
+    except (ValueError, OverflowError, OSError):
+        return _plain_stamp(stamp)
     return f"{t.day} {t:%b %Y, %H:%M}"
+
+
+def _plain_stamp(stamp: str) -> str:
+    """A stored time that is not one, printed as its text: one line, at most 40
+    characters, no control characters."""
+    text = "".join(ch if ch.isprintable() else " " for ch in stamp[:40])
+    return " ".join(text.split()) or "unknown"
 
 
 def today() -> str:
@@ -186,6 +195,15 @@ class SchoolPDF(FPDF):
                       size=8.5, color=GREY, h=4.4)
             self._lost_noted |= rest
         return super().output(*args, **kwargs)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the document to ``path`` atomically, never over a database or a device
+        (``app.core.outpaths``); returns the path written."""
+        from app.core.outpaths import write_bytes_atomic
+
+        data = bytes(self.output())
+        write_bytes_atomic(path, data)
+        return Path(path)
 
     # -- page furniture -------------------------------------------------------
     def header(self) -> None:
