@@ -80,8 +80,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _printable(line: str) -> str:
-    """Text from a pack or a student on one terminal line: no control characters."""
-    return "".join(ch if ch.isprintable() else " " for ch in line)
+    """Text from a pack or a student on one terminal line: escape sequences and other
+    control characters removed (``clean``), anything else unprintable a space."""
+    return "".join(ch if ch.isprintable() else " " for ch in clean(line))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -101,9 +102,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if getattr(args, "as_format", "pack") != "pack":  # w3c, ptc, doccano
         from app.services.interchange import export_lessons_as
 
-        print(export_lessons_as(repo, args.ids, args.as_format, args.output,
-                                include_keys=not args.no_keys,
-                                assessment_keys=args.with_assessment_keys))
+        print(clean(export_lessons_as(repo, args.ids, args.as_format, args.output,
+                                      include_keys=not args.no_keys,
+                                      assessment_keys=args.with_assessment_keys)))
         return 0
     n = export_pack(repo, args.ids, args.output, include_keys=not args.no_keys,
                     assessment_keys=args.with_assessment_keys)
@@ -112,6 +113,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     what = f"with {n} key{'s' * (n != 1)}" if n else "without keys"
     note = (f" ({left} assessment key{'s' * (left != 1)} left out: --with-assessment-keys "
             "writes them)") if left and not args.no_keys else ""
-    print(f"Exported {len(args.ids)} lesson{'s' * (len(args.ids) != 1)} {what} to "
-          f"{args.output}{note}")
+    print(clean(f"Exported {len(args.ids)} lesson{'s' * (len(args.ids) != 1)} {what} to "
+                f"{args.output}{note}"))
     return 0

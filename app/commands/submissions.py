@@ -39,6 +39,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from app.commands.common import check_output_arg, open_repo_for
+    from app.core.terminal import clean
     from app.services.results.bundles import export_bundle
 
     check_output_arg(args, args.output)
@@ -54,14 +55,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         n, skipped = export_highlights_w3c(repo, args.output, student=args.student)
         left = f" ({skipped} left out: their lesson is not here or changed)" if skipped else ""
-        print(f"Exported {n} highlight{'s' * (n != 1)} as W3C Web Annotations to "
-              f"{args.output}{left}")
+        print(clean(f"Exported {n} highlight{'s' * (n != 1)} as W3C Web Annotations to "
+                    f"{args.output}{left}"))
         return 0
     n = export_bundle(repo, args.output, student=args.student)
     who = f" by {args.student.strip()}" if args.student else ""
-    if n == 0:
-        print(f"No submitted attempts{who} on this machine yet; wrote an empty file "
-              f"{args.output}")
+    if n == 0:  # (a name or a path typed with escapes is printed without them)
+        print(clean(f"No submitted attempts{who} on this machine yet; wrote an empty file "
+                    f"{args.output}"))
     else:
-        print(f"Exported {n} attempt{'s' * (n != 1)}{who} to {args.output}")
+        print(clean(f"Exported {n} attempt{'s' * (n != 1)}{who} to {args.output}"))
     return 0

@@ -193,8 +193,11 @@ def _attempt(r: Mapping, graded: set[str]) -> Attempt:
 # -- CSV ----------------------------------------------------------------------
 def safe_cell(value: object) -> str:
     """A cell's text, neutralised when a spreadsheet would read it as a formula (also
-    after leading spaces, which some spreadsheets skip)."""
-    text = "" if value is None else str(value)
+    after leading spaces, which some spreadsheets skip). Control characters, escape
+    sequences and bidi overrides are removed first (``app.core.terminal.clean``: a
+    name cannot reorder or hide what a spreadsheet or a terminal shows), and line breaks
+    become spaces, so a formula cannot hide behind them either."""
+    text = "" if value is None else clean(str(value))
     return "'" + text if text.lstrip(" \u3000").startswith(FORMULA_START) else text
 
 
