@@ -49,8 +49,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         from app.services.interchange import export_highlights_w3c
 
         # every stored attempt: on an instructor's machine, other students' work too
+        # (read, not made: a refused command writes nothing, a new machine id neither)
+        mine = repo.setting("machine_id") or ""
         if repo.db.execute("SELECT 1 FROM submissions WHERE machine != ? LIMIT 1",
-                           [repo.machine_id()]).fetchone():
+                           [mine]).fetchone():
             require_instructor(repo)
 
         n, skipped = export_highlights_w3c(repo, args.output, student=args.student)

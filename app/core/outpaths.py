@@ -178,6 +178,9 @@ def check_output(path: str | os.PathLike[str], protected: Iterable[str | os.Path
         for other, what in guard:
             if os.path.normcase(real) == os.path.normcase(other):
                 raise OutputRefused(f"{lead}{what}: {NOTHING}. Choose another file name.")
+        parent = os.path.dirname(real)
+        if not folder and not os.path.isdir(parent):  # (a folder is made with its parents)
+            raise OutputRefused(f"{shown}: the folder {parent} does not exist: {NOTHING}")
     for suffix in SIDE_SUFFIXES:
         if real.endswith(suffix) and _is_database(real[: -len(suffix)]):
             base = Path(real[: -len(suffix)]).name

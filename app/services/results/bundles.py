@@ -16,6 +16,7 @@ from app.core.answers import Bundle, BundledSubmission, read_bundle, write_bundl
 from app.core.errors import FormatError, UserError
 from app.core.lessons import LESSON_ID_RE, Highlight, Lesson
 from app.core.names import name_key
+from app.core.outpaths import check_output
 from app.core.record import record
 from app.services.grading import grade_lesson, refresh_grades
 from app.store.repo import Repo, now_iso
@@ -70,8 +71,9 @@ def export_bundle(repo: Repo, path: str | os.PathLike[str], student: str | None 
     Attempts imported from other machines are not exported again. Returns the number
     of attempts written; the file is written atomically (even when there are none).
     """
-    machine = repo.machine_id()
+    check_output(path)  # refused before anything is written, a new machine id too
     sid = repo.student(student, create=False).id if student is not None else None
+    machine = repo.machine_id()
     subs = [s for s in repo.submissions(student_id=sid, with_reports=False)
             if s.machine == machine]
     subs.sort(key=lambda s: (s.submitted_at, s.student, s.lesson_id, s.attempt))
