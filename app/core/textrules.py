@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from app.core.errors import FormatError
+from app.core.lessons import Lesson
 from app.core.terminal import clean
 
 LIMITS: dict[str, int] = {
@@ -85,3 +87,54 @@ def plain_block(value: str) -> str:
     tabs kept; a lone carriage return becomes a line break)."""
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     return _BLOCK_BAD.sub("", text)
+
+
+def strip_line(value: str) -> str:
+    """Typed one-line text (a pasted title) without what a one-line field may not hold:
+    controls and bidi characters removed, white space folded; never cut."""
+    return " ".join(_LINE_BAD.sub(" ", clean(value)).split())
+
+
+# (field as formats.md names it, what the app calls it, one line?)
+_LESSON_FIELDS = (("title", "title", True), ("unit", "unit", True),
+                  ("instructions", "instructions", False),
+                  ("teacher_notes", "teacher notes", False))
+_SOURCE_FIELDS = ("outlet", "author", "published", "url")
+
+
+def lesson_problems(lesson: Lesson) -> list[tuple[str, str]]:
+    """What in ``lesson`` breaks these rules, as (field, problem): the same checks as a
+    lesson pack's (``app.core.packs``), for lessons made in the app."""
+    out: list[tuple[str, str]] = []
+    for name, _, one_line in _LESSON_FIELDS:
+        value = getattr(lesson, name)
+        check = line_problem if one_line else block_problem
+        problem = check(value, LIMITS[name])
+        if problem:
+            out.append((name, problem))
+    for name in _SOURCE_FIELDS:
+        problem = line_problem(getattr(lesson.source, name), LIMITS[name])
+        if problem:
+            out.append((f"source: {name}", problem))
+    for i, k in enumerate(lesson.key or ()):
+        problem = block_problem(k.explanation, LIMITS["explanation"])
+        if problem:
+            out.append((f"key[{i}] “{k.quote[:40]}”: explanation", problem))
+    return out
+
+
+def check_lesson(lesson: Lesson) -> None:
+    """Raise ``FormatError`` naming the lesson and the first field that breaks a rule."""
+    problems = lesson_problems(lesson)
+    if problems:
+        field, problem = problems[0]
+        raise FormatError(f"lesson '{lesson.id}': {field} {problem}")
+
+
+def category_problem(name: str, description: str) -> str | None:
+    """Why a category's name or description cannot be used, or None."""
+    problem = line_problem(name, LIMITS["category name"])
+    if problem:
+        return f"The name {problem}."
+    problem = block_problem(description, LIMITS["category description"])
+    return f"The description {problem}." if problem else None

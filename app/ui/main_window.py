@@ -411,7 +411,7 @@ class MainWindow(QMainWindow):
 
     def import_feedback(self, path: str | None = None) -> str | None:
         """Store a feedback file from the teacher: keys, scores and comments."""
-        from PySide6.QtWidgets import QFileDialog, QMessageBox
+        from PySide6.QtWidgets import QFileDialog
 
         from app.services.feedback import import_feedback
 
@@ -424,7 +424,7 @@ class MainWindow(QMainWindow):
         try:
             line = import_feedback(self.repo, path).line()
         except (UserError, OSError) as e:
-            QMessageBox.warning(self, "Could not import the feedback", str(e))
+            warn(self, "Could not import the feedback", str(e))  # plain text, never markup
             return None
         self.statusBar().showMessage(line, 10000)
         if self._feedback is not None and self.stack.currentWidget() is self._feedback \
