@@ -60,9 +60,9 @@ def name_problem(name: str) -> str | None:
         what = {"\n": "a line break", "\r": "a line break", "\t": "a tab"}.get(bad)
         return f"holds {what or f'the control character U+{ord(bad):04X}'}; a name is one line"
     shown = clean_name(name)
-    if not shown:
+    if not name.strip():
         return "is empty"
-    if all(is_invisible(ch) for ch in shown):
+    if all(is_invisible(ch) for ch in shown):  # (also when nothing is left of it)
         return "has no visible letters (only spaces or invisible characters)"
     if len(shown) > MAX_NAME:
         return f"is longer than {MAX_NAME} characters"

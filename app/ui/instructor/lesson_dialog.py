@@ -34,6 +34,12 @@ from app.ui.plain import warn
 IMPORT_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm *.docx);;All files (*)"
 
 
+# a field as lesson_problems names it -> as this dialog labels it
+FIELD_WORDS = {"title": "the title", "unit": "the unit", "instructions": "the instructions",
+               "teacher_notes": "the teacher notes", "source: outlet": "the outlet",
+               "source: author": "the author", "source: published": "the date published",
+               "source: url": "the address"}
+
 def slug(title: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     return (s or "lesson")[:60].rstrip("-")
@@ -279,7 +285,10 @@ class LessonDialog(QDialog):
         problems = lesson_problems(replace(lesson, key=None))
         if problems:
             field, why = problems[0]
-            self.error.setText(f"The {field.replace('_', ' ').replace('source: ', '')} {why}.")
+            what = FIELD_WORDS.get(field, field)
+            if what.endswith("s") and why.startswith("is "):
+                why = "are " + why[3:]
+            self.error.setText(f"{what.capitalize()} {why}.")
             return
         self.result_lesson = lesson
         self.accept()
