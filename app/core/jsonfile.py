@@ -275,12 +275,12 @@ class Fields:
     def student(self, name: str = "student") -> str:
         """A student's name as shown (``app.core.names``): one line, something visible,
         at most 100 characters; invisible format characters dropped."""
-        from app.core.names import clean_name, name_problem
+        from app.core.names import clean_name, name_problem, shown_name
 
         v = self.str(name, required=True)
         problem = name_problem(v)
         if problem:
-            raise self.fail(name, f"{show(v)} {problem}")
+            raise self.fail(name, f"{shown_name(v)} {problem}")
         return clean_name(v)
 
     def int(self, name: str, required: bool = True, default: int = 0) -> int:

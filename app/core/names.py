@@ -51,6 +51,14 @@ def is_invisible(ch: str) -> bool:
                                         "Zp")
 
 
+def shown_name(name: str, limit: int = 40) -> str:
+    """A name for a message, quoted: characters drawn as nothing written as ``\\uXXXX``
+    (a name of U+3164 must not read as blank quotes), cut at ``limit``."""
+    body = "".join(f"\\u{ord(ch):04x}" if (is_invisible(ch) and ch != " ") or not ch.isprintable()
+                   else ch for ch in name[:limit])
+    return f"'{body}'" + ("…" if len(name) > limit else "")
+
+
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot be a student's name, or None: a line break, tab or other
     control character (a newline made a second student), nothing visible (only spaces,

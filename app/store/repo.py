@@ -24,7 +24,7 @@ from app.core.lessons import (
     Lesson,
     Source,
 )
-from app.core.names import name_problem
+from app.core.names import name_problem, shown_name
 from app.core.record import record
 from app.store.db import Database, damaged_row, load_column
 
@@ -395,7 +395,7 @@ class Repo:
         problem = name_problem(name)  # a line break, nothing visible, too long
         if problem:
             raise UserError("a student name cannot be empty" if problem == "is empty" else
-                            f"the student name {show(name)} {problem}")
+                            f"the student name {shown_name(name)} {problem}")
         shown, key = clean_student_name(name), normalize_student(name)
         row = self.db.execute("SELECT id, name FROM students WHERE name_key = ?", [key]).fetchone()
         if row:

@@ -240,7 +240,9 @@ class MainWindow(QMainWindow):
         try:
             self.student = self.repo.student(name)
         except UserError as e:
-            self.signin.error.setText(str(e))
+            text = str(e)
+            self.signin.error.setText(text[:1].upper() + text[1:] + ("" if text.endswith(".")
+                                                                      else "."))
             return
         self.setWindowTitle(f"Close Reader — {self.student.name}")
         self.show_library()
