@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -194,6 +193,8 @@ def write_atomic(path: str | os.PathLike[str], fill: Callable[[IO[bytes]], None]
     """Write a file through ``fill(binary file)``: checked (``check_output``), written
     beside the target, synced, checked again and renamed into place. Returns the path
     written (links resolved)."""
+    import tempfile  # (not on the start path: the store imports this module to register)
+
     protected = list(protected)
     target = check_output(path, protected)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

@@ -55,7 +55,9 @@ def _what(ch: str) -> str:
 
 
 def line_problem(value: str, limit: int) -> str | None:
-    """Why ``value`` cannot be a one-line field, or None."""
+    """Why ``value`` cannot be a one-line field, or None (not text: not asked here)."""
+    if not isinstance(value, str):
+        return None
     if len(value) > limit:
         return f"is {len(value):,} characters long; the limit is {limit:,}"
     bad = _LINE_BAD.search(value)
@@ -67,6 +69,8 @@ def line_problem(value: str, limit: int) -> str | None:
 
 def block_problem(value: str, limit: int) -> str | None:
     """Why ``value`` cannot be a block of text (line breaks allowed), or None."""
+    if not isinstance(value, str):
+        return None
     if len(value) > limit:
         return f"is {len(value):,} characters long; the limit is {limit:,}"
     bad = _BLOCK_BAD.search(value)
