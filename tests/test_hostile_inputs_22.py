@@ -307,6 +307,26 @@ def pdf_text(path: Path) -> str | None:
                           text=True, check=True).stdout
 
 
+def test_pdfs_print_hostile_titles_and_names_without_controls(world, tmp_path):
+    from app.services.results.report_pdf import class_summary_pdf, student_report_pdf
+    from app.store.repo import open_repo
+
+    hostile_titles(world)
+    repo = open_repo(world)
+    ben = next(s for s in repo.students() if s.name.startswith("Ben"))
+    outs = [student_report_pdf(repo, ben.id, LESSON, tmp_path / "ben.pdf"),
+            class_summary_pdf(repo, LESSON, tmp_path / "class.pdf")]
+    repo.database.close()
+    for out in outs:
+        text = pdf_text(out)
+        if text is None:
+            pytest.skip("pdftotext (poppler-utils) is not installed")
+        no_controls(text.replace("\f", ""))
+        for code in ("U+001B", "U+009B", "U+202E", "U+202C"):  # dropped quietly, never
+            assert code not in text                          # noted as "no font has it"
+        assert "Budget" in text and "evil" in text
+
+
 def test_the_app_saves_that_pdf_too(qtbot, world, tmp_path):
     from app.store.repo import open_repo
     from app.ui.results.window import ResultsWindow

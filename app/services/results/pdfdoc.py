@@ -45,10 +45,17 @@ def _covered(family: str) -> frozenset[int]:
         return frozenset(tt.getBestCmap())
 
 
+# control characters (ESC, C1) and bidi embeddings, overrides and isolates: a title or
+# a name edited into a database by hand must not reorder or hide what is printed
+_UNPRINTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _invisible(ch: str) -> bool:
-    """Format characters and variation selectors: no glyph needed, dropped quietly."""
+    """Format characters (bidi controls among them), control characters (ESC, C1: a
+    name edited into a database by hand) and variation selectors: no glyph needed,
+    dropped quietly."""
     cp = ord(ch)
-    return (unicodedata.category(ch) == "Cf" or 0xFE00 <= cp <= 0xFE0F
+    return (unicodedata.category(ch) in ("Cf", "Cc") or 0xFE00 <= cp <= 0xFE0F
             or 0xE0100 <= cp <= 0xE01EF)
 
 
@@ -122,6 +129,8 @@ class SchoolPDF(FPDF):
         """``text`` as it can be printed: characters the bundled fonts lack are drawn
         with a font found on this computer; those no font here has are left out and
         remembered in ``lost`` for a note. (``any``: the sans font fills in.)"""
+        if _UNPRINTED.search(text):  # controls and bidi overrides: never printed
+            text = _UNPRINTED.sub("", text)
         ok = _covered(family)
         missing = {ch for ch in text if ord(ch) not in ok and ch not in "\n\t"}
         if not missing:
