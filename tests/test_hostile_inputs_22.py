@@ -780,3 +780,44 @@ def test_errors_are_user_errors_not_crashes():
     from app.store.db import damaged_row
 
     assert isinstance(damaged_row("a lesson's text"), UserError)
+
+
+# == the instructor's Import lesson pack… ============================================================
+@pytest.mark.parametrize("kind", ["1 MB title", "ESC in a title", "NaN offset"])
+def test_the_instructors_import_says_what_is_wrong_in_one_message(qtbot, world, tmp_path,
+                                                                  kind):
+    from app.store.repo import open_repo
+    from app.ui.instructor.pack_dialogs import import_pack_interactive
+    from app.ui.instructor.suggest_worker import SuggestionWorker, SyncExecutor
+    from app.ui.instructor.window import InstructorWindow
+
+    pack = sample_pack()
+    if kind == "1 MB title":
+        pack["lessons"][0]["title"] = "T" * (1 << 20)
+        path, words = write(tmp_path / "p.json", pack), ["field 'title'", "limit is 200"]
+    elif kind == "ESC in a title":
+        pack["lessons"][0]["title"] = f"Evil {OSC_TITLE}"
+        path, words = write(tmp_path / "p.json", pack), ["field 'title'", "escape"]
+    else:  # (the app imports packs; PTC folders and doccano files come by command)
+        path = tmp_path / "p.json"
+        path.write_text(json.dumps(pack).replace('"start": 0,', '"start": NaN,', 1),
+                        encoding="utf-8")
+        words = ["NaN is not a JSON number"]
+    repo = open_repo(world)
+    before = [(s.id, s.title) for s in repo.list_lessons()]
+    w = InstructorWindow(repo, worker=SuggestionWorker(executor=SyncExecutor()),
+                         executor=SyncExecutor())
+    qtbot.addWidget(w)
+    w.show()
+    got: list = []
+    import_pack_interactive(w, str(path), got.append)
+    qtbot.waitUntil(lambda: getattr(w, "notice", None) is not None, timeout=20_000)
+    box = w.notice
+    assert box.textFormat().name == "PlainText"
+    text = box.text()
+    assert "\n" not in text and len(text) < 600 and "TTTTTTTTTT" not in text, text[:300]
+    for word in words:
+        assert word in text, text
+    assert got == [] and [(s.id, s.title) for s in repo.list_lessons()] == before
+    box.close()
+    w.close()
