@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.core.errors import FormatError, UserError
 from app.core.textrules import LIMITS
@@ -821,3 +823,43 @@ def test_the_instructors_import_says_what_is_wrong_in_one_message(qtbot, world, 
     assert got == [] and [(s.id, s.title) for s in repo.list_lessons()] == before
     box.close()
     w.close()
+
+
+# == the rules themselves, for any text =========================================================
+ANY_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=300) | st.text(
+    alphabet="\x1b\x9b\x85\u202e\u2066\u200f\n\t\r[]0;m=+@- a\u3164\u200b", max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_what_we_make_plain_passes_the_rule_and_stays_as_it_is(text):
+    from app.core.textrules import line_problem, plain_line
+
+    out = plain_line(text, 200)
+    assert line_problem(out, 200) is None
+    assert plain_line(out, 200) == out
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_no_csv_cell_holds_a_control_or_starts_a_formula(text):
+    from app.services.results.gradebook import FORMULA_START, safe_cell
+
+    cell = safe_cell(text)
+    assert not any(0 <= ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or 0x202A <= ord(c) <= 0x202E
+                   or 0x2066 <= ord(c) <= 0x2069 for c in cell), repr(cell)
+    assert cell.startswith("'") or not cell.lstrip(" \u3000").startswith(FORMULA_START)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_an_accepted_name_is_one_visible_line(name):
+    import unicodedata
+
+    from app.core.names import clean_name, is_invisible, name_problem
+
+    if name_problem(name) is None:
+        shown = clean_name(name)
+        assert shown and len(shown) <= 100
+        assert not any(unicodedata.category(c) == "Cc" for c in name)
+        assert not all(is_invisible(c) for c in shown)
