@@ -55,11 +55,12 @@ def lesson_line(lesson_json: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def dumps(pack: Pack, include_keys: bool = True) -> str:
+def dumps(pack: Pack, include_keys: bool = True, include_notes: bool = False) -> str:
     cats = {c.id: c for c in pack.categories}
     lines = []
     for le in pack.lessons:
-        d = lesson_line(lesson_to_json(le, include_key=include_keys))
+        d = lesson_line(lesson_to_json(le, include_key=include_keys,
+                                       include_notes=include_notes))
         if not include_keys:
             d.pop("label")
         info = [_category_json(cats[c]) for c in le.categories
@@ -70,8 +71,9 @@ def dumps(pack: Pack, include_keys: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_jsonl(path: str | os.PathLike[str], pack: Pack, include_keys: bool = True) -> None:
-    write_text_atomic(path, dumps(pack, include_keys))
+def write_jsonl(path: str | os.PathLike[str], pack: Pack, include_keys: bool = True,
+                include_notes: bool = False) -> None:
+    write_text_atomic(path, dumps(pack, include_keys, include_notes))  # app.core.outpaths
 
 
 def _category_json(c: Category) -> dict[str, Any]:
