@@ -265,11 +265,16 @@ def test_damaged_lesson_categories_are_one_line(world, tmp_path, value, command)
 ])
 def test_a_lesson_text_stored_as_a_blob_is_one_line(world, tmp_path, command):
     write(tmp_path / "pack.json", sample_pack())
+    env = None
+    if command[0] == "feedback":  # feedback files are signed: the instructor has a password
+        assert run("--db", str(world), "instructor", "set-password",
+                   env={"CLOSE_READER_PASSWORD_NEW": "correct horse"}).returncode == 0
+        env = {"CLOSE_READER_PASSWORD": "correct horse"}
     sql(world, "UPDATE lessons SET text = CAST(text AS BLOB) WHERE id = ?", (LESSON,))
     before = digest(world)
     args = [str(tmp_path / "out.json") if a == "OUT" else
             str(tmp_path / "pack.json") if a == "PACK" else a for a in command]
-    refused(run("--db", str(world), *args), "damaged", "a lesson's text")
+    refused(run("--db", str(world), *args, env=env), "damaged", "a lesson's text")
     assert digest(world) == before
     assert not (tmp_path / "out.json").exists()
 
