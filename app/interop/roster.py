@@ -17,7 +17,7 @@ from pathlib import Path
 
 from app.core.errors import FormatError
 from app.core.jsonfile import show
-from app.core.names import clean_name, name_key, name_problem
+from app.core.names import clean_name, name_key, name_problem, shown_name
 from app.core.record import record
 from app.interop.files import decode_text, read_bytes
 
@@ -286,7 +286,7 @@ def _done(lms: str, entries: list[Identity], skipped: int, name: str) -> Roster:
     for e in entries:
         problem = name_problem(e.name)
         if problem:
-            raise FormatError(f"{name}: the student name {show(e.name)} {problem}; "
+            raise FormatError(f"{name}: the student name {shown_name(e.name)} {problem}; "
                               "nothing was imported")
     clash = identity_clash(entries)
     if clash:
