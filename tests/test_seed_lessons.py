@@ -3,7 +3,7 @@
 - ``lessons/kursk-unit.json``: "Same event, five framings" (five real articles);
 - ``lessons/twins-unit.json``: "Same facts, two ways" (three pairs of careful and loaded
   twins, written for Close Reader);
-- ``lessons/calm-heated-unit.json``: "Calm but misleading, heated but accurate" (three pairs of
+- ``lessons/unit3-calm-heated.json``: "Calm but misleading, heated but accurate" (three pairs of
   twins in which the calm story misleads and the angry one is accurate).
 
 See lessons/README.md for how the keys were made.
@@ -24,7 +24,7 @@ from app.core.spans import snap
 from app.nlp.pipeline import token_bounds
 
 LESSONS_DIR = Path(__file__).resolve().parents[1] / "lessons"
-KURSK, TWINS, TONE = "kursk-unit.json", "twins-unit.json", "calm-heated-unit.json"
+KURSK, TWINS, TONE = "kursk-unit.json", "twins-unit.json", "unit3-calm-heated.json"
 UNITS = {KURSK: "Same event, five framings", TWINS: "Same facts, two ways",
          TONE: "Calm but misleading, heated but accurate"}
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 from tests.uihelpers import action, by_name, on_next_dialog
 
 ROOT = Path(__file__).resolve().parents[1]
-PACK = ROOT / "lessons" / "calm-heated-unit.json"
+PACK = ROOT / "lessons" / "unit3-calm-heated.json"
 SHOTS = ROOT / "docs" / "screenshots"
 UC, LL = Qt.Key.Key_1, Qt.Key.Key_2  # the categories' shortcuts, in pack order
 
