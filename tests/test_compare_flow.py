@@ -128,6 +128,13 @@ def test_passages_must_quote_the_article(tmp_path):
     (lambda c: c.update(categories=["unsupported_claim"]), ["'categories'"]),
     (lambda c: c.update(kind="read"), ["'comparison'", "compare"]),
     (lambda c: c.update(key=[]), ["'key'", "object"]),
+    # outside text is plain text on one line where it is a heading (app.core.textrules)
+    (lambda c: c["comparison"]["claims"][0].update(statement="Troops \u202efought"),
+     ["claims[0]", "'statement'"]),
+    (lambda c: c["comparison"]["dossier"][0].update(title="Minutes\nsecond line"),
+     ["dossier[0]", "'title'"]),
+    (lambda c: c["comparison"]["dossier"][0].update(says="\x1b[2J cleared"),
+     ["dossier[0]", "'says'"]),
 ])
 def test_bad_comparisons_are_refused_naming_the_part(tmp_path, change, parts):
     data = json.loads(PACK.read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from app.core.errors import FormatError
 from app.core.jsonfile import Fields, read_validated, show, write_json_atomic
 from app.core.lessons import Highlight, Lesson
+from app.core.names import MAX_NAME as MAX_NAME
 from app.core.names import clean_name, name_key
 from app.core.record import record
 
@@ -22,7 +23,6 @@ BUNDLE_FORMAT = "close-reader/submissions"
 UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 BUNDLE_VERSIONS = (1, 2, 3)  # 3: an attempt may hold a comparison's grid (formats.md)
 ANSWERS_VERSIONS = (1, 2)  # 2: the answers may be a comparison's grid
-MAX_NAME = 100
 
 
 @record
@@ -89,9 +89,7 @@ def _grid(f: Fields, ctx: str) -> GridAnswer | None:
 def parse_answers(data: Any) -> Answers:
     f = Fields(data, "answers")
     f.header(ANSWERS_FORMAT, ANSWERS_VERSIONS)
-    student = clean_student_name(f.str("student", required=True))
-    if len(student) > MAX_NAME:
-        raise f.fail("student", f"is longer than {MAX_NAME} characters")
+    student = f.student()  # one line, visible, at most MAX_NAME (app.core.names)
     return Answers(
         lesson=f.str("lesson", required=True),
         student=student,
@@ -157,9 +155,7 @@ def parse_bundle(data: Any) -> Bundle:
         attempt = s.int("attempt", required=False, default=1)
         if not 1 <= attempt <= 1_000_000:
             raise s.fail("attempt", "must be a whole number from 1 to 1,000,000")
-        student = clean_student_name(s.str("student", required=True))
-        if len(student) > MAX_NAME:
-            raise s.fail("student", f"is longer than {MAX_NAME} characters")
+        student = s.student()  # one line, visible, at most MAX_NAME (app.core.names)
         submitted_at = _check_time(s.str("submitted_at", required=True),
                                         f"{ctx}: field 'submitted_at'")
         after_key = s.bool("after_key", attempt > 1) if version >= 2 else attempt > 1

@@ -37,11 +37,16 @@ MAX_TEXT = 4000  # any other free text of a claim, entry, cell or verdict
 MAX_PASSAGES = 400
 
 
+LINE_FIELDS = {"statement", "title", "outlet", "url", "name"}
+
+
 def _text(f: Fields, name: str, required: bool = False, limit: int = MAX_TEXT) -> str:
-    v = f.str(name, required=required)
-    if len(v) > limit:
-        raise f.fail(name, f"is {len(v):,} characters; the limit is {limit:,}")
-    return v
+    """Plain text from outside, as every pack's (``app.core.textrules``): one line for a
+    statement, title, outlet, address or name; line breaks allowed elsewhere."""
+    f.str(name, required=required)
+    if name in LINE_FIELDS:
+        return f.line(name, limit, required=required)
+    return f.block(name, limit)
 
 
 def _id(f: Fields, name: str = "id") -> str:

@@ -314,7 +314,7 @@ class ResultsWindow(QMainWindow):
                 return None
         try:
             n = write_csv(self.gradebook or build_gradebook(self.repo), path, long=long)
-        except OSError as e:
+        except (UserError, OSError) as e:  # a refused path (app.core.outpaths), a full disk
             self._problem("The CSV was not saved", str(e))
             return None
         self.statusBar().showMessage(f"Wrote {n} row{'s' * (n != 1)} to {path}")
