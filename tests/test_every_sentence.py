@@ -43,7 +43,8 @@ def _bundled() -> list[tuple[str, dict]]:
         if path.name == "tokens.json":
             continue
         for lesson in json.loads(path.read_text(encoding="utf-8"))["lessons"]:
-            out.append((path.name, lesson))
+            if lesson.get("kind", "read") == "read":  # (a comparison is not highlighted)
+                out.append((path.name, lesson))
     return out
 
 

@@ -5,7 +5,14 @@ they cited the dossier, what they answered instead, and the score histogram."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +26,8 @@ from PySide6.QtWidgets import (
 
 from app.core.compare.model import CHOICE_SHORT, VERDICT_SHORT
 from app.services.compare.classview import ClaimStat, CompareClassView
+from app.ui.compare.grid_model import short_title
+from app.ui.compare.grid_view import fit_rows
 from app.ui.results.histogram import ScoreHistogram
 from app.ui.roles import ACCESSIBLE_TEXT, DISPLAY, TOOLTIP
 from app.ui.theme import STATUS_STYLE, is_dark
@@ -69,8 +78,9 @@ class ClassGridModel(QAbstractTableModel):
             return f"{section + 1}. {c.statement}" if c else None
         arts = self.articles()
         if section < len(arts):
-            return f"{chr(65 + section)}. {self.view.titles.get(arts[section], arts[section])}"
-        return ("Verdict", "Evidence cited")[section - len(arts)] \
+            title = f"{chr(65 + section)}. {self.view.titles.get(arts[section], arts[section])}"
+            return short_title(title) if int(role) == DISPLAY else title
+        return ("Verdict", "Evidence")[section - len(arts)] \
             if section - len(arts) < 2 else None
 
     def _cell(self, c: ClaimStat, col: int) -> tuple[str, str, float]:
@@ -79,16 +89,17 @@ class ClassGridModel(QAbstractTableModel):
         arts = self.articles()
         if col < len(arts):
             s = c.cells[col]
-            short = f"{s.right} of {n} right" + (f" (+{s.partly} partly)" if s.partly else "")
-            said = (f"{short}. Key: {CHOICE_SHORT[s.support]}. Answers: "
+            short = f"{s.right} of {n}" + (f" (+{s.partly} ◐)" if s.partly else "")
+            said = (f"{s.right} of {n} right" + (f", {s.partly} partly" if s.partly else "")
+                    + f". Key: {CHOICE_SHORT[s.support]}. Answers: "
                     f"{answers_words(dict(s.choices), CHOICE_SHORT)}.")
             return short, said, s.right / n if n else 0.0
         if col == len(arts):
-            short = f"{c.verdict_right} of {n} right"
-            said = (f"{short}. Key: {VERDICT_SHORT.get(c.verdict, c.verdict)}. Answers: "
+            short = f"{c.verdict_right} of {n}"
+            said = (f"{short} right. Key: {VERDICT_SHORT.get(c.verdict, c.verdict)}. Answers: "
                     f"{answers_words(dict(c.verdicts), VERDICT_SHORT)}.")
             return short, said, c.verdict_right / n if n else 0.0
-        short = f"{c.backing_f1:.0%} of the evidence"
+        short = f"{c.backing_f1:.0%}"
         said = (f"On average the students who gave a verdict cited {c.backing_f1:.0%} of the "
                 "evidence (F1 of the entries cited against the key's).")
         return short, said, c.backing_f1
@@ -106,11 +117,38 @@ class ClassGridModel(QAbstractTableModel):
         return said
 
 
+class ClassTable(QTableView):
+    """The class's table: claims column about a quarter wide, rows as tall as their
+    claim, refitted when the size or the text size changes."""
+
+    def fit(self) -> None:
+        fm = self.fontMetrics()
+        self.verticalHeader().setFixedWidth(max(12 * fm.horizontalAdvance("m"),
+                                                self.width() // 4))
+        self.horizontalHeader().setFixedHeight(fm.lineSpacing() * 3 + 12)
+        model = self.model()
+        n = model.columnCount() if model is not None else 0
+        for col in range(n):  # "Verdict" and "Evidence" never cut short
+            self.horizontalHeader().setSectionResizeMode(
+                col, QHeaderView.ResizeMode.ResizeToContents if col >= n - 2
+                else QHeaderView.ResizeMode.Stretch)
+        fit_rows(self)
+
+    def resizeEvent(self, e) -> None:  # noqa: N802, ANN001
+        super().resizeEvent(e)
+        QTimer.singleShot(0, self, self.fit)
+
+    def changeEvent(self, e) -> None:  # noqa: N802, ANN001
+        super().changeEvent(e)
+        if e.type() == QEvent.Type.FontChange:
+            QTimer.singleShot(0, self, self.fit)
+
+
 class CompareClassWidget(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = ClassGridModel()
-        self.table = QTableView()
+        self.table = ClassTable()
         self.table.setAccessibleName("Class results per claim")
         self.table.setModel(self.model)
         self.table.setWordWrap(True)
@@ -128,9 +166,10 @@ class CompareClassWidget(QWidget):
         self.detail.setWordWrap(True)
         self.detail.setAccessibleName("About the chosen cell")
         self.detail.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.legend = QLabel("Shading: two thirds of the class or more right (green), a third "
-                             "or more (yellow), fewer (orange); the words in each cell say the "
-                             "same.")
+        self.legend = QLabel("Each cell: students who gave the key's answer (◐: half right — "
+                             "the article makes the claim, not on that). Evidence: how well "
+                             "they cited the dossier. Shading: two thirds or more right "
+                             "(green), a third or more (yellow), fewer (orange).")
         self.legend.setWordWrap(True)
         self.histogram = ScoreHistogram()
         side = QWidget()
@@ -148,7 +187,7 @@ class CompareClassWidget(QWidget):
         lcol.addWidget(self.table, 1)
         split.addWidget(left)
         split.addWidget(side)
-        split.setStretchFactor(0, 3)
+        split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -156,13 +195,7 @@ class CompareClassWidget(QWidget):
 
     def set_view(self, view: CompareClassView) -> None:
         self.model.set_view(view, is_dark(self.palette()))
-        fm = self.table.fontMetrics()
-        self.table.verticalHeader().setFixedWidth(max(14 * fm.horizontalAdvance("m"),
-                                                      self.table.width() // 3))
-        self.table.horizontalHeader().setFixedHeight(fm.lineSpacing() * 3 + 12)
-        self.table.resizeRowsToContents()
-        for r in range(self.model.rowCount()):
-            self.table.setRowHeight(r, max(self.table.rowHeight(r), fm.lineSpacing() * 3 + 10))
+        self.table.fit()
         self.histogram.set_counts(view.histogram)
         self.detail.setText("Choose a cell for what the class answered.")
 

@@ -58,6 +58,7 @@ class ClaimsTab(QWidget):
         self.claims = QListWidget()
         self.claims.setAccessibleName("Claims")
         self.claims.setWordWrap(True)
+        self.claims.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.claims.currentRowChanged.connect(self._on_claim_row)
         buttons = QHBoxLayout()
         for text, slot in (("Add claim", self.add_claim), ("Remove", self.remove_claim),
@@ -218,7 +219,8 @@ class ClaimsTab(QWidget):
     def _fill_checklist(self, lw: QListWidget, chosen: list[str]) -> None:
         lw.blockSignals(True)
         lw.clear()
-        for e in self._cmp().get("dossier", []):
+        entries = self._cmp().get("dossier", [])
+        for e in sorted(entries, key=lambda e: e.get("id") not in chosen):  # chosen first
             it = QListWidgetItem(e.get("title", e.get("id", "")))
             it.setData(ID_ROLE, e.get("id"))
             it.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -66,6 +66,7 @@ class DossierTab(QWidget):
         self.entries = QListWidget()
         self.entries.setAccessibleName("Dossier entries")
         self.entries.setWordWrap(True)
+        self.entries.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.entries.currentRowChanged.connect(self._on_row)
         buttons = QHBoxLayout()
         for text, slot in (("Add source", lambda: self.add("fact")),

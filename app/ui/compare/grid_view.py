@@ -43,6 +43,21 @@ def cell_choices(model: GridModel, col: int) -> list[tuple[str, str]]:
         (c, f"{i}  {CHOICE_WORDS[c]}") for i, c in enumerate(CELL_KEYS, 1)] + extra
 
 
+def fit_rows(view: QTableView) -> None:
+    """Each row of a claims × articles table as tall as its claim wrapped in the row
+    header or its tallest cell wrapped in its column, at least two lines."""
+    model = view.model()
+    if model is None:
+        return
+    fm = view.fontMetrics()
+    v = view.verticalHeader()
+    flags = int(Qt.TextFlag.TextWordWrap)
+    for row in range(model.rowCount()):
+        text = str(model.headerData(row, Qt.Orientation.Vertical) or "")
+        need = fm.boundingRect(QRect(0, 0, v.width() - 16, 10_000), flags, text).height()
+        v.resizeSection(row, max(need + 14, fm.lineSpacing() * 2 + 14, view.sizeHintForRow(row)))
+
+
 class ChoiceDelegate(QStyledItemDelegate):
     """A combo box of the column's choices as the cell's editor."""
 
@@ -138,19 +153,7 @@ class GridView(QTableView):
         self.fit_rows()
 
     def fit_rows(self) -> None:
-        """Each row as tall as its claim wrapped in the claims' column or its tallest
-        answer wrapped in its cell, at least two lines."""
-        model = self.model()
-        if model is None:
-            return
-        fm = self.fontMetrics()
-        v = self.verticalHeader()
-        flags = int(Qt.TextFlag.TextWordWrap)
-        for row in range(model.rowCount()):
-            text = str(model.headerData(row, Qt.Orientation.Vertical) or "")
-            need = fm.boundingRect(QRect(0, 0, v.width() - 16, 10_000), flags, text).height()
-            v.resizeSection(row, max(need + 14, fm.lineSpacing() * 2 + 14,
-                                     self.sizeHintForRow(row)))
+        fit_rows(self)
 
     def resizeEvent(self, e) -> None:  # noqa: N802, ANN001
         super().resizeEvent(e)
