@@ -180,7 +180,7 @@ def test_highlights_prefill_and_side_by_side_shows_the_claims_passages(qtbot, tm
     g = page.current_grid()
     assert g.choice("warnings", "compare-a") == "makes"
     assert ("warnings", "compare-a") in g.prefilled
-    assert "start from your own highlights" in by_name(page, "Introduction").text()
+    assert "starts from your own highlights" in by_name(page, "Introduction").text()
     assert page.grid.model().index(1, 0).data() == "makes it (source?) ★"
     click_tab(page, 1)
     claim = by_name(page, "Claim to show")

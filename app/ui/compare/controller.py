@@ -60,8 +60,9 @@ class CompareController(QObject):
         if work.grid.prefilled and not fresh:
             n = len(work.grid.prefilled)
             note = (note + "\n" if note else "") + (
-                f"{n} cell{'s' * (n != 1)} (★) start from your own highlights: you marked "
-                "the passage as an unsupported claim. Say on what the article rests it.")
+                f"{n} cell{'s' * (n != 1)} (★) start{'s' * (n == 1)} from your own "
+                "highlights: you marked the passage as an unsupported claim. Say on what the "
+                "article rests it.")
         elif work.grid.prefilled:
             note = (note + "\n" if note else "") + "Cells marked ★ start from your highlights."
         self.page.show_work(work.lesson, work.articles, work.grid, note, work.missing)

@@ -107,7 +107,7 @@ class ComparePage(QWidget):
             "and tick the dossier entries it rests on: is it confirmed by independent named "
             "sources, contested, unsupported, or contradicted?\n\n"
             "Keyboard: in the grid, arrows move; 1 named, 2 unnamed, 3 no source, "
-            "4 contradicts, 5 does not mention it; in the Verdict column 1 confirmed, "
+            "4 contradicts, 5 not in the article; in the Verdict column 1 confirmed, "
             "2 contested, 3 unsupported, 4 contradicted; Delete clears; Return opens the "
             "list of choices; Return in the Evidence column goes to the dossier. "
             "Ctrl+Return submits. Cells marked ★ start from your own highlights.")
