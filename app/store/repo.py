@@ -27,7 +27,6 @@ from app.core.lessons import (
 )
 from app.core.names import name_problem, shown_name
 from app.core.record import record
-from app.store import compare_repo
 from app.store.db import Database, damaged_row, load_column
 
 if TYPE_CHECKING:
@@ -146,6 +145,23 @@ def grades_of(rows: Iterable[Sequence]) -> dict[tuple[int, str], Grade]:
     return out
 
 
+def _grid_parse(text: str | None) -> GridAnswer | None:
+    """A stored grid answer (``app.store.compare_repo``, loaded only when there is one)."""
+    if text is None:
+        return None
+    from app.store import compare_repo
+
+    return compare_repo.grid_parse(text)
+
+
+def _grid_json(grid: GridAnswer | None) -> str | None:
+    if grid is None:
+        return None
+    from app.store import compare_repo
+
+    return compare_repo.grid_json(grid)
+
+
 def _hl_json(hs: Iterable[Highlight]) -> str:
     return json.dumps([[h.start, h.end, h.label, h.note] for h in hs], ensure_ascii=False)
 
@@ -253,6 +269,8 @@ class Repo:
         key = self._key(lesson_id) if with_key and r["has_key"] else None
         cmp = None
         if r["kind"] == "compare":  # formats.md, "Comparisons"
+            from app.store import compare_repo  # (only for comparisons: not at start-up)
+
             cmp = compare_repo.load(self.db, lesson_id, with_key=key is not None)
             if cmp.key is None:
                 key = None
@@ -324,7 +342,10 @@ class Repo:
         else:
             keep_key = False
         has_key = bool(old_key) if keep_key else le.key is not None
-        if exists and not le.is_compare:
+        if exists and not le.is_compare and db.execute(
+                "SELECT kind FROM lessons WHERE id = ?", [le.id]).fetchone()[0] == "compare":
+            from app.store import compare_repo  # a comparison became a reading lesson
+
             compare_repo.clear(db, le.id)
         if le.is_compare and exists:  # formats.md, "Comparisons"
             key_changed = self._write_comparison(le, keep_stored)
@@ -361,6 +382,8 @@ class Repo:
     def _write_comparison(self, le: Lesson, keep_key: bool) -> bool:
         """A compare lesson's claims, passages, dossier and key; True if the key changed."""
         assert le.comparison is not None
+        from app.store import compare_repo
+
         key = le.comparison.key if le.key is not None else None
         return compare_repo.write(self.db, le.id, le.comparison, key, keep_key=keep_key)
 
@@ -379,11 +402,11 @@ class Repo:
             [s.submission_id, s.student, s.lesson, s.attempt, s.submitted_at,
              _hl_json(s.highlights), machine, source, now_iso(), kind, int(s.after_key),
              json.dumps(s.signature) if s.signature else "", detail,
-             compare_repo.grid_json(s.grid)])
+             _grid_json(s.grid)])
 
     def conflicts(self) -> list[Conflict]:
         return [Conflict(r[0], r[1], r[2], r[3], r[4], r[5], _hl_parse(r[6]), r[7], r[8],
-                         r[9], bool(r[10]), r[11], r[12], compare_repo.grid_parse(r[13]))
+                         r[9], bool(r[10]), r[11], r[12], _grid_parse(r[13]))
                 for r in self.db.execute(
                     "SELECT id, submission_id, student, lesson_id, attempt, submitted_at, "
                     "highlights, machine, source, kind, after_key, signature, detail, grid "
@@ -513,7 +536,7 @@ class Repo:
                  _hl_json(highlights), machine if machine is not None else self.machine_id(),
                  int(imported), score, json.dumps(report) if report is not None else None,
                  key_version, int(after_key), int(graded), signature, int(signed),
-                 compare_repo.grid_json(grid)])
+                 _grid_json(grid)])
             if clear_draft:
                 self.clear_draft(student_id, lesson_id)
         return sid
@@ -567,7 +590,7 @@ class Repo:
                            r["key_version"], bool(r["after_key"]), r["override_score"],
                            r["override_reason"], r["comment"], r["released_at"],
                            bool(r["graded"]), r["signature"], bool(r["signed"]),
-                           compare_repo.grid_parse(r["grid"]))
+                           _grid_parse(r["grid"]))
                 for r in self.db.query(sql, args)]
 
     def submission(self, submission_id: str) -> Submission | None:
