@@ -11,7 +11,7 @@ from dataclasses import field
 from fractions import Fraction
 from typing import Any
 
-from app.core.compare.model import CompareKey, Comparison, GridAnswer, stance
+from app.core.compare.model import CellKey, CompareKey, Comparison, GridAnswer, stance
 from app.core.record import record
 
 HALF = Fraction(1, 2)
@@ -144,15 +144,18 @@ def score_of(cells: Fraction, claims: Fraction) -> int:
 def grade_grid(cmp: Comparison, key: CompareKey, grid: GridAnswer) -> CompareReport:
     """Grade a student's grid against the instructor's key (formats.md)."""
     cells: list[CellResult] = []
+    keyed = {(c.claim, c.article): c for c in key.cells}  # (one lookup a cell, not a scan)
+    chosen = {(c.claim, c.article): c.choice for c in grid.cells}
     for claim in cmp.claims:
         for article in cmp.articles:
-            k = key.cell(claim.id, article)
-            choice = grid.choice(claim.id, article)
+            k = keyed.get((claim.id, article)) or CellKey(claim.id, article, "absent")
+            choice = chosen.get((claim.id, article), "")
             cells.append(CellResult(claim.id, article, choice, k.support, k.accept,
                                     cell_credit(choice, k.support, k.accept), k.explanation))
     claims: list[ClaimResult] = []
+    verdict_keys = {v.claim: v for v in key.verdicts}
     for claim in cmp.claims:
-        v = key.verdict(claim.id)
+        v = verdict_keys.get(claim.id)
         expected = v.verdict if v else ""
         backing = v.backing if v else ()
         relevant = v.relevant if v else ()

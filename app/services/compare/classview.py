@@ -68,12 +68,14 @@ def compare_class_view(repo: Repo, lesson: Lesson) -> CompareClassView:
     graded = sorted(chosen.values(), key=lambda g: g[0].student.casefold())
     reports: list[CompareReport] = [r for _, r in graded]  # type: ignore[misc]
     stats = []
+    by_cell = [{(c.claim, c.article): c for c in r.cells} for r in reports]
+    by_claim = [{c.claim: c for c in r.claims} for r in reports]
     for claim in cmp.claims:
-        results = [r.claim(claim.id) for r in reports]
+        results = [d.get(claim.id) for d in by_claim]
         judged = [c for c in results if c is not None and c.verdict]
         cells = []
         for article in cmp.articles:
-            got = [r.cell(claim.id, article) for r in reports]
+            got = [d.get((claim.id, article)) for d in by_cell]
             got = [c for c in got if c is not None]
             status = Counter(c.status for c in got)
             cells.append(CellStat(article, cmp.key.cell(claim.id, article).support,
