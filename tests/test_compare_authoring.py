@@ -213,3 +213,37 @@ def test_unsaved_work_survives_leaving_and_a_crash(qtbot, window):
     on_next_dialog(lambda d: click(next(b for b in d.buttons() if "Discard" in b.text())))
     click(by_name(ed, "Back to the lessons"))
     assert window.stack.currentIndex() == 0 and repo.key_draft("cmp") is None
+
+
+def test_preview_from_the_lesson_list_grades_with_the_stored_key(qtbot, window):
+    """*Preview as a student* on the list (the lesson read without its key) still has the
+    comparison's key: submitting in the preview shows a score."""
+    from app.core.compare.model import CellAnswer, GridAnswer
+    from app.services.compare.editing import lesson_from_doc, new_doc, save_comparison
+
+    repo = window.repo
+    save_comparison(repo, lesson_from_doc(repo, new_doc("cmp", "Cmp", "", ["compare-a",
+                                                                         "compare-b"])),
+                    is_new=True)
+    window.refresh()
+    seen = {}
+
+    def look(d: QDialog) -> None:
+        page = d.window.compare
+        page.model.grid = GridAnswer((CellAnswer("claim-1", "compare-a", "absent"),))
+        from app.services.compare.grading import submit_grid
+
+        ctl = d.window.compare_controller
+        sid, report = submit_grid(d.copy, d.window.student.id, d.window.student.name,
+                                  "cmp", page.current_grid())
+        ctl.show_feedback("cmp")
+        seen["score"] = by_name(page, "Feedback").text()
+        seen["report"] = report
+        click(by_name(page, "Close preview"))
+
+    window.lessons.setCurrentRow(next(i for i in range(window.lessons.count())
+                                      if window.lessons.item(i).data(Qt.ItemDataRole.UserRole
+                                                                     + 1) == "cmp"))
+    on_next_dialog(look)
+    click(button(window, "Preview as a student"))
+    assert seen["report"] is not None and seen["score"] == f"Score: {seen['report'].score}"

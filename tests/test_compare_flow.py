@@ -344,3 +344,25 @@ def test_a_signed_grid_cannot_be_changed_under_its_signature(tmp_path):
     s = import_bundles(teacher, [good])
     assert s.added == 1  # the genuine one: graded, the same number as on the student's
     assert teacher.grades()[(teacher.student("Ana").id, LID)].value == 81
+
+
+def test_annotation_formats_refuse_a_comparison_in_one_line(tmp_path):
+    """``lessons export --as w3c|ptc|doccano`` of a comparison: one clear line, exit 1,
+    nothing written (a grid has no spans to annotate); a pack still takes it."""
+    db = tmp_path / "cli.db"
+    env = {**os.environ, "CLOSE_READER_DB": str(db)}
+    env.pop("CLOSE_READER_PASSWORD", None)
+    run = [sys.executable, "-m", "app"]
+    assert subprocess.run([*run, "lessons", "import", str(PACK)], env=env,
+                          capture_output=True, timeout=120).returncode == 0
+    for fmt in ("w3c", "doccano"):
+        out = tmp_path / f"out-{fmt}.json"
+        r = subprocess.run([*run, "lessons", "export", LID, "-o", str(out), "--as", fmt],
+                           env=env, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 1 and "is a comparison" in r.stderr, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1 and not out.exists()
+    out = tmp_path / "out.crpack"
+    r = subprocess.run([*run, "lessons", "export", LID, "-o", str(out)], env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["version"] == 3

@@ -36,6 +36,10 @@ def export_lessons_as(repo: Repo, ids: Sequence[str], fmt: str, out: str | os.Pa
                       include_notes: bool = False) -> str:
     """Write the lessons as ``fmt`` (w3c, ptc, doccano); returns a line saying what."""
     pack = lessons_pack(repo, ids, include_keys, assessment_keys)
+    compared = [le.id for le in pack.lessons if le.is_compare]
+    if compared:  # a grid has no spans to annotate (formats.md, "Comparisons")
+        raise UserError(f"'{compared[0]}' is a comparison: it has no spans to write as "
+                        f"{FORMAT_NAMES.get(fmt, fmt)}; export it as a lesson pack")
     if fmt == "w3c":
         write_json_atomic(out, w3c.keys_collection(pack.lessons, now_iso()))
     elif fmt == "ptc":

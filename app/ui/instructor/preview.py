@@ -49,7 +49,8 @@ class PreviewDialog(QDialog):
         if lesson.key is None and repo is not None and lesson.id in repo.lesson_ids():
             stored = repo.get_lesson(lesson.id, with_key=True)
             if stored.text == lesson.text:
-                lesson = replace(lesson, key=stored.key)
+                lesson = replace(lesson, key=stored.key,  # (a comparison's key with it)
+                                 comparison=stored.comparison or lesson.comparison)
         self._folder = Path(tempfile.mkdtemp(prefix="close-reader-preview-"))
         zoom = repo.setting("zoom") if repo is not None else None
         articles: tuple[Lesson, ...] = ()
