@@ -192,4 +192,16 @@ def _v3_ops(conn: sqlite3.Connection) -> None:
         updated_at TEXT NOT NULL)""")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_ops]
+def _prepost(conn: sqlite3.Connection) -> None:
+    """Pre and post forms of a skill, as the instructor marked them (formats.md, "Pre
+    and post"): each form a unit or lesson ids, as JSON; ``delayed`` optional."""
+    conn.execute("""CREATE TABLE prepost (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        pre TEXT NOT NULL,
+        post TEXT NOT NULL,
+        delayed TEXT,
+        created_at TEXT NOT NULL)""")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_ops, _prepost]
