@@ -139,6 +139,26 @@ def class_discrimination(repo: Repo, lessons: Sequence[Lesson],
                                tuple(sorted(failed)))
 
 
+def student_units(repo: Repo, student_id: int, lessons: Mapping[str, Lesson | None],
+                  cache: TrialsCache | None = None
+                  ) -> list[tuple[str, tuple[str, ...], Mapping[str, Counts]]]:
+    """One student's counts per unit (``""``: lessons in no unit), over their graded
+    attempts on the lessons in ``lessons`` with a key: (unit, lesson ids, counts)."""
+    cache = {} if cache is None else cache
+    subs = repo.submissions(student_id=student_id, with_reports=False)
+    by_unit: dict[str, list[tuple[str, Mapping[str, Counts]]]] = {}
+    for lid in dict.fromkeys(s.lesson_id for s in subs):
+        lesson = lessons.get(lid)
+        if lesson is None or lesson.key is None:
+            continue
+        chosen, _ = graded_fitting([s for s in subs if s.lesson_id == lid], lesson)
+        for sub in chosen.values():
+            by_unit.setdefault(lesson.unit, []).append(
+                (lid, tally(trials_of(repo, lesson, cache), sub.highlights)))
+    return [(unit, tuple(lid for lid, _ in parts), add_up(c for _, c in parts))
+            for unit, parts in by_unit.items()]
+
+
 # -- the class view's line per lesson of a unit -----------------------------------
 @record
 class LessonSignal:

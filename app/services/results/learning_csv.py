@@ -1,6 +1,8 @@
 """The discrimination and pre/post CSV files (formats.md, "Discrimination: sentences as
-trials" and "Pre and post"): UTF-8 with a BOM for spreadsheets, every cell safe against
-formula injection, written atomically and never over the open database."""
+trials" and "Pre and post"): UTF-8 with a BOM for spreadsheets, every text cell from
+outside (names, category ids) safe against formula injection (the numbers are written
+here, and a negative one stays a number), written atomically and never over the open
+database."""
 
 from __future__ import annotations
 
@@ -39,28 +41,28 @@ def discrimination_rows(cd: ClassDiscrimination) -> list[list[str]]:
             if c is None:
                 continue  # none of this student's lessons offers the category
             r = c.rates
-            rows.append([s.name, cat, str(c.hits), str(c.signal), str(c.false_alarms),
+            rows.append([safe_cell(s.name), safe_cell(cat), str(c.hits), str(c.signal), str(c.false_alarms),
                          str(c.noise), num(r.hit_rate), num(r.false_alarm_rate),
                          num(r.d_prime), num(r.criterion)])
-    return [[safe_cell(x) for x in row] for row in rows]
+    return rows
 
 
 def prepost_rows(pp: PrePost) -> list[list[str]]:
     rows = [list(PREPOST_COLUMNS)]
     for r in pp.rows:
         places = 2 if r.measure == "score" else 4
-        rows.append(["student", r.name, r.category, r.comparison, r.measure,
+        rows.append(["student", safe_cell(r.name), safe_cell(r.category), r.comparison, r.measure,
                      num(r.before, places), num(r.after, places), num(r.change, places),
                      "", "", "", ""])
     for m in pp.missing:
-        rows.append(["student", m.name, "all", m.comparison, "", "", "", "", "", "", "",
-                     f"missing {m.what}"])
+        rows.append(["student", safe_cell(m.name), "all", m.comparison, "", "", "", "", "",
+                     "", "", f"missing {m.what}"])
     for (cat, comp, measure), ch in pp.summary.items():
         places = 2 if measure == "score" else 4
-        rows.append(["class", "", cat, comp, measure, num(ch.before, places),
+        rows.append(["class", "", safe_cell(cat), comp, measure, num(ch.before, places),
                      num(ch.after, places), num(ch.change, places), str(ch.n),
                      num(ch.ci_low), num(ch.ci_high), ch.note])
-    return [[safe_cell(x) for x in row] for row in rows]
+    return rows
 
 
 def csv_text(rows: Sequence[Sequence[str]], newline: str = "\r\n") -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from app.core.discrimination import ALL
+from app.core.discrimination import ALL, Counts
+from app.core.discrimination_words import category_line, student_words
 from app.core.lessons import Category
 from app.core.prepost import Change
 from app.core.terminal import clean
@@ -33,6 +34,11 @@ def signed(x: float | None, places: int) -> str:
     if not text.strip("0."):
         return text
     return ("+" if x > 0 else "−") + text
+
+
+def shown(x: float | None, places: int) -> str:
+    """A number for reading: a true minus sign, "–" for none."""
+    return "–" if x is None else num(x, places).replace("-", "−", 1)
 
 
 def places_of(measure: str) -> int:
@@ -86,14 +92,37 @@ def discrimination_table(cd: ClassDiscrimination, cats: Mapping[str, Category]) 
     return head + "\n\n" + _table(rows, [False, False, *[True] * 8])
 
 
-def forms_line(pp: PrePost) -> str:
+def progress_words(units: Sequence[tuple[str, Sequence[str], Mapping[str, Counts]]],
+                   cats: Mapping[str, Category]) -> str:
+    """A student's discrimination per unit, in words a 14-year-old understands."""
+    if not units:
+        return ""
+    names = {c: cat.name for c, cat in cats.items()}
+    paras = []
+    for unit, lesson_ids, counts in units:
+        n = len(lesson_ids)
+        where = f"“{clean(unit)}”" if unit else "Lessons outside a unit"
+        lines = [f"{where} ({n} lesson{'s' * (n != 1)}) — telling the key's sentences "
+                 "from careful ones:",
+                 "• Altogether: " + student_words(counts[ALL], ALL, names)]
+        lines += ["• " + category_line(counts[c], c, names) for c in counts
+                  if c != ALL and (counts[c].signal or counts[c].noise)]
+        paras.append("\n".join(lines))
+    return "\n\n".join(paras)
+
+
+def forms_line(pp: PrePost, sep: str = "; ") -> str:
+    """"Pre: unit “…”; Post: lessons “…”, “…”" (``sep`` between the forms)."""
     forms = pp.pairing.forms()
-    return "; ".join(f"{f}: {clean(forms[f].describe(dict(pp.titles)))}" for f in forms)
+    return sep.join(f"{f.capitalize()}: {clean(forms[f].describe(dict(pp.titles)))}"
+                    for f in forms)
 
 
-def missing_lines(pp: PrePost) -> list[str]:
-    return [f"{clean(m.name)} — {COMPARISON_NAMES[m.comparison]}: missing {m.what}"
-            for m in pp.missing]
+def missing_lines(pp: PrePost, comparison: str | None = None) -> list[str]:
+    """"Quinn Lee (post: 0 of 2 lessons taken)", each student and gap once."""
+    seen = dict.fromkeys(f"{clean(m.name)} ({m.what})" for m in pp.missing
+                         if comparison is None or m.comparison == comparison)
+    return list(seen)
 
 
 def prepost_text(pp: PrePost, cats: Mapping[str, Category]) -> str:
@@ -106,8 +135,8 @@ def prepost_text(pp: PrePost, cats: Mapping[str, Category]) -> str:
             for m in MEASURE_NAMES:
                 ch = pp.summary[(cat, comp, m)]
                 p = places_of(m)
-                rows.append([category_name(cat, cats), MEASURE_NAMES[m], num(ch.before, p),
-                             num(ch.after, p), interval_words(ch, m)])
+                rows.append([category_name(cat, cats), MEASURE_NAMES[m], shown(ch.before, p),
+                             shown(ch.after, p), interval_words(ch, m)])
         lines += ["  " + x for x in _table(rows, [False, False, True, True, False])
                   .splitlines()]
         lines.append("")
