@@ -61,16 +61,19 @@ def _attempt(lesson, tokens, p_hit: float, p_fa: float, rng: random.Random
     return hs, hits, alarms
 
 
-def write_class(folder: Path, repo, seed: int = 26) -> tuple[list[Path], dict]:  # noqa: ANN001
+def write_class(folder: Path, repo, seed: int = 26,  # noqa: ANN001
+                students: int | None = None) -> tuple[list[Path], dict]:
     """Two machines' bundles for the class; returns their paths and what each graded
-    attempt holds by construction: ``{(name, lesson_id): (hits, false_alarms)}``."""
+    attempt holds by construction: ``{(name, lesson_id): (hits, false_alarms)}``.
+    ``students``: that many ("Student 0001", …) instead of the 18 named ones."""
     rng = random.Random(seed)
+    names = NAMES if students is None else [f"Student {i:04d}" for i in range(1, students + 1)]
     lessons = _lessons(repo)
     kursk = [lid for lid, le in lessons.items() if le.unit == KURSK]
     subs: dict[str, list[dict]] = {"laptop-a": [], "laptop-b": []}
     expected: dict[tuple[str, str], tuple[int, int]] = {}
     day = 0
-    for n, name in enumerate(NAMES):
+    for n, name in enumerate(names):
         machine = "laptop-a" if n % 2 == 0 else "laptop-b"
         skill = rng.uniform(0.35, 0.7)
         care = rng.uniform(0.1, 0.45)
@@ -88,7 +91,8 @@ def write_class(folder: Path, repo, seed: int = 26) -> tuple[list[Path], dict]: 
                 hs, hits, alarms = _attempt(le, repo.tokens(lid), min(skill + g, 0.98),
                                             max(care - g, 0.01), rng)
                 day += 1
-                stamp = f"2026-{9 + day // 400:02d}-{1 + day % 28:02d}T09:{day % 60:02d}:00Z"
+                stamp = (f"2026-{9 + day // 20000:02d}-{1 + day // 800 % 28:02d}T"
+                         f"{9 + day // 60 % 12:02d}:{day % 60:02d}:00Z")
                 subs[machine].append({"submission_id": str(uuid.UUID(int=rng.getrandbits(128),
                                                                      version=4)),
                                       "attempt": 1, "lesson": lid, "student": name,
@@ -98,7 +102,7 @@ def write_class(folder: Path, repo, seed: int = 26) -> tuple[list[Path], dict]: 
                     subs[machine].append({
                         "submission_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                         "attempt": 2, "lesson": lid, "student": name,
-                        "submitted_at": stamp.replace("T09", "T10"),
+                        "submitted_at": stamp[:11] + "22" + stamp[13:],  # that evening
                         "highlights": [{"start": k.start, "end": k.end, "label": k.label}
                                        for k in le.key]})
     paths = []

@@ -231,7 +231,7 @@ def signal_lines(repo: Repo, lesson_id: str) -> list[str]:
         if not s.signal:
             return "no sentence holds a required key passage"
         return (f"students marked on average {s.hits or 0:.1f} of the {s.signal} "
-                f"sentence{'s' * (s.signal != 1)} the key marks")
+                f"sentence{'s' * (s.signal != 1)} its key marks")
 
     def alarm(s: LessonSignal) -> str:
         return (f"{s.false_alarms or 0:.1f} of the {s.noise} sentence{'s' * (s.noise != 1)} "
@@ -241,9 +241,9 @@ def signal_lines(repo: Repo, lesson_id: str) -> list[str]:
     done: set[str] = set()
     for loaded, careful in pairs(signals):
         done |= {loaded.lesson_id, careful.lesson_id}
-        lines.append(f"{loaded.title} (loaded) — {hit(loaded)} and {alarm(loaded)}.  "
-                     f"Its careful twin {careful.title} — {alarm(careful)}.")
+        lines.append(f"{loaded.title} (loaded): {hit(loaded)} and {alarm(loaded)}. "
+                     f"Its careful twin, {careful.title}: {alarm(careful)}.")
     for s in signals:
         if s.lesson_id not in done:
-            lines.append(f"{s.title} — {hit(s)} and {alarm(s)}.")
+            lines.append(f"{s.title}: {hit(s)} and {alarm(s)}.")
     return lines
