@@ -197,7 +197,7 @@ def test_a_students_progress_in_words(window):
     click_tab(w, w.progress)
     ema = next(s for s in w.repo.students() if s.name == "Ema Novak")
     w.progress.choose_student(ema.id)
-    text = w.progress.learning.text()
+    text = w.progress.words.text.text()
     assert text.count("telling the key's sentences from careful ones") == 2  # two units
     for unit in (TWINS, KURSK):
         cd = class_discrimination(w.repo, keyed_lessons(w.repo, unit), student_id=ema.id)
@@ -206,7 +206,7 @@ def test_a_students_progress_in_words(window):
                 f"{c.false_alarms} of the {c.noise} careful sentences") in text
     assert re.search(r"You (find|miss) .* (rarely|sometimes|often) mark careful writing",
                      text)
-    assert w.progress.learning.accessibleName()
+    assert w.progress.words.text.accessibleName()
 
 
 def test_the_views_at_200_percent_text(qtbot, class_db, tmp_path):

@@ -19,12 +19,9 @@ from PySide6.QtWidgets import (
 
 from app.core.lessons import Lesson
 from app.services.results.classview import ProgressPoint, student_progress
-from app.services.results.discrimination import student_units
-from app.services.results.learning_text import progress_words
 from app.store.repo import Repo, Student
-from app.ui.plain import label as plain_label
-from app.ui.results.learning_models import scrolled
 from app.ui.results.models import ProgressModel, found_share
+from app.ui.results.progress_words import ProgressWords
 
 
 class ProgressPage(QWidget):
@@ -62,11 +59,7 @@ class ProgressPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.trend = QLabel()
         self.trend.setWordWrap(True)
-        # issue 26: the student's discrimination per unit, in words
-        self.learning = plain_label()
-        self.learning.setWordWrap(True)
-        self.learning.setAccessibleName("Telling the key's sentences from careful ones")
-        self._trials: dict = {}  # a lesson's trials, worked out once per refresh
+        self.words = ProgressWords(self)  # issue 26: discrimination per unit, in words
 
         top = QHBoxLayout()
         label = QLabel("&Student:")
@@ -78,13 +71,7 @@ class ProgressPage(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.trend)
-        self.words = scrolled(self.learning, "Telling the key's sentences from careful ones")  # never squeezes the table: it scrolls instead
         lay.addWidget(self.words)
-
-    def resizeEvent(self, e) -> None:  # noqa: N802, ANN001
-        super().resizeEvent(e)
-        # the words about discrimination take at most a quarter of the page
-        self.words.setMaximumHeight(max(self.height() // 4, 3 * self.fontMetrics().height()))
 
     def set_students(self, students: Sequence[Student],
                      lessons: dict[str, Lesson | None] | None = None,
@@ -96,7 +83,7 @@ class ProgressPage(QWidget):
         current = self.current_student()
         # read again after each refresh (a key may have changed)
         self._lessons = dict(lessons) if lessons else {}
-        self._trials = {}
+        self.words.reset()
         self._ready = dict(ready) if ready else {}
         self.student.blockSignals(True)
         self.student.clear()
@@ -134,9 +121,7 @@ class ProgressPage(QWidget):
         self.table.resizeColumnsToContents()
         self.trend.setText(trend_words(points, cats) if points else
                            "No graded attempts for this student yet.")
-        self.learning.setText(progress_words(student_units(
-            self.repo, student_id, self._lessons, self._trials), cats)
-            if points and student_id is not None else "")
+        self.words.show_student(self.repo, student_id, self._lessons, cats, bool(points))
 
 
 def trend_words(points, cats) -> str:  # noqa: ANN001

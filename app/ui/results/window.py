@@ -153,7 +153,8 @@ class ResultsWindow(QMainWindow):
         big = self.repo.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] > LAZY_ABOVE
         self.big = big
         # on a big database the class view and the review list read in the background too
-        for page in (self.classes, self.review, self.discrimination, self.prepost):
+        for page in (self.classes, self.review, self.discrimination, self.prepost,
+                     self.progress.words):
             page.background = big
             page.executor = self.executor
         if not big:
