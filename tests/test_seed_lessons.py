@@ -101,6 +101,9 @@ SHARED_NAMES = {
                            "Carla Jensen", "Leo Park"),
 }
 
+# Named people who appear in one twin only, on purpose: {pair: {name: lesson left without}}.
+OMITTED = {"twins-school-lunch": {"Aisha Patel": "twins-school-lunch-loaded"}}
+
 # Similar wordings treated differently on purpose (pedagogy.md, "Consistent in its reasons"):
 # each explanation must name the other span, so the student sees why. Each entry is
 # (lesson, start of quote, words the explanation must contain), twice.
@@ -135,18 +138,56 @@ CROSS_REFERENCES = (
     # an unsourced figure against an unsourced forecast
     (("kursk-wire-report", "NATO members are expected", "in the hundreds"),
      ("kursk-wire-report", "estimated to be in the hundreds", "10,000")),
+    # issue 26: a trend argued in an opinion piece's own voice against unnamed experts
+    (("kursk-new-axis-opinion", "signals the growing alignment", "Experts warn"),
+     ("kursk-wire-report", "Experts warn that", "signals the growing alignment")),
+    # issue 26: unnamed observers whose evidence follows against unnamed analysts with none
+    (("kursk-wire-report", "Observers note that", "Analysts suggest"),
+     ("kursk-wire-report", "Analysts suggest", "Observers note")),
+    # issue 26: an unfindable record of a named speaker, optional unless the article's own
+    # "reportedly" rests on it alone
+    (("kursk-anonymous-sources", "an interview obtained through", "transcript"),
+     ("kursk-state-media-retelling", "according to a transcript obtained", "Yang Uk")),
+    (("kursk-state-media-retelling", "reportedly praised", "transcript"),
+     ("kursk-state-media-retelling", "according to a transcript obtained", "reportedly")),
+    # issue 26: the writer's milder put-down against the strongest one
+    (("kursk-state-media-retelling", "steeped in the ideological fervor", "bygone era"),
+     ("kursk-state-media-retelling", "steeped in the rhetoric", "ideological fervor")),
+    # issue 26: an absolute legal verdict against its restatement with a reason
+    (("kursk-multipolar-commentary", "has been formalized through legitimate",
+      "nothing illicit"),
+     ("kursk-multipolar-commentary", "there is nothing illicit", "formalized")),
+    # issue 26: the closing jab against the required put-down
+    (("kursk-multipolar-commentary", "live off hegemony", "demonized"),
+     ("kursk-multipolar-commentary", "demonized by the same", "live off hegemony")),
+    # issue 26: two verdicts of the writer, moral contempt against a calm judgement
+    (("twins-library-hours-loaded", "shameful", "money well spent"),
+     ("twins-pool-repairs-loaded", "money well spent", "shameful")),
 )
 
 # Outside facts the issue asked to be in the student explanations (checked; see README).
 FACTS_IN_EXPLANATIONS = (
     ("kursk-anonymous-sources", "the treaty’s Article 5", ("Article 4", "20 June 2024")),
-    ("kursk-anonymous-sources", "kept under wraps", ("KCNA", "20 June 2024")),
+    ("kursk-anonymous-sources", "kept under wraps",
+     ("KCNA", "20 June 2024", "26 April", "28 April")),
+    ("kursk-anonymous-sources", "an interview obtained through", ("Asan Institute", "BBC")),
+    ("kursk-anonymous-sources", "chaos", ("2013–14", "21 November 2013")),
+    ("kursk-anonymous-sources", "the Joint Military Statement",
+     ("26 April 2025", "28 April 2025")),
+    ("kursk-anonymous-sources", "has been invoked", ("28 April 2025", "June 2024")),
+    ("kursk-new-axis-opinion", "unprecedented", ("North Vietnam", "ground troops")),
+    ("kursk-wire-report", "U.S. intelligence sources", ("29 October 2024", "Pentagon")),
+    ("kursk-state-media-retelling", "distributed to a select group", ("published openly",)),
+    ("kursk-multipolar-commentary", "there is nothing illicit",
+     ("Security Council", "South Korea", "Japan", "eight other countries", "March 2024")),
+    ("kursk-multipolar-commentary", "The previous secrecy", ("October 2024", "fake news")),
     ("kursk-wire-report", "estimated to be in the hundreds", ("10,000", "12,000")),
     ("kursk-state-media-retelling", "Russian Ambassador to Pyongyang", ("Matsegora",)),
     ("kursk-state-media-retelling", "a test of inter-Korean", ("North and South Korea",)),
     ("kursk-multipolar-commentary", "there was no public record", ("South Korea", "Ukraine")),
     ("kursk-multipolar-commentary", "No captures", ("January 2025", "two")),
-    ("kursk-multipolar-commentary", "thousands of foreigners", ("NATO’s consent", "20,000")),
+    ("kursk-multipolar-commentary", "thousands of foreigners",
+     ("NATO’s consent", "20,000", "Denmark", "Latvia", "alliance")),
 )
 
 
@@ -424,6 +465,48 @@ def test_issue_15_spans_are_in_the_key():
         "required"]
 
 
+def test_issue_26_resolutions_are_in_the_keys():
+    """Issue 26 item 4, by exact wording and treatment (lessons/README.md, "Issue 26")."""
+    span, lesson = _span, _lesson
+    # anonymous sources: the misses, optional with what we found
+    assert not span("kursk-anonymous-sources", "has been invoked")["required"]
+    assert span("kursk-anonymous-sources", "has been invoked")["quote"].endswith("in history")
+    assert not span("kursk-anonymous-sources", "the Joint Military Statement")["required"]
+    assert span("kursk-anonymous-sources", "the Joint Military Statement")["quote"].endswith(
+        "April 26")
+    assert "could not confirm" not in lesson("kursk-anonymous-sources")["teacher_notes"]
+    # opinion piece: three trend claims keyed, optional
+    for start in ("signals the growing alignment", "a new axis of power is emerging",
+                  "the consolidation of authoritarian regimes"):
+        assert not span("kursk-new-axis-opinion", start)["required"], start
+    # wire report
+    assert span("kursk-wire-report", "Experts warn that")["quote"].endswith(
+        "and Western power structures")
+    assert not span("kursk-wire-report", "Observers note that")["required"]
+    assert span("kursk-wire-report", "Washington has also pledged")["required"]
+    # state-media retelling: the transcript carries the "reportedly" rule; relabelled
+    assert span("kursk-state-media-retelling", "according to a transcript")["required"]
+    assert not span("kursk-state-media-retelling", "reportedly praised")["required"]
+    assert not span("kursk-state-media-retelling", "suggested a strategic calculation")[
+        "required"]
+    assert lesson("kursk-state-media-retelling")["level"] == "advanced"
+    assert "anyone to read" not in json.dumps(lesson("kursk-state-media-retelling"))
+    # multipolar commentary
+    assert span("kursk-multipolar-commentary", "there is nothing illicit")["required"]
+    for start in ("many of them from Russia", "The previous secrecy was not",
+                  "other countries are quietly building bridges"):
+        assert not span("kursk-multipolar-commentary", start)["required"], start
+    key = lesson("kursk-multipolar-commentary")["key"]
+    assert len(key) < 37  # the review counted 37 spans in 574 words
+    # twins: the coach's "disaster" optional in both stories, and the misses keyed
+    for lesson_id in ("twins-pool-repairs-careful", "twins-pool-repairs-loaded"):
+        assert not span(lesson_id, "disaster")["required"], lesson_id
+    assert span("twins-library-hours-loaded", "Supporters of the cut")
+    assert span("twins-library-hours-loaded", "a lifeline")["quote"].endswith("need it most")
+    assert span("twins-school-lunch-loaded", "Families get the bill")
+    assert span("twins-school-lunch-loaded", "That is a whole term away")
+
+
 # ------------------------------------------------------------------ twins
 
 @by_twin
@@ -463,6 +546,33 @@ def test_twins_share_their_facts(lesson_id):
     assert sorted(set(NUMBER.findall(careful))) == sorted(set(NUMBER.findall(loaded)))
     for name in SHARED_NAMES[lesson_id.removesuffix("-careful")]:
         assert name in careful and name in loaded, f"{lesson_id}: {name!r} not in both twins"
+
+
+@by_careful
+def test_a_name_left_out_of_one_twin_is_part_of_the_slant(lesson_id):
+    """A named person in one twin only is a deliberate omission that both teacher notes
+    explain (issue 26: Aisha Patel)."""
+    careful, loaded = _lesson(lesson_id), _lesson(_twin(lesson_id)[0])
+    for name, missing_from in OMITTED.get(lesson_id.removesuffix("-careful"), {}).items():
+        other = careful if missing_from == loaded["id"] else loaded
+        assert name in other["text"] and name not in _lesson(missing_from)["text"], name
+        for le in (careful, loaded):
+            assert name in le["teacher_notes"] and "slant" in le["teacher_notes"], le["id"]
+
+
+@by_twin
+def test_twin_notes_quote_the_texts_figures(lesson_id):
+    """Every sum of money in a twin's teacher notes is printed in both texts, with the same
+    unit when the notes give one (issue 26: "two-year $212,000 contract" against the texts'
+    "$212,000 a year")."""
+    notes = _lesson(lesson_id)["teacher_notes"]
+    texts = (_lesson(lesson_id)["text"], _lesson(_twin(lesson_id)[0])["text"])
+    for m in re.finditer(r"\$[\d,.]*\d( a year)?", notes):
+        for text in texts:
+            assert m.group(0) in text, f"{lesson_id}: notes say {m.group(0)!r}"
+        if not m.group(1):
+            assert not all(m.group(0) + " a year" in t for t in texts), \
+                f"{lesson_id}: the texts say {m.group(0)} a year"
 
 
 @by_careful

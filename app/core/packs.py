@@ -41,6 +41,8 @@ PackError = FormatError
 class Pack:
     categories: tuple[Category, ...] = BUILTIN_CATEGORIES
     lessons: tuple[Lesson, ...] = field(default_factory=tuple)
+    # the Ed25519 public key that signed the file, verified (formats.md, "Signatures")
+    signed_by: bytes | None = None
 
 
 def read_pack(path: str | os.PathLike[str]) -> Pack:
@@ -50,7 +52,12 @@ def read_pack(path: str | os.PathLike[str]) -> Pack:
 
 def parse_pack(data: Any) -> Pack:
     top = Fields(data, "pack")
-    top.header(PACK_FORMAT)
+    version = top.header(PACK_FORMAT, (1, 2))
+    signed_by = None
+    if version >= 2 and isinstance(data, dict) and "signature" in data:
+        from app.core.signing import signed_by as verify
+
+        signed_by = verify(data, "pack")
     categories = _parse_categories(top.list("categories") or [])
     known = {c.id for c in categories}
     raw_lessons = top.list("lessons", required=True)
@@ -65,7 +72,7 @@ def parse_pack(data: Any) -> Pack:
             raise FormatError(f"lesson '{lesson.id}' (lessons[{i}]): field 'id' is a duplicate")
         seen.add(lesson.id)
         lessons.append(lesson)
-    return Pack(categories=categories, lessons=tuple(lessons))
+    return Pack(categories=categories, lessons=tuple(lessons), signed_by=signed_by)
 
 
 def _parse_categories(raw: list[Any]) -> tuple[Category, ...]:
@@ -181,14 +188,19 @@ def check_key_overlaps(spans: Sequence[KeySpan], lid: str) -> None:
             )
 
 
-def lesson_to_json(lesson: Lesson, include_key: bool = True) -> dict[str, Any]:
+def lesson_to_json(lesson: Lesson, include_key: bool = True,
+                   include_notes: bool = False) -> dict[str, Any]:
+    """A lesson as a pack holds it. Teacher notes only with ``include_notes`` (a pack for
+    another instructor): never in a pack for students (formats.md)."""
     out: dict[str, Any] = {"id": lesson.id, "title": lesson.title}
     src = {k: v for k, v in vars(lesson.source).items() if v}
     if src:
         out["source"] = src
-    for name in ("level", "unit", "instructions", "teacher_notes"):
+    for name in ("level", "unit", "instructions"):
         if getattr(lesson, name):
             out[name] = getattr(lesson, name)
+    if include_notes and lesson.teacher_notes:
+        out["teacher_notes"] = lesson.teacher_notes
     out["text"] = lesson.text
     out["categories"] = list(lesson.categories)
     if lesson.mode != "practice":
@@ -199,12 +211,11 @@ def lesson_to_json(lesson: Lesson, include_key: bool = True) -> dict[str, Any]:
              "explanation": k.explanation, "required": k.required}
             for k in lesson.key
         ]
-    if not include_key:
-        out.pop("teacher_notes", None)
     return out
 
 
-def pack_to_json(pack: Pack, include_keys: bool = True) -> dict[str, Any]:
+def pack_to_json(pack: Pack, include_keys: bool = True,
+                 include_notes: bool = False) -> dict[str, Any]:
     used = {c for lesson in pack.lessons for c in lesson.categories}
     cats = []
     for c in pack.categories:
@@ -218,11 +229,14 @@ def pack_to_json(pack: Pack, include_keys: bool = True) -> dict[str, Any]:
         cats.append(d)
     return {
         "format": PACK_FORMAT,
-        "version": 1,
+        "version": 2,
         "categories": cats,
-        "lessons": [lesson_to_json(le, include_keys) for le in pack.lessons],
+        "lessons": [lesson_to_json(le, include_keys, include_notes) for le in pack.lessons],
     }
 
 
-def write_pack(path: str | os.PathLike[str], pack: Pack, include_keys: bool = True) -> None:
-    write_json_atomic(path, pack_to_json(pack, include_keys))
+def write_pack(path: str | os.PathLike[str], pack: Pack, include_keys: bool = True,
+               include_notes: bool = False, signer: Any = None) -> None:
+    """Write a pack (version 2), signed when ``signer`` (``app.core.signing.Signer``)."""
+    doc = pack_to_json(pack, include_keys, include_notes)
+    write_json_atomic(path, signer.sign(doc) if signer is not None else doc)

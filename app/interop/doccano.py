@@ -54,11 +54,12 @@ def lesson_line(lesson_json: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def dumps(pack: Pack, include_keys: bool = True) -> str:
+def dumps(pack: Pack, include_keys: bool = True, include_notes: bool = False) -> str:
     cats = {c.id: c for c in pack.categories}
     lines = []
     for le in pack.lessons:
-        d = lesson_line(lesson_to_json(le, include_key=include_keys))
+        d = lesson_line(lesson_to_json(le, include_key=include_keys,
+                                       include_notes=include_notes))
         if not include_keys:
             d.pop("label")
         info = [_category_json(cats[c]) for c in le.categories
@@ -69,12 +70,13 @@ def dumps(pack: Pack, include_keys: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_jsonl(path: str | os.PathLike[str], pack: Pack, include_keys: bool = True) -> None:
+def write_jsonl(path: str | os.PathLike[str], pack: Pack, include_keys: bool = True,
+                include_notes: bool = False) -> None:
     p = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(dumps(pack, include_keys))
+            f.write(dumps(pack, include_keys, include_notes))
         os.replace(tmp, p)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -62,7 +62,8 @@ def labels_text(number: int, lesson: Lesson) -> str:
     return "".join(f"{number}\t{k.label}\t{k.start}\t{k.end}\n" for k in rows)
 
 
-def write_folder(folder: str | os.PathLike[str], pack: Pack, include_keys: bool = True) -> list[Path]:
+def write_folder(folder: str | os.PathLike[str], pack: Pack, include_keys: bool = True,
+                 include_notes: bool = False) -> list[Path]:
     """Write ``article<n>.txt`` / ``article<n>.labels`` per lesson (n = 1, 2, … in the
     pack's order), ``lessons.json`` and ``close-reader-pack.json``. Returns the files."""
     out = Path(folder)
@@ -81,7 +82,7 @@ def write_folder(folder: str | os.PathLike[str], pack: Pack, include_keys: bool 
                               labels_text(n, le) if include_keys else ""))
     written.append(_write(out / MAP_FILE, json.dumps(mapping, indent=2) + "\n"))
     written.append(_write(out / PACK_FILE, json.dumps(
-        pack_to_json(pack, include_keys), ensure_ascii=False, indent=2) + "\n"))
+        pack_to_json(pack, include_keys, include_notes), ensure_ascii=False, indent=2) + "\n"))
     return written
 
 
