@@ -37,13 +37,27 @@ class ProgressWords(QScrollArea):
         self.text.setAutoFillBackground(False)
         self._trials: TrialsCache = {}  # each lesson's trials, once per refresh
         self._for: int | None = None  # the student being counted in the background
+        self._page = page
         page.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, e: QEvent) -> bool:  # noqa: N802
-        if e.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
-            self.setMaximumHeight(max(watched.height() // 4,
-                                      3 * self.fontMetrics().height()))
+        if e.type() == QEvent.Type.Resize and watched is self._page:
+            self._fit()
         return False
+
+    def _set(self, text: str) -> None:
+        self.text.setText(text)
+        self._fit()
+
+    def _fit(self) -> None:
+        """As tall as the words, but at most a quarter of the page (then it scrolls)."""
+        if not self.text.text():
+            self.setFixedHeight(0)
+            return
+        width = max(self._page.width() - 40, 100)
+        need = self.text.heightForWidth(width) + 2 * self.frameWidth()
+        cap = max(self._page.height() // 4, 3 * self.fontMetrics().height())
+        self.setFixedHeight(min(need, cap))
 
     def reset(self) -> None:
         """The lessons or keys may have changed: count afresh."""
@@ -54,16 +68,16 @@ class ProgressWords(QScrollArea):
                      any_graded: bool) -> None:
         self._for = None
         if student_id is None or not any_graded:
-            self.text.setText("")
+            self._set("")
             return
         if not self.background:
-            self.text.setText(progress_words(
+            self._set(progress_words(
                 student_units(repo, student_id, lessons, self._trials), cats))
             return
         from app.ui.operations import RepoOp
 
         self._for = student_id
-        self.text.setText("Counting this student's sentences…")
+        self._set("Counting this student's sentences…")
         known, have = dict(lessons), dict(self._trials)
 
         def work(r: Repo):  # noqa: ANN202
@@ -74,7 +88,7 @@ class ProgressWords(QScrollArea):
                 return  # another student was chosen meanwhile
             self._for = None
             self._trials.update(result[1])
-            self.text.setText(progress_words(result[0], cats))
+            self._set(progress_words(result[0], cats))
 
         RepoOp(self, repo.database.path, work, self.executor).success(done) \
             .run_in_background()
