@@ -269,3 +269,39 @@ def test_the_pdf_reports_carry_discrimination_and_pre_post(class_db, tmp_path):
     assert "Telling the key's sentences from careful ones" in text
     assert re.search(r"You marked \d+ of the \d+ sentences? the key marks", " ".join(text.split()))
     repo.database.close()
+
+
+def test_on_a_big_database_the_counting_runs_in_the_background(qtbot, class_db, tmp_path,
+                                                                monkeypatch):
+    from app.core.prepost import Form, Pairing
+    from app.store.prepost_repo import save_pairing
+    from app.store.repo import open_repo
+    from app.ui.results import window as results_window
+
+    db = tmp_path / "class.db"
+    shutil.copy(class_db, db)
+    repo = open_repo(db)
+    save_pairing(repo, Pairing(None, "Autumn", Form(unit=TWINS), Form(unit=KURSK)))
+    monkeypatch.setattr(results_window, "LAZY_ABOVE", 10)  # 231 attempts count as "big"
+    w = results_window.ResultsWindow(repo)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.refresh_op.done, timeout=30_000)
+    assert w.discrimination.background and w.prepost.background
+    w.tabs.setCurrentWidget(w.discrimination)
+    assert w.discrimination.result is None
+    assert "Counting the class's sentences" in w.discrimination.summary.text()
+    qtbot.waitUntil(lambda: w.discrimination.result is not None, timeout=30_000)
+    assert w.discrimination.model.rowCount() == 19
+    w.tabs.setCurrentWidget(w.prepost)
+    assert "Comparing the forms of Autumn" in w.prepost.forms.text()
+    qtbot.waitUntil(lambda: w.prepost.result is not None, timeout=30_000)
+    assert w.prepost.student_model.rowCount() == 14
+    w.tabs.setCurrentWidget(w.progress)
+    words = w.progress.words
+    qtbot.waitUntil(lambda: "telling the key's sentences" in words.text.text(), timeout=30_000)
+    repo_students = {s.name: s.id for s in repo.students()}
+    w.progress.choose_student(repo_students["Ema Novak"])
+    assert words.text.text() == "Counting this student's sentences…"
+    qtbot.waitUntil(lambda: "You marked" in words.text.text(), timeout=30_000)
+    repo.database.close()

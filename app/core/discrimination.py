@@ -97,28 +97,35 @@ def lesson_trials(lesson: Lesson, sentences: Sequence[tuple[int, int]]) -> dict[
 
 def tally(trials: Mapping[str, Trials], highlights: Iterable[Highlight]) -> dict[str, Counts]:
     """One attempt's counts per category (and ``all``) on one lesson's trials."""
-    by_label: dict[str, list[Highlight]] = {}
-    everything: list[Highlight] = []
+    by_label: dict[str, list[tuple[int, int]]] = {}
+    everything: list[tuple[int, int]] = []
     for h in highlights:
         if h.end > h.start:
-            by_label.setdefault(h.label, []).append(h)
-            everything.append(h)
+            by_label.setdefault(h.label, []).append((h.start, h.end))
+            everything.append((h.start, h.end))
     out = {}
     for cat, t in trials.items():
-        hs = everything if cat == ALL else by_label.get(cat, ())
-        hit_ids: set[int] = set()
-        alarm_ids: set[int] = set()
-        for h in hs:
-            i = bisect_right(t.piece_ends, h.start)
-            while i < len(t.pieces) and t.pieces[i][0] < h.end:
-                hit_ids.add(t.pieces[i][2])
-                i += 1
-            j = bisect_right(t.noise_ends, h.start)
-            while j < len(t.noise) and t.noise[j][0] < h.end:
-                alarm_ids.add(j)
-                j += 1
-        out[cat] = Counts(len(hit_ids), t.signal, len(alarm_ids), len(t.noise))
+        spans = everything if cat == ALL else by_label.get(cat)
+        if not spans:  # nothing marked in this category
+            out[cat] = Counts(0, t.signal, 0, len(t.noise))
+            continue
+        out[cat] = Counts(len(_overlapped(spans, t.pieces, t.piece_ends, 2)), t.signal,
+                          len(_overlapped(spans, t.noise, t.noise_ends, None)), len(t.noise))
     return out
+
+
+def _overlapped(spans: Sequence[tuple[int, int]], items: Sequence[tuple],
+                ends: Sequence[int], ident: int | None) -> set[int]:
+    """Which of ``items`` (sorted, not overlapping, with their ``ends``) the spans
+    overlap: each item's field ``ident``, or its index when None."""
+    found: set[int] = set()
+    n = len(items)
+    for start, end in spans:
+        i = bisect_right(ends, start)
+        while i < n and items[i][0] < end:
+            found.add(items[i][ident] if ident is not None else i)
+            i += 1
+    return found
 
 
 def add_up(parts: Iterable[Mapping[str, Counts]]) -> dict[str, Counts]:

@@ -247,7 +247,8 @@ class DiscriminationPage(QWidget):
             self.summary.setText(str(e))
 
         RepoOp(self, self.repo.database.path, work, self.executor) \
-            .success(done).failure(failed).run_in_background()
+            .success(done).failure(failed) \
+            .with_progress("Counting the class's sentences…").run_in_background()
 
     def _show(self, cd: ClassDiscrimination) -> None:
         self.result = cd

@@ -289,7 +289,8 @@ class PrePostPage(QWidget):
             self.forms.setText(str(e))
 
         RepoOp(self, self.repo.database.path, lambda repo: prepost(repo, p), self.executor) \
-            .success(done).failure(failed).run_in_background()
+            .success(done).failure(failed) \
+            .with_progress(f"Comparing the forms of {p.name}…").run_in_background()
 
     def _show(self, pp: PrePost) -> None:
         self.result = pp
