@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from app.core.record import record
-from app.core.timestamps import sort_key
 
 
 class AttemptLike(Protocol):
@@ -45,12 +44,14 @@ class Grade:
 
 def time_key(stamp: str) -> tuple[int, int, int]:
     """Sort key for an RFC 3339 time; times that do not parse sort after those that do."""
+    from app.core.timestamps import sort_key  # not at start-up: only imports need it
+
     return sort_key(stamp)
 
 
 def claim_key(submitted_at: str, attempt: int) -> tuple:
     """What an attempt claims about its place: its time, then its attempt number."""
-    return (sort_key(submitted_at), attempt)
+    return (time_key(submitted_at), attempt)
 
 
 def in_order(attempts: Iterable[AttemptLike]) -> list[AttemptLike]:

@@ -8,7 +8,6 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from app.core import timestamps
 from app.core.answers import UUID_RE
 from app.core.errors import FormatError
 from app.core.jsonfile import Fields, read_validated, show, write_json_atomic
@@ -62,7 +61,7 @@ def parse_feedback(data: Any) -> Feedback:
         raise f.fail("machine", "is not a machine id")
     exported_at = f.str("exported_at")
     if exported_at:
-        timestamps.check(exported_at, "feedback: field 'exported_at'")
+        _check_time(exported_at, "feedback: field 'exported_at'")
     # the lessons part is a lesson pack's, with the same rules and messages
     pack = parse_pack({"format": "close-reader/lesson-pack", "version": 1,
                        "categories": f.list("categories") or [],
@@ -135,3 +134,9 @@ def write_feedback(path: str | os.PathLike[str], fb: Feedback, signer: Any) -> N
 
 def lesson_ids(results: Sequence[Result]) -> list[str]:
     return list(dict.fromkeys(r.lesson for r in results))
+
+
+def _check_time(stamp: str, where: str) -> str:
+    from app.core.timestamps import check  # only files from outside need it
+
+    return check(stamp, where)

@@ -44,7 +44,7 @@ def make_codes(repo: Repo, names: Iterable[str] = (), everyone: bool = False,
 def enter_code(repo: Repo, student_id: int, student_name: str, typed: str) -> None:
     """A student enters their code on this machine: its key signs their attempts here."""
     if classcodes.normalize(typed) is None:
-        raise UserError("that is not a class code: it has ten letters and digits, like "
+        raise UserError("That is not a class code: it has ten letters and digits, like "
                         "K7QF3-M9P2X (check each character with your teacher's sheet)")
     key = classcodes.derive_key(typed, student_name)
     repo.db.execute("UPDATE students SET code_key = ? WHERE id = ?", [key.hex(), student_id])

@@ -18,9 +18,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from app.core.errors import FormatError, UserError
-from app.core.feedback_file import Feedback, Result, parse_feedback, write_feedback
+from app.core.feedback_file import (
+    OLD_VERSION,
+    Feedback,
+    Result,
+    parse_feedback,
+    write_feedback,
+)
 from app.core.jsonfile import read_json_file
 from app.core.names import name_key
+from app.core.outpaths import check_output
 from app.core.record import record
 from app.services.grading import refresh_grades
 from app.services.trust import fingerprint_of
@@ -131,6 +138,9 @@ def export_feedback(repo: Repo, folder: str | os.PathLike[str],
     if out.exists() and not out.is_dir():
         raise UserError(f"{out}: give a folder: one feedback file is written per student "
                         "computer")
+    check_output(out, folder=True)  # a refused export releases nothing (app.core.outpaths)
+    for lid in dict.fromkeys(r.lesson for r in results):  # a damaged lesson row too
+        repo.get_lesson(lid, with_key=True)
     own = repo.machine_id()
     with repo.database.transaction():
         released = repo.release([r.submission_id for r in results])
@@ -209,14 +219,20 @@ def read_for_this_machine(repo: Repo, path: str | os.PathLike[str]) -> Feedback:
             raise UserError(f"none of the {len(candidates)} feedback files in {p.name} is for "
                             f"this computer ({own_id[:8] or 'no attempts made here yet'})")
     try:
-        fb = parse_feedback(read_json_file(p))
+        data = read_json_file(p)
+        if isinstance(data, dict) and data.get("format") == "close-reader/feedback" \
+                and data.get("version") == 1:
+            raise FormatError(OLD_VERSION)
+        from app.core.signing import signed_by
+
+        signer = signed_by(data, "feedback")  # who sent it, before what it says
     except FormatError as e:
         raise FormatError(f"{p.name}: {e}") from None
-    if fb.signed_by is None:
+    if signer is None:
         raise UserError(f"{p.name}: this feedback file is not signed by your teacher; "
                         "nothing was imported")
     own_key = trust_repo.own_public_key(repo)
-    if fb.signed_by == own_key:
+    if signer == own_key:
         raise UserError(f"{p.name}: this feedback was exported from this database; here, "
                         "use Release here in Class results instead")
     trusted = trust_repo.trusted_key(repo)
@@ -224,13 +240,18 @@ def read_for_this_machine(repo: Repo, path: str | os.PathLike[str]) -> Feedback:
         raise UserError(f"{p.name}: this computer does not know your teacher's key yet, so "
                         "it cannot check who wrote this file; import a lesson pack your "
                         "teacher exported first")
-    if fb.signed_by != trusted:
+    if signer != trusted:
         raise UserError(f"{p.name}: not signed by your teacher's key (this file: "
-                        f"{fingerprint_of(fb.signed_by)}; trusted here: "
+                        f"{fingerprint_of(signer)}; trusted here: "
                         f"{fingerprint_of(trusted)}); nothing was imported")
+    try:
+        fb = parse_feedback(data)
+    except FormatError as e:
+        raise FormatError(f"{p.name}: {e}") from None
     if fb.machine != own_id:
         raise UserError(f"{p.name}: this feedback is for another computer "
-                        f"({fb.machine[:8]}); this one is {own_id[:8] or 'new'}")
+                        f"({fb.machine[:8]}); this one is {own_id[:8] or 'new'}: its file is "
+                        f"feedback-{_file_id(own_id, set())}.json")
     applied = trust_repo.applied_sequence(repo)
     if fb.sequence < applied:
         raise UserError(f"{p.name}: this feedback file is older than the one already "

@@ -41,6 +41,7 @@ class ClassCodeDialog(QDialog):
         self.code.setAccessibleName("Class code")
         self.code.setPlaceholderText("XXXXX-XXXXX")
         self.code.setMaxLength(40)
+        self.code.textEdited.connect(lambda _t: self.error.clear())
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setTextFormat(Qt.TextFormat.PlainText)

@@ -104,7 +104,7 @@ def student_report_pdf(repo: Repo, student_id: int, lesson_id: str,
         _key_entry(pdf, i, k.span.label, names, st, k.coverage, k.span.required,
                    k.span.quote, k.span.explanation)
     _student_highlights(pdf, sub, report, lesson, names, repo.categories())
-    pdf.output(str(path))
+    pdf.save(path)
     return Path(path)
 
 
@@ -200,7 +200,7 @@ def class_summary_pdf(repo: Repo, lesson_id: str, path: str | os.PathLike[str],
                                       _share_color(s.share("found")), _shade(s.share("missed")))
                               for s in view.key])
     _extras(pdf, view, names)
-    pdf.output(str(path))
+    pdf.save(path)
     return Path(path)
 
 

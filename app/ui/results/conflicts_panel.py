@@ -42,7 +42,6 @@ class ConflictsPanel(QWidget):
         self.list = QListWidget()
         self.list.setAccessibleName("Attempts kept aside")
         self.list.setWordWrap(True)
-        self.list.setMaximumHeight(160)
         self.list.currentItemChanged.connect(lambda *_: self._sync())
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
@@ -61,8 +60,10 @@ class ConflictsPanel(QWidget):
 
     def show_conflicts(self, conflicts: list[Conflict]) -> None:
         self.list.clear()
+        titles = {le.id: le.title for le in self.repo.list_lessons()} if conflicts else {}
         for c in conflicts:
-            text = (f"{KIND_NAMES.get(c.kind, c.kind)}: {c.student} · {c.lesson} · "
+            text = (f"{KIND_NAMES.get(c.kind, c.kind)}: {c.student} · "
+                    f"{titles.get(c.lesson, c.lesson)} · "
                     f"{shown_time(c.submitted_at)} · from {c.source or c.machine[:8]} — "
                     f"{describe(self.repo, c)}")
             item = QListWidgetItem(text)
@@ -78,6 +79,9 @@ class ConflictsPanel(QWidget):
         self.list.setVisible(bool(n))
         if n:
             self.list.setCurrentRow(0)
+            # each row wraps to about two lines; up to three rows show without scrolling
+            row = 2 * self.list.fontMetrics().lineSpacing() + 10
+            self.list.setFixedHeight(min(n, 3) * row + 2 * self.list.frameWidth())
         self._sync()
 
     def _sync(self) -> None:

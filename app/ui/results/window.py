@@ -34,7 +34,7 @@ from app.services.results.report_pdf import class_summary_pdf, student_report_pd
 from app.store.repo import Repo
 from app.ui.operations import Cancelled, Operation, RepoOp
 from app.ui.plain import ask, warn
-from app.ui.results import lms_actions
+from app.ui.results import codes_dialog, lms_actions
 from app.ui.results.class_page import ClassPage
 from app.ui.results.discrimination_page import DiscriminationPage
 from app.ui.results.gradebook_page import GradebookPage, cell_kinds
@@ -120,6 +120,7 @@ class ResultsWindow(QMainWindow):
         lay.addLayout(bottom)
         self.statusBar().showMessage("Drop submission files (.json) here to import them.")
         lms_actions.install(self)
+        codes_dialog.install(self)
         self.refresh()
 
     # -- placement ----------------------------------------------------------------
@@ -324,7 +325,7 @@ class ResultsWindow(QMainWindow):
                 return None
         try:
             n = write_csv(self.gradebook or build_gradebook(self.repo), path, long=long)
-        except OSError as e:
+        except (UserError, OSError) as e:  # a refused path (app.core.outpaths), a full disk
             self._problem("The CSV was not saved", str(e))
             return None
         self.statusBar().showMessage(f"Wrote {n} row{'s' * (n != 1)} to {path}")
