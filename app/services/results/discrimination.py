@@ -23,7 +23,9 @@ from app.core.record import record
 from app.core.sentences import sentence_bounds
 from app.store.repo import Repo, Submission
 
-TWIN_RE = re.compile(r"\bTwin of ([a-z0-9][a-z0-9-]{0,63})\b")
+# "Twin of <id> (careful version)." — the version word says which of the pair this is
+TWIN_RE = re.compile(r"\bTwin of ([a-z0-9][a-z0-9-]{0,63})\b(?: \((\w+) version\))?")
+LOUD = ("loaded", "heated")  # the version of a pair that carries the loaded words
 TrialsCache = dict[str, Mapping[str, Trials]]
 
 
@@ -171,16 +173,24 @@ class LessonSignal:
     false_alarms: float | None  # noise sentences marked, mean per student
     noise: int  # sentences holding no key span
     twin: str | None  # the other version's lesson id, when the notes name one
+    version: str | None = None  # this one's version word in the notes ("careful", "calm"…)
 
     @property
     def careful(self) -> bool:
         """The careful twin of a pair: the one whose key marks less."""
+        if self.version:
+            return self.version == "careful"
         return self.required <= 3
 
 
 def twin_of(teacher_notes: str) -> str | None:
     m = TWIN_RE.search(teacher_notes or "")
     return m.group(1) if m else None
+
+
+def version_of(teacher_notes: str) -> str | None:
+    m = TWIN_RE.search(teacher_notes or "")
+    return m.group(2).lower() if m and m.group(2) else None
 
 
 def unit_signals(repo: Repo, unit: str) -> list[LessonSignal]:
@@ -196,7 +206,7 @@ def unit_signals(repo: Repo, unit: str) -> list[LessonSignal]:
             lesson.id, lesson.title, n, sum(1 for k in lesson.key or () if k.required),
             sum(c.hits for c in counts) / n if n else None, t.signal,
             sum(c.false_alarms for c in counts) / n if n else None, len(t.noise),
-            twin_of(lesson.teacher_notes)))
+            twin_of(lesson.teacher_notes), version_of(lesson.teacher_notes)))
     return out
 
 
@@ -210,8 +220,11 @@ def pairs(signals: Sequence[LessonSignal]) -> list[tuple[LessonSignal, LessonSig
         if other is None or s.lesson_id in seen:
             continue
         seen |= {s.lesson_id, other.lesson_id}
-        careful, loaded = sorted((s, other), key=lambda x: x.required)
-        out.append((loaded, careful))
+        if s.version in LOUD or other.version in LOUD:  # the notes say which is which
+            loud, quiet = (s, other) if s.version in LOUD else (other, s)
+        else:  # the careful twin is the one whose key marks less
+            quiet, loud = sorted((s, other), key=lambda x: x.required)
+        out.append((loud, quiet))
     return out
 
 
@@ -239,10 +252,12 @@ def signal_lines(repo: Repo, lesson_id: str) -> list[str]:
 
     lines = []
     done: set[str] = set()
-    for loaded, careful in pairs(signals):
-        done |= {loaded.lesson_id, careful.lesson_id}
-        lines.append(f"{loaded.title} (loaded): {hit(loaded)} and {alarm(loaded)}. "
-                     f"Its careful twin, {careful.title}: {alarm(careful)}.")
+    for loud, quiet in pairs(signals):
+        done |= {loud.lesson_id, quiet.lesson_id}
+        other = alarm(quiet) if quiet.careful else f"{hit(quiet)} and {alarm(quiet)}"
+        lines.append(f"{loud.title} ({loud.version or 'loaded'}): {hit(loud)} and "
+                     f"{alarm(loud)}. Its {quiet.version or 'careful'} twin, {quiet.title}: "
+                     f"{other}.")
     for s in signals:
         if s.lesson_id not in done:
             lines.append(f"{s.title}: {hit(s)} and {alarm(s)}.")
