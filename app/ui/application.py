@@ -72,6 +72,7 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
         app.setApplicationName("Close Reader")
         app.setOrganizationName("Close Reader")
         app.setWindowIcon(app_icon())
+        app.setDesktopFileName("close-reader")  # Wayland: the desktop entry's icon
         register_fonts()
         base_point_size()  # remember the system's size before the app sets its own
         dark = is_dark(app.palette()) or _system_prefers_dark(app)
