@@ -15,6 +15,7 @@ if not defined SETUP (
 rem close-reader-<version>-windows-x64-setup -> <version>
 for /f "tokens=3 delims=-" %%V in ("%NAME%") do set "VERSION=%%V"
 set "KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\{6C0B7E0E-3F47-4B5A-9E0C-2B8C5D1F7A31}_is1"
-reg query "%KEY%" /v DisplayVersion 2>nul | findstr /r /c:"REG_SZ  *%VERSION%$" >nul && exit /b 0
+rem reg.exe prints "    DisplayVersion    REG_SZ    <version>"
+reg query "%KEY%" /v DisplayVersion 2>nul | find "REG_SZ    %VERSION%" >nul && exit /b 0
 "%SETUP%" /VERYSILENT /SUPPRESSMSGBOXES /NORESTART /LOG="%WINDIR%\Temp\close-reader-install.log"
 exit /b %ERRORLEVEL%
