@@ -72,3 +72,16 @@ CLASS = bundle(
     attempt(4, "Cleo", [hl(0, 45, UC), hl(22, 30, LL), hl(124, 145, LL)], attempt=2,
             at="2026-11-21T10:30:00Z"),
 )
+
+
+PASSWORD = "s3cret-pw"
+
+
+def make_instructor(repo, password: str = PASSWORD):
+    """Give a database an instructor password and its signing key, as instructor mode
+    does on first use; returns the unlocked signer."""
+    from app.core.password import SETTING, hash_password
+    from app.services.trust import create_key_pair
+
+    repo.set_setting(SETTING, hash_password(password))
+    return create_key_pair(repo, password)

@@ -166,7 +166,7 @@ def test_import_is_all_or_nothing_when_the_second_lesson_clashes(base, db, tmp_p
 
 def test_export_with_and_without_keys(db, tmp_path):
     full = tmp_path / "full.crpack"
-    p = run("lessons", "export", *SAMPLE_IDS, "-o", full, db=db)
+    p = run("lessons", "export", *SAMPLE_IDS, "-o", full, "--with-notes", db=db)
     assert p.returncode == 0, p.stderr
     orig = read_pack(SAMPLE)
     got = read_pack(full)
@@ -402,7 +402,7 @@ MALFORMED: dict[str, bytes] = {
     "nul byte": _pack(_fresh(lambda d: None)).replace(b"Samples", b"Sam\x00ples"),
     "deeply nested": b"[" * 50_000 + b"]" * 50_000,
     "wrong format": _pack(_fresh(_set("format", "close-reader/answers"))),
-    "version 2": _pack(_fresh(_set("version", 2))),
+    "version 3": _pack(_fresh(_set("version", 3))),
     "no lessons": _pack(_fresh(_set("lessons", KeyError))),
     "lesson without text": _pack(_fresh(_set("lessons/1/text", KeyError))),
     "bad id": _pack(_fresh(_set("lessons/1/id", "Bad Id!"))),
@@ -434,7 +434,7 @@ NAMES = {
     "10 MB on one line": ["new-sample-fear", "'text'"],
     "lone surrogate": ["new-sample-fear", "'title'"],
     "bad id": ["lessons[1]", "'id'"],
-    "version 2": ["'version'"],
+    "version 3": ["'version'"],
     "wrong format": ["'format'"],
 }
 

@@ -15,9 +15,20 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from results_helpers import LESSON, LL, UC, attempt, bundle, hl, pack_with, sid, write
+from results_helpers import (
+    LESSON,
+    LL,
+    UC,
+    attempt,
+    bundle,
+    hl,
+    make_instructor,
+    pack_with,
+    sid,
+    write,
+)
 
-from app.core.attempts import after_key_flags, graded_attempt, may_see_key
+from app.core.attempts import admit, graded_attempt, may_see_key
 from app.core.names import is_mixed_script, lookalikes, name_key
 from app.core.packs import parse_pack, read_pack
 from app.core.scoring import grade
@@ -39,27 +50,46 @@ class A:
     submission_id: str
     attempt: int
     submitted_at: str
-    machine: str
+    machine: str = "m"
     after_key: bool = False
+    graded: bool = False
 
 
-def test_first_attempt_is_the_grade_and_later_ones_are_after_key():
-    a1 = A("a", 1, "2026-01-01T10:00:00Z", "m1")
-    a2 = A("b", 1, "2026-01-01T11:00:00Z", "m2")  # numbered 1 on its own machine
+def test_the_recorded_graded_attempt_is_the_grade():
+    a1 = A("a", 1, "2026-01-01T10:00:00Z", graded=True)
+    a2 = A("b", 2, "2025-01-01T11:00:00Z")  # claims to be older: a time is not authority
     assert graded_attempt([a2, a1]) is a1
-    assert after_key_flags([a2, a1]) == {"a": False, "b": True}
-    assert graded_attempt([A("c", 1, "2026-01-01T09:00:00Z", "m", after_key=True)]) is None
+    assert graded_attempt([A("c", 1, "2026-01-01T09:00:00Z", after_key=True)]) is None
     assert graded_attempt([]) is None
+
+
+def test_admit_first_arrival_fixes_the_grade_later_ones_never_change_it():
+    first = admit([], [A("x", 2, "2026-01-02T00:00:00Z", after_key=True),
+                       A("y", 1, "2026-01-01T00:00:00Z")], assessment=False)
+    assert (first.graded, first.practice, first.conflicts) == ("y", ("x",), ())
+    here = [A("y", 1, "2026-01-01T10:00:00Z", graded=True)]
+    later = admit(here, [A("z", 2, "2026-01-01T11:00:00Z")], assessment=False)
+    assert (later.graded, later.practice, later.conflicts) == (None, ("z",), ())
+    back = admit(here, [A("w", 1, "1970-01-01T00:00:00Z")], assessment=False)
+    assert back.graded is None and back.conflicts == (("w", "earlier"),)
+    again = admit(here, [A("v", 1, "2026-01-02T00:00:00Z")], assessment=True)
+    assert again.conflicts == (("v", "assessment"),)
+    # after release an assessment's later attempt is practice
+    assert admit(here, [A("u", 2, "2026-01-03T00:00:00Z", after_key=True)],
+                 assessment=True).practice == ("u",)
+    # made here (the app's own submit): never a conflict
+    assert admit(here, [A("t", 2, "")], assessment=False, local=True).practice == ("t",)
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.permutations(range(5)), st.lists(st.integers(0, 3), min_size=5, max_size=5))
-def test_any_order_of_imports_gives_the_same_graded_attempt(order, hours):
-    attempts = [A(f"s{i}", 1, f"2026-01-0{1 + i}T{10 + hours[i]:02d}:00:00Z", f"m{i}")
-                for i in range(5)]
-    shuffled = [attempts[i] for i in order]
-    assert graded_attempt(shuffled) is attempts[0]
-    assert after_key_flags(shuffled) == after_key_flags(attempts)
+def test_no_later_arrival_is_ever_graded(order, hours):
+    here = [A("g", 1, "2026-01-01T12:00:00Z", graded=True)]
+    arriving = [A(f"s{i}", 1 + i % 2, f"2026-01-0{1 + i}T{10 + hours[i]:02d}:00:00Z")
+                for i in order]
+    verdict = admit(here, arriving, assessment=False)
+    assert verdict.graded is None
+    assert len(verdict.practice) + len(verdict.conflicts) == 5
 
 
 def test_may_see_key():
@@ -159,11 +189,13 @@ def test_assessment_round_trip_through_files(tmp_path):
     teacher = open_repo(tmp_path / "teacher.db")
     student = open_repo(tmp_path / "student.db")
     try:
+        signer = make_instructor(teacher)
         import_pack(teacher, parse_pack(assessment_pack()))
-        export_pack(teacher, [LESSON], tmp_path / "out.crpack")
+        export_pack(teacher, [LESSON], tmp_path / "out.crpack", signer=signer)
         out = json.loads((tmp_path / "out.crpack").read_text(encoding="utf-8"))
         assert "key" not in out["lessons"][0] and out["lessons"][0]["mode"] == "assessment"
-        import_pack(student, read_pack(tmp_path / "out.crpack"))
+        assert "teacher_notes" not in out["lessons"][0] and out["signature"]["alg"] == "Ed25519"
+        import_pack(student, read_pack(tmp_path / "out.crpack"))  # trusts the teacher's key
         ana = student.student("Ana")
         hs = [_h(x) for x in PERFECT[:2]]
         sub_id, report = submit(student, ana.id, ana.name, LESSON, hs)
@@ -176,15 +208,18 @@ def test_assessment_round_trip_through_files(tmp_path):
         import_bundles(teacher, [tmp_path / "sub.json"])
         g = teacher.grades()[(teacher.student("Ana").id, LESSON)]
         teacher.set_review(g.submission_id, 90, "a careful note on paragraph 2", "Well read!")
-        export_feedback(teacher, tmp_path / "fb.json")
-        fb = json.loads((tmp_path / "fb.json").read_text(encoding="utf-8"))
-        assert fb["format"] == "close-reader/feedback"
+        done = export_feedback(teacher, tmp_path / "fb", signer=signer)
+        assert len(done.files) == 1 and done.files[0][1] == student.machine_id()
+        path = done.files[0][0]
+        fb = json.loads(path.read_text(encoding="utf-8"))
+        assert fb["format"] == "close-reader/feedback" and fb["version"] == 2
         assert fb["results"][0]["override"] == {"score": 90,
                                                 "reason": "a careful note on paragraph 2"}
         assert "teacher_notes" not in fb["lessons"][0]
-        res = import_feedback(student, tmp_path / "fb.json")
+        res = import_feedback(student, tmp_path / "fb")  # the folder: finds its own file
         assert (res.attached, res.skipped) == (1, 0)
-        assert import_feedback(student, tmp_path / "fb.json").attached == 0  # changes nothing
+        again = import_feedback(student, path)
+        assert again.again and again.attached == 0  # changes nothing
         lesson = student.key_for_student(ana.id, LESSON)
         assert lesson.key is not None
         sg = student.grades()[(ana.id, LESSON)]
@@ -265,11 +300,15 @@ def test_commands_that_show_keys_or_work_need_the_password(tmp_path):
 
 def test_feedback_commands_round_trip(tmp_path):
     teacher, student = tmp_path / "t.db", tmp_path / "s.db"
+    pw = {"CLOSE_READER_PASSWORD": "s3cret-pw"}
     pack = write(tmp_path / "p.json", assessment_pack())
     assert run(teacher, "lessons", "import", str(pack)).returncode == 0
-    out = run(teacher, "lessons", "export", LESSON, "-o", str(tmp_path / "s.crpack"))
-    assert out.returncode == 0 and "assessment key" in out.stdout
-    assert run(student, "lessons", "import", str(tmp_path / "s.crpack")).returncode == 0
+    p = run(teacher, "instructor", "set-password", env={"CLOSE_READER_PASSWORD_NEW": "s3cret-pw"})
+    assert p.returncode == 0, p.stderr
+    out = run(teacher, "lessons", "export", LESSON, "-o", str(tmp_path / "s.crpack"), env=pw)
+    assert out.returncode == 0 and "assessment key" in out.stdout and "signed" in out.stdout
+    p = run(student, "lessons", "import", str(tmp_path / "s.crpack"))
+    assert p.returncode == 0 and "now accepts feedback signed by it" in p.stdout, p.stdout
     r = open_repo(student)
     try:
         ana = r.student("Ana")
@@ -278,18 +317,18 @@ def test_feedback_commands_round_trip(tmp_path):
         r.database.close()
     assert run(student, "submissions", "export", "-o", str(tmp_path / "b.json")).returncode == 0
     assert run(teacher, "submissions", "import", str(tmp_path / "b.json")).returncode == 0
-    p = run(teacher, "feedback", "export", "-o", str(tmp_path / "fb.json"))
-    assert p.returncode == 0 and "1 graded attempt" in p.stdout, p.stderr
-    p = run(student, "feedback", "import", str(tmp_path / "fb.json"))
+    p = run(teacher, "feedback", "export", "-o", str(tmp_path / "fb"), env=pw)
+    assert p.returncode == 0 and "Released 1 graded attempt" in p.stdout, p.stderr
+    p = run(student, "feedback", "import", str(tmp_path / "fb"))
     assert p.returncode == 0 and "1 result" in p.stdout, p.stderr
-    p2 = run(student, "feedback", "import", str(tmp_path / "fb.json"))
-    assert "0 results" in p2.stdout
+    p2 = run(student, "feedback", "import", str(tmp_path / "fb"))
+    assert "already imported" in p2.stdout
     for db in (teacher, student):
-        run(db, "gradebook", "--csv", str(tmp_path / f"{db.stem}.csv"))
+        run(db, "gradebook", "--csv", str(tmp_path / f"{db.stem}.csv"), env=pw)
     t = list(csv.reader((tmp_path / "t.csv").read_text(encoding="utf-8-sig").splitlines()))
     s = list(csv.reader((tmp_path / "s.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert t == s and t[1][0] == "Ana" and t[1][1].isdigit()
     bad = write(tmp_path / "bad.json", {"format": "close-reader/feedback", "version": 1,
                                         "lessons": [], "results": []})
     p = run(student, "feedback", "import", str(bad))
-    assert p.returncode == 1 and "Traceback" not in p.stderr
+    assert p.returncode == 1 and "Traceback" not in p.stderr and "older version" in p.stderr

@@ -144,7 +144,7 @@ def test_formula_injection_through_the_canvas_writer(class_db, tmp_path):
 def test_lessons_out_and_back_in(class_db, tmp_path, fmt, out):
     target = tmp_path / out
     p = run(class_db, "lessons", "export", "sample-budget", "sample-fear", "-o", str(target),
-            "--as", fmt)
+            "--as", fmt, "--with-notes")
     assert p.returncode == 0, p.stderr
     assert "with 5 key spans" in p.stdout
     if fmt == "w3c":

@@ -155,7 +155,7 @@ def test_w3c_bad_collections_are_refused_in_one_line(break_it, message):
 @pytest.mark.parametrize("pack", packs(), ids=["emoji", "sample"])
 def test_ptc_round_trip(pack, tmp_path):
     out = tmp_path / "ptc"
-    ptc.write_folder(out, pack)
+    ptc.write_folder(out, pack, include_notes=True)
     back, merged = ptc.read_folder(out)
     assert merged == 0
     same(pack, back)
@@ -269,7 +269,7 @@ def test_ptc_folder_problems(tmp_path):
 @pytest.mark.parametrize("pack", packs(), ids=["emoji", "sample"])
 def test_doccano_round_trip(pack, tmp_path):
     path = tmp_path / "lessons.jsonl"
-    doccano.write_jsonl(path, pack)
+    doccano.write_jsonl(path, pack, include_notes=True)
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(pack.lessons)
     for line, le in zip(lines, pack.lessons, strict=True):

@@ -180,7 +180,7 @@ def test_wrong_format(fmt):
     refused(d, "pack", "'format'")
 
 
-@pytest.mark.parametrize("version, why", [(2, "not supported"), (0, "not supported"),
+@pytest.mark.parametrize("version, why", [(3, "not supported"), (0, "not supported"),
                                           ("1", "whole number"), (True, "whole number"),
                                           (1.0, "whole number"), (None, "whole number")])
 def test_wrong_version(version, why):
@@ -599,7 +599,7 @@ def test_hostile_values_anywhere_give_one_line_format_errors(data):
 def test_write_pack_read_pack_round_trip(tmp_path):
     p = parse_pack(pack())
     out = tmp_path / "out.crpack"
-    write_pack(out, p)
+    write_pack(out, p, include_notes=True)
     again = read_pack(out)
     assert again.lessons == p.lessons
     used = {c for le in p.lessons for c in le.categories}
@@ -620,7 +620,7 @@ def test_round_trip_keeps_custom_categories_and_non_bmp_text(tmp_path):
     cats = parse_pack(pack()).categories
     p = Pack(cats, (lesson,))
     out = tmp_path / "p.json"
-    write_pack(out, p)
+    write_pack(out, p, include_notes=True)
     back = read_pack(out)
     assert back.lessons == (lesson,)
     assert "appeal_to_fear" in {c.id for c in back.categories}
@@ -642,7 +642,16 @@ def test_writing_without_keys_leaves_keys_and_teacher_notes_out(tmp_path):
 
 def test_pack_to_json_is_a_valid_pack():
     p = parse_pack(pack())
-    assert parse_pack(json.loads(json.dumps(pack_to_json(p)))).lessons == p.lessons
+    assert parse_pack(json.loads(json.dumps(pack_to_json(p, include_notes=True)))).lessons \
+        == p.lessons
+
+
+def test_teacher_notes_never_leave_unless_asked():
+    p = parse_pack(pack())
+    assert any(le.teacher_notes for le in p.lessons)
+    for keys in (True, False):
+        raw = pack_to_json(p, include_keys=keys)
+        assert all("teacher_notes" not in le for le in raw["lessons"])
 
 
 # --------------------------------------------------------------------------- answers
@@ -693,7 +702,7 @@ def test_answers_round_trip(tmp_path):
 
 @pytest.mark.parametrize("changes, parts", [
     ({"format": "close-reader/lesson-pack"}, ["'format'"]),
-    ({"version": 2}, ["'version'"]),
+    ({"version": 3}, ["'version'"]),
     ({"version": True}, ["'version'"]),
     ({"lesson": 5}, ["'lesson'"]),
     ({"lesson": ""}, ["'lesson'"]),
@@ -777,7 +786,8 @@ def test_bundle_parse_and_round_trip(tmp_path):
     assert b.submissions[0].highlights == (Highlight(0, 7, "unsupported_claim"),)
     p = tmp_path / "b.json"
     write_bundle(p, b)
-    assert read_bundle(p) == b
+    assert read_bundle(p).submissions == b.submissions  # written as version 2
+    assert json.loads(p.read_text(encoding="utf-8"))["version"] == 2
 
 
 def test_bundle_attempt_defaults_to_one_and_may_be_empty():

@@ -129,9 +129,10 @@ def test_same_student_from_several_machines_is_one_student(sample_repo, tmp_path
     assert s.added == 2
     assert [x.name for x in sample_repo.students()] == ["Ana P."]
     subs = sample_repo.submissions()
-    # both were "attempt 1" on their machines; here they are numbered in time order
-    assert [(x.submission_id, x.attempt, x.machine) for x in subs] == [
-        (sid(2), 1, "m2"), (sid(1), 2, "m1")]
+    # numbered in the order they arrived here (files in the order given), whatever
+    # their claimed times; the first blind one is the graded one
+    assert [(x.submission_id, x.attempt, x.machine, x.graded) for x in subs] == [
+        (sid(1), 1, "m1", True), (sid(2), 2, "m2", False)]
 
 
 def test_same_id_in_two_files_of_one_import_counts_once(sample_repo, tmp_path):
@@ -224,7 +225,7 @@ GOOD = bundle("m1", attempt(1, "Ana", [hl(0, 12, UC)]))
 def _bad_cases() -> dict[str, object]:
     dup = bundle("m1", attempt(1, "Ana", []), attempt(1, "Ben", []))
     wrong_fmt = dict(GOOD, format="close-reader/lesson-pack")
-    newer = dict(GOOD, version=2)
+    newer = dict(GOOD, version=3)
     reversed_ = bundle("m1", attempt(2, "Ana", [hl(12, 3, UC)]))
     bad_lesson = bundle("m1", attempt(2, "Ana", [], lesson="../etc/passwd"))
     no_name = bundle("m1", attempt(2, "   ", []))

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
-from results_helpers import LESSON, PACK, pack_with
+from results_helpers import LESSON, PACK, make_instructor, pack_with
 
 from app.core.packs import parse_pack, read_pack
 from app.services.feedback import export_feedback
@@ -115,10 +115,11 @@ def test_practice_retry_is_labelled_and_the_first_score_stays(qtbot, db_path):
 def test_assessment_waits_then_shows_the_released_score(qtbot, db_path, tmp_path):
     # the instructor's pack, out without its key, into a student machine
     teacher = open_repo(tmp_path / "teacher.db")
+    signer = make_instructor(teacher)
     import_pack(teacher, parse_pack(pack_with({"mode": "assessment"})))
     from app.services.library import export_pack
 
-    export_pack(teacher, [LESSON], tmp_path / "student.crpack")
+    export_pack(teacher, [LESSON], tmp_path / "student.crpack", signer=signer)
     w = make_window(qtbot, db_path, json.loads((tmp_path / "student.crpack").read_text()))
     lib = by_name(w, "Lesson library")
     row = next(r for r in range(lib.model().rowCount())
@@ -153,9 +154,9 @@ def test_assessment_waits_then_shows_the_released_score(qtbot, db_path, tmp_path
     import_bundles(teacher, [tmp_path / "b.json"])
     g = next(iter(teacher.grades().values()))
     teacher.set_review(g.submission_id, None, "", "Good eye for the experts line.")
-    export_feedback(teacher, tmp_path / "fb.json")
+    done = export_feedback(teacher, tmp_path / "fb", signer=signer)
     teacher.database.close()
-    assert w.import_feedback(str(tmp_path / "fb.json"))
+    assert w.import_feedback(str(done.files[0][0]))
     w.show_library()
     open_lesson(qtbot, w, wait_for="Feedback")
     fb = by_name(w, "Feedback")
@@ -193,6 +194,16 @@ def test_review_dialog_overrides_with_a_reason(qtbot, db_path, tmp_path):
     assert (g.value, g.score, g.comment) == (40, 0, "Check the category descriptions.")
     page.refresh()
     assert m.text(0, 3).startswith("40 — ")
+    # Release here: the selected rows, after a question naming who and what
+    page.table.selectRow(0)
+    seen = {}
+
+    def inspect(box):
+        seen["text"] = box.text()
+        box.button(box.StandardButton.Yes).click()
+
+    on_next_dialog(inspect)
     assert page.release_here() == 1 and m.text(0, 5) == "released"
+    assert "1 student on 1 lesson" in seen["text"]
     r.database.close()
     QApplication.processEvents()

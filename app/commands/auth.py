@@ -31,11 +31,11 @@ def _ask(prompt: str) -> str | None:
         return None
 
 
-def require_instructor(repo: Repo) -> None:
-    """Return when the instructor password is given (or the database has none)."""
+def require_instructor(repo: Repo) -> str | None:
+    """Return the instructor password once it is given (None: the database has none)."""
     stored = repo.setting(SETTING)
     if not stored:
-        return
+        return None
     given = os.environ.get("CLOSE_READER_PASSWORD")
     if given is None:
         given = _ask("Instructor password: ")
@@ -43,13 +43,21 @@ def require_instructor(repo: Repo) -> None:
         raise UserError(f"{NEEDS} (set CLOSE_READER_PASSWORD or run it on a terminal)")
     if not verify_password(given, stored):
         raise UserError("that is not the instructor password")
+    return given
+
+
+def instructor_signer(repo: Repo):
+    """The instructor's unlocked key (asks for the password); None without a password."""
+    from app.services.trust import unlock
+
+    password = require_instructor(repo)
+    return unlock(repo, password) if password is not None else None
 
 
 def set_password(repo: Repo) -> bool:
     """Set or change the password; True when it was a change of an existing one."""
     existed = bool(repo.setting(SETTING))
-    if existed:
-        require_instructor(repo)
+    old = require_instructor(repo) if existed else None
     new = os.environ.get("CLOSE_READER_PASSWORD_NEW")
     if new is None:
         first = _ask("New instructor password: ")
@@ -62,13 +70,20 @@ def set_password(repo: Repo) -> bool:
     problem = password_problem(first, again)
     if problem:
         raise UserError(problem)
-    repo.set_setting(SETTING, hash_password(first))
-    repo.db.execute("DELETE FROM settings WHERE key = ?", [RESET_SETTING])
+    from app.services.trust import password_changed
+
+    with repo.database.transaction():
+        repo.set_setting(SETTING, hash_password(first))
+        repo.db.execute("DELETE FROM settings WHERE key = ?", [RESET_SETTING])
+        password_changed(repo, old, first)
     return existed
 
 
 def reset_password(repo: Repo) -> None:
     """Forget the password; the next opening of instructor mode says so."""
+    from app.services.trust import password_reset
+
     with repo.database.transaction() as db:
         db.execute("DELETE FROM settings WHERE key = ?", [SETTING])
         repo.set_setting(RESET_SETTING, now_iso())
+        password_reset(repo)

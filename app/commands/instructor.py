@@ -20,6 +20,12 @@ def register(sub: Any) -> None:
                              "CLOSE_READER_PASSWORD_NEW, or asked twice; changing needs the "
                              "current one from CLOSE_READER_PASSWORD or a prompt)")
     s.set_defaults(func=cmd_set)
+    t = isub.add_parser("trust", help="show the instructor key this computer trusts for "
+                                      "feedback (recorded from the first signed lesson pack)")
+    t.add_argument("--forget", action="store_true",
+                   help="forget it (the next signed pack is trusted; needs the instructor "
+                        "password when this database has one)")
+    t.set_defaults(func=cmd_trust)
 
 
 def cmd_set(args: argparse.Namespace) -> int:
@@ -49,4 +55,24 @@ def cmd_reset(args: argparse.Namespace) -> int:
     reset_password(repo)
     print(f"The instructor password for {db_path(args)} is reset. "
           "Open instructor mode to choose a new one.")
+    return 0
+
+
+def cmd_trust(args: argparse.Namespace) -> int:
+    from app.commands.common import open_repo_for
+    from app.services.trust import describe
+    from app.store.trust_repo import set_trusted_key, trusted_key
+
+    repo = open_repo_for(args)
+    if args.forget:
+        from app.commands.auth import require_instructor
+
+        require_instructor(repo)
+        had = trusted_key(repo) is not None
+        set_trusted_key(repo, None)
+        print("This computer no longer trusts an instructor key; the next signed lesson pack "
+              "imported here sets it." if had else "No instructor key was trusted here.")
+        return 0
+    for line in describe(repo):
+        print(line)
     return 0

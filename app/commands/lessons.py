@@ -31,7 +31,11 @@ def register(sub: Any) -> None:
     ex.add_argument("-o", "--output", required=True, help="pack file to write")
     ex.add_argument("--no-keys", action="store_true", help="leave the answer keys out")
     ex.add_argument("--with-assessment-keys", action="store_true",
-                    help="write the keys of assessment lessons too (between instructors)")
+                    help="write the keys of assessment lessons too (between instructors; "
+                         "needs the instructor password)")
+    ex.add_argument("--with-notes", action="store_true",
+                    help="write the teacher notes too (between instructors; needs the "
+                         "instructor password; never for students)")
     ex.add_argument("--as", dest="as_format", choices=EXPORT_FORMATS, default="pack",
                     help="pack (default); w3c (Web Annotation JSON-LD of the keys); ptc "
                          "(SemEval-2020 Task 11 folder, OUT is a folder); doccano (JSONL)")
@@ -80,37 +84,69 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _printable(line: str) -> str:
-    """Text from a pack or a student on one terminal line: no control characters."""
-    return "".join(ch if ch.isprintable() else " " for ch in line)
+    """Text from a pack or a student on one terminal line: escape sequences and other
+    control characters removed (``clean``), anything else unprintable a space."""
+    return "".join(ch if ch.isprintable() else " " for ch in clean(line))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from app.commands.auth import require_instructor
-    from app.commands.common import open_repo_for
+    from app.commands.auth import instructor_signer, require_instructor
+    from app.commands.common import check_output_arg, open_repo_for
+    from app.core.errors import UserError
     from app.services.library import export_pack
+    from app.services.trust import session_signer
+    from app.store.trust_repo import trusted_key
 
+    check_output_arg(args, args.output, folder=args.as_format == "ptc")
     repo = open_repo_for(args)
     for lid in args.ids:
         repo.get_lesson(lid)  # an unknown id is an error before anything is asked
+    chosen = [s for s in repo.list_lessons() if s.id in set(args.ids)]
+    if args.with_assessment_keys and not args.no_keys:
+        if trusted_key(repo) is not None:
+            raise UserError("--with-assessment-keys: this is a student computer (it trusts "
+                            "a teacher's key); assessment keys are exported from the "
+                            "instructor's computer only")
+        if not repo.setting("instructor_password"):
+            raise UserError("--with-assessment-keys needs the instructor password, and this "
+                            "database has none: set one first (close-reader instructor "
+                            "set-password)")
     keys = not args.no_keys and any(
-        s.has_key and (s.mode != "assessment" or args.with_assessment_keys)
-        for s in repo.list_lessons() if s.id in set(args.ids))
-    if keys:
-        require_instructor(repo)
+        s.has_key and (s.mode != "assessment" or args.with_assessment_keys) for s in chosen)
+    signer = None
+    if keys or args.with_notes:
+        signer = instructor_signer(repo)
+    elif repo.setting("instructor_password") and getattr(args, "as_format", "pack") == "pack":
+        signer = session_signer(repo)
+        if signer is None and _password_at_hand():
+            signer = instructor_signer(repo)  # sign when the password is at hand
     if getattr(args, "as_format", "pack") != "pack":  # w3c, ptc, doccano
         from app.services.interchange import export_lessons_as
 
-        print(export_lessons_as(repo, args.ids, args.as_format, args.output,
-                                include_keys=not args.no_keys,
-                                assessment_keys=args.with_assessment_keys))
+        if keys or args.with_notes:
+            require_instructor(repo)
+        print(clean(export_lessons_as(repo, args.ids, args.as_format, args.output,
+                                      include_keys=not args.no_keys,
+                                      assessment_keys=args.with_assessment_keys,
+                                      include_notes=args.with_notes)))
         return 0
     n = export_pack(repo, args.ids, args.output, include_keys=not args.no_keys,
-                    assessment_keys=args.with_assessment_keys)
-    left = sum(1 for s in repo.list_lessons() if s.id in set(args.ids)
-               and s.mode == "assessment" and s.has_key) if not args.with_assessment_keys else 0
+                    assessment_keys=args.with_assessment_keys, include_notes=args.with_notes,
+                    signer=signer)
+    left = sum(1 for s in chosen if s.mode == "assessment" and s.has_key) \
+        if not args.with_assessment_keys else 0
     what = f"with {n} key{'s' * (n != 1)}" if n else "without keys"
     note = (f" ({left} assessment key{'s' * (left != 1)} left out: --with-assessment-keys "
             "writes them)") if left and not args.no_keys else ""
-    print(f"Exported {len(args.ids)} lesson{'s' * (len(args.ids) != 1)} {what} to "
-          f"{args.output}{note}")
+    notes = "" if args.with_notes else ", without teacher notes"
+    signed = f", signed ({signer.fingerprint})" if signer is not None else ", unsigned"
+    print(clean(f"Exported {len(args.ids)} lesson{'s' * (len(args.ids) != 1)} {what}{notes}"
+                f"{signed} to {args.output}{note}"))
     return 0
+
+
+def _password_at_hand() -> bool:
+    import os
+    import sys
+
+    return "CLOSE_READER_PASSWORD" in os.environ or bool(sys.stdin and sys.stdin.isatty())

@@ -10,13 +10,14 @@ from typing import Any
 from app.core.errors import FormatError
 from app.core.jsonfile import Fields, read_validated, show, write_json_atomic
 from app.core.lessons import Highlight, Lesson
+from app.core.names import MAX_NAME as MAX_NAME
 from app.core.names import clean_name, name_key
 from app.core.record import record
 
 ANSWERS_FORMAT = "close-reader/answers"
 BUNDLE_FORMAT = "close-reader/submissions"
-UUID_RE = re.compile(r"[0-9a-fA-F-]{8,64}")
-MAX_NAME = 100
+# a UUID as 8-4-4-4-12 hex digits (formats.md); compared in lower case
+UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @record
@@ -29,12 +30,14 @@ class Answers:
 
 @record
 class BundledSubmission:
-    submission_id: str
+    submission_id: str  # lower case
     attempt: int
     lesson: str
     student: str
     submitted_at: str
     highlights: tuple[Highlight, ...]
+    after_key: bool = False  # claimed by the file (version 1: attempt > 1)
+    signature: dict | None = None  # the class-code signature, as it came
 
 
 @record
@@ -42,6 +45,8 @@ class Bundle:
     machine: str
     exported_at: str
     submissions: tuple[BundledSubmission, ...]
+    version: int = 2
+    instructor_key: str = ""  # informational: the key fingerprint that machine trusts
 
 
 def normalize_student(name: str) -> str:
@@ -69,9 +74,7 @@ def _parse_highlights(raw: list[Any] | None, ctx: str) -> tuple[Highlight, ...]:
 def parse_answers(data: Any) -> Answers:
     f = Fields(data, "answers")
     f.header(ANSWERS_FORMAT)
-    student = clean_student_name(f.str("student", required=True))
-    if len(student) > MAX_NAME:
-        raise f.fail("student", f"is longer than {MAX_NAME} characters")
+    student = f.student()  # one line, visible, at most MAX_NAME (app.core.names)
     return Answers(
         lesson=f.str("lesson", required=True),
         student=student,
@@ -113,7 +116,7 @@ def highlight_json(h: Highlight) -> dict[str, Any]:
 
 def parse_bundle(data: Any) -> Bundle:
     f = Fields(data, "bundle")
-    f.header(BUNDLE_FORMAT)
+    version = f.header(BUNDLE_FORMAT, (1, 2))
     subs: list[BundledSubmission] = []
     seen: set[str] = set()
     for i, item in enumerate(f.list("submissions", required=True) or []):
@@ -121,23 +124,38 @@ def parse_bundle(data: Any) -> Bundle:
         s = Fields(item, ctx)
         sid = s.str("submission_id", required=True)
         if not UUID_RE.fullmatch(sid):
-            raise s.fail("submission_id", f"{show(sid)} is not a submission id")
+            raise s.fail("submission_id", f"{show(sid)} is not a submission id (a UUID "
+                                          "like 3f2a…-…)")
+        sid = sid.lower()
         if sid in seen:
             raise s.fail("submission_id", f"'{sid}' appears twice in the bundle")
         seen.add(sid)
         attempt = s.int("attempt", required=False, default=1)
         if not 1 <= attempt <= 1_000_000:
             raise s.fail("attempt", "must be a whole number from 1 to 1,000,000")
-        student = clean_student_name(s.str("student", required=True))
-        if len(student) > MAX_NAME:
-            raise s.fail("student", f"is longer than {MAX_NAME} characters")
+        student = s.student()  # one line, visible, at most MAX_NAME (app.core.names)
+        submitted_at = _check_time(s.str("submitted_at", required=True),
+                                        f"{ctx}: field 'submitted_at'")
+        after_key = s.bool("after_key", attempt > 1) if version >= 2 else attempt > 1
+        sig = item.get("signature") if version >= 2 else None
+        if sig is not None:
+            g = Fields(sig, f"{ctx}: signature")
+            sig = {"alg": g.str("alg", required=True), "code": g.str("code"),
+                   "mac": g.str("mac", required=True)}
+            if len(sig["mac"]) > 128 or len(sig["code"]) > 64:
+                raise g.fail("mac", "is not a signature")
         subs.append(BundledSubmission(
             submission_id=sid, attempt=attempt, lesson=s.str("lesson", required=True),
-            student=student, submitted_at=s.str("submitted_at"),
+            student=student, submitted_at=submitted_at,
             highlights=_parse_highlights(s.list("highlights"), ctx),
+            after_key=after_key, signature=sig,
         ))
-    return Bundle(machine=f.str("machine"), exported_at=f.str("exported_at"),
-                  submissions=tuple(subs))
+    exported_at = f.str("exported_at")
+    if exported_at:
+        _check_time(exported_at, "bundle: field 'exported_at'")
+    return Bundle(machine=f.str("machine")[:64], exported_at=exported_at,
+                  submissions=tuple(subs), version=version,
+                  instructor_key=f.str("instructor_key")[:64])
 
 
 def read_bundle(path: str | os.PathLike[str]) -> Bundle:
@@ -145,17 +163,28 @@ def read_bundle(path: str | os.PathLike[str]) -> Bundle:
 
 
 def bundle_to_json(b: Bundle) -> dict[str, Any]:
-    return {
-        "format": BUNDLE_FORMAT, "version": 1, "machine": b.machine,
-        "exported_at": b.exported_at,
-        "submissions": [
-            {"submission_id": s.submission_id, "attempt": s.attempt, "lesson": s.lesson,
-             "student": s.student, "submitted_at": s.submitted_at,
-             "highlights": [highlight_json(h) for h in s.highlights]}
-            for s in b.submissions
-        ],
-    }
+    out: dict[str, Any] = {"format": BUNDLE_FORMAT, "version": 2, "machine": b.machine,
+                           "exported_at": b.exported_at}
+    if b.instructor_key:
+        out["instructor_key"] = b.instructor_key
+    subs = []
+    for s in b.submissions:
+        d: dict[str, Any] = {
+            "submission_id": s.submission_id, "attempt": s.attempt, "lesson": s.lesson,
+            "student": s.student, "submitted_at": s.submitted_at, "after_key": s.after_key,
+            "highlights": [highlight_json(h) for h in s.highlights]}
+        if s.signature:
+            d["signature"] = dict(s.signature)
+        subs.append(d)
+    out["submissions"] = subs
+    return out
 
 
 def write_bundle(path: str | os.PathLike[str], b: Bundle) -> None:
     write_json_atomic(path, bundle_to_json(b))
+
+
+def _check_time(stamp: str, where: str) -> str:
+    from app.core.timestamps import check  # only files from outside need it
+
+    return check(stamp, where)

@@ -1,18 +1,17 @@
 """Which attempt is the grade, and what a student may see of a key.
 
-formats.md, "Practice and assessment": the graded attempt of a student on a lesson is
-their first submitted attempt; an attempt submitted after that student had seen the key
-(any earlier feedback on the lesson) is ``after_key`` and never the graded one. Every
-screen, export and report asks these functions; none decides on its own.
-
-"First" is by submission time, then attempt number, machine and id, so it does not
-depend on the order in which bundles from several machines were imported.
+formats.md, "Practice and assessment" and "Which attempts an import admits": the
+graded attempt of a student on a lesson is decided when attempts *arrive* in a
+database — the first blind attempt among the first to arrive — and recorded (the
+``graded`` flag); no later arrival changes it. Times, attempt numbers and machine ids
+written in a file are information, used only to withhold a grade (``after_key``) or to
+keep a late attempt aside (it claims to be earlier than one already here), never to
+grant one. Every screen, export and report asks these functions; none decides on its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
 from typing import Protocol
 
 from app.core.record import record
@@ -24,6 +23,7 @@ class AttemptLike(Protocol):
     submitted_at: str
     machine: str
     after_key: bool
+    graded: bool
 
 
 @record
@@ -42,42 +42,89 @@ class Grade:
         return self.override if self.override is not None else self.score
 
 
-def time_key(stamp: str) -> tuple[int, float, str]:
-    """Sort key for an ISO time; times that do not parse sort after those that do."""
-    try:
-        t = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return (1, 0.0, stamp)
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=timezone.utc)
-    return (0, t.timestamp(), stamp)
+def time_key(stamp: str) -> tuple[int, int, int]:
+    """Sort key for an RFC 3339 time; times that do not parse sort after those that do."""
+    from app.core.timestamps import sort_key  # not at start-up: only imports need it
+
+    return sort_key(stamp)
 
 
-def order_key(a: AttemptLike) -> tuple:
-    return (time_key(a.submitted_at), a.attempt, a.machine, a.submission_id)
+def claim_key(submitted_at: str, attempt: int) -> tuple:
+    """What an attempt claims about its place: its time, then its attempt number."""
+    return (time_key(submitted_at), attempt)
 
 
 def in_order(attempts: Iterable[AttemptLike]) -> list[AttemptLike]:
+    """One student's attempts on one lesson in the order they arrived (attempt number)."""
     items = list(attempts)
-    if len(items) < 2:  # most students make one attempt: no times to parse
+    if len(items) < 2:
         return items
-    return sorted(items, key=order_key)
+    return sorted(items, key=lambda a: (a.attempt, a.submission_id))
 
 
 def graded_attempt(attempts: Iterable[AttemptLike]) -> AttemptLike | None:
-    """One student's graded attempt on one lesson: the first, unless it was made after
-    seeing the key (then none is: a grade is never taken from practice)."""
-    ordered = in_order(attempts)
-    if not ordered or ordered[0].after_key:
-        return None
-    return ordered[0]
+    """One student's graded attempt on one lesson: the one recorded as graded when it
+    arrived (None: nothing graded — no blind attempt has arrived)."""
+    for a in attempts:
+        if a.graded:
+            return a
+    return None
 
 
-def after_key_flags(attempts: Sequence[AttemptLike]) -> dict[str, bool]:
-    """``after_key`` for each of one student's attempts on one lesson: every attempt
-    after the first was submitted once feedback existed; a flag already set stays set."""
-    ordered = in_order(attempts)
-    return {a.submission_id: a.after_key or i > 0 for i, a in enumerate(ordered)}
+class Arriving(Protocol):
+    submission_id: str
+    attempt: int
+    submitted_at: str
+    after_key: bool  # claimed by the file (a version 1 bundle: attempt > 1)
+
+
+@record
+class Admission:
+    """What arrives with one student's attempts on one lesson, and where each goes."""
+
+    graded: str | None  # the arriving attempt that becomes the graded one
+    practice: tuple[str, ...]  # stored as practice after the key (never graded)
+    conflicts: tuple[tuple[str, str], ...]  # (submission_id, kind): kept aside
+
+
+def admit(recorded: Sequence[AttemptLike], arriving: Sequence[Arriving], assessment: bool,
+          local: bool = False) -> Admission:
+    """Decide, for attempts of one student on one lesson arriving in this order, which
+    becomes graded, which are practice and which are kept aside (formats.md).
+
+    ``recorded``: the attempts already in the database. ``local``: the attempt is made on
+    this database now (its order is known, it cannot claim to be earlier)."""
+    graded: str | None = None
+    practice: list[str] = []
+    conflicts: list[tuple[str, str]] = []
+    if not recorded:
+        for a in arriving:
+            if graded is None and not a.after_key:
+                graded = a.submission_id
+            elif assessment and not a.after_key:
+                conflicts.append((a.submission_id, "assessment"))
+            else:
+                practice.append(a.submission_id)
+        return Admission(graded, tuple(practice), tuple(conflicts))
+    latest = max(claim_key(r.submitted_at, r.attempt) for r in recorded)
+    for a in arriving:
+        if local:
+            practice.append(a.submission_id)
+        elif assessment and not a.after_key:
+            conflicts.append((a.submission_id, "assessment"))
+        elif claim_key(a.submitted_at, a.attempt) <= latest:
+            conflicts.append((a.submission_id, "earlier"))
+        else:
+            practice.append(a.submission_id)
+    return Admission(None, tuple(practice), tuple(conflicts))
+
+
+CONFLICT_REASONS = {
+    "id": "its submission id is already here with another student, lesson or highlights",
+    "earlier": "it arrived after the graded attempt but claims to be earlier",
+    "assessment": "a second submission of an assessment",
+    "signature": "its signature does not show it is the named student's",
+}
 
 
 def may_see_key(mode: str, submitted: bool, released: bool) -> bool:

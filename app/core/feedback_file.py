@@ -1,5 +1,6 @@
-"""The feedback file (instructor → students; formats.md, "Feedback file"): the keys of
-some lessons and the result of every graded attempt on them."""
+"""The feedback file (instructor → students; formats.md, "Feedback file", version 2): for
+one student machine, the results released to its students and the keys of those
+lessons; signed by the instructor, numbered so an older file never reverts a newer one."""
 
 from __future__ import annotations
 
@@ -34,11 +35,33 @@ class Feedback:
     categories: tuple[Category, ...]
     lessons: tuple[Lesson, ...]
     results: tuple[Result, ...]
+    machine: str = ""  # the student machine it is for
+    sequence: int = 0  # the instructor's export count
+    signed_by: bytes | None = None  # the verified Ed25519 key that signed it
+
+
+OLD_VERSION = ("this feedback file comes from an older version of Close Reader and is not "
+               "signed; ask your teacher to export the feedback again")
 
 
 def parse_feedback(data: Any) -> Feedback:
     f = Fields(data, "feedback")
-    f.header(FEEDBACK_FORMAT)
+    if isinstance(data, dict) and data.get("format") == FEEDBACK_FORMAT \
+            and data.get("version") == 1:
+        raise FormatError(OLD_VERSION)
+    f.header(FEEDBACK_FORMAT, (2,))
+    from app.core.signing import signed_by as verify
+
+    signed = verify(data, "feedback")
+    sequence = f.int("sequence")
+    if not 1 <= sequence <= 2**53:
+        raise f.fail("sequence", "must be a whole number from 1")
+    machine = f.str("machine", required=True)
+    if not 1 <= len(machine) <= 64:
+        raise f.fail("machine", "is not a machine id")
+    exported_at = f.str("exported_at")
+    if exported_at:
+        _check_time(exported_at, "feedback: field 'exported_at'")
     # the lessons part is a lesson pack's, with the same rules and messages
     pack = parse_pack({"format": "close-reader/lesson-pack", "version": 1,
                        "categories": f.list("categories") or [],
@@ -54,6 +77,7 @@ def parse_feedback(data: Any) -> Feedback:
         sid = r.str("submission_id", required=True)
         if not UUID_RE.fullmatch(sid):
             raise r.fail("submission_id", f"{show(sid)} is not a submission id")
+        sid = sid.lower()
         if sid in seen:
             raise r.fail("submission_id", f"'{sid}' appears twice")
         seen.add(sid)
@@ -68,9 +92,10 @@ def parse_feedback(data: Any) -> Feedback:
             reason = o.str("reason")
             if override is None:
                 raise o.fail("score", "is required")
-        results.append(Result(sid, lesson, r.str("student"), score, override, reason,
+        results.append(Result(sid, lesson, r.student(), score, override, reason,
                               r.str("comment")))
-    return Feedback(f.str("exported_at"), pack.categories, pack.lessons, tuple(results))
+    return Feedback(exported_at, pack.categories, pack.lessons, tuple(results), machine,
+                    sequence, signed)
 
 
 def _score(f: Fields, raw: dict, name: str) -> int | None:
@@ -97,13 +122,21 @@ def feedback_to_json(fb: Feedback) -> dict[str, Any]:
         if r.comment:
             d["comment"] = r.comment
         results.append(d)
-    return {"format": FEEDBACK_FORMAT, "version": 1, "exported_at": fb.exported_at,
+    return {"format": FEEDBACK_FORMAT, "version": 2, "exported_at": fb.exported_at,
+            "machine": fb.machine, "sequence": fb.sequence,
             "categories": pack["categories"], "lessons": pack["lessons"], "results": results}
 
 
-def write_feedback(path: str | os.PathLike[str], fb: Feedback) -> None:
-    write_json_atomic(path, feedback_to_json(fb))
+def write_feedback(path: str | os.PathLike[str], fb: Feedback, signer: Any) -> None:
+    """Write the file signed by ``signer`` (``app.core.signing.Signer``)."""
+    write_json_atomic(path, signer.sign(feedback_to_json(fb)))
 
 
 def lesson_ids(results: Sequence[Result]) -> list[str]:
     return list(dict.fromkeys(r.lesson for r in results))
+
+
+def _check_time(stamp: str, where: str) -> str:
+    from app.core.timestamps import check  # only files from outside need it
+
+    return check(stamp, where)

@@ -26,6 +26,7 @@ from app.core.lessons import (
     Source,
 )
 from app.core.record import record
+from app.core.textrules import LIMITS
 
 PACK_FORMAT = "close-reader/lesson-pack"
 CATEGORY_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -41,6 +42,8 @@ PackError = FormatError
 class Pack:
     categories: tuple[Category, ...] = BUILTIN_CATEGORIES
     lessons: tuple[Lesson, ...] = field(default_factory=tuple)
+    # the Ed25519 public key that signed the file, verified (formats.md, "Signatures")
+    signed_by: bytes | None = None
 
 
 def read_pack(path: str | os.PathLike[str]) -> Pack:
@@ -50,7 +53,12 @@ def read_pack(path: str | os.PathLike[str]) -> Pack:
 
 def parse_pack(data: Any) -> Pack:
     top = Fields(data, "pack")
-    top.header(PACK_FORMAT)
+    version = top.header(PACK_FORMAT, (1, 2))
+    signed_by = None
+    if version >= 2 and isinstance(data, dict) and "signature" in data:
+        from app.core.signing import signed_by as verify
+
+        signed_by = verify(data, "pack")
     categories = _parse_categories(top.list("categories") or [])
     known = {c.id for c in categories}
     raw_lessons = top.list("lessons", required=True)
@@ -65,7 +73,7 @@ def parse_pack(data: Any) -> Pack:
             raise FormatError(f"lesson '{lesson.id}' (lessons[{i}]): field 'id' is a duplicate")
         seen.add(lesson.id)
         lessons.append(lesson)
-    return Pack(categories=categories, lessons=tuple(lessons))
+    return Pack(categories=categories, lessons=tuple(lessons), signed_by=signed_by)
 
 
 def _parse_categories(raw: list[Any]) -> tuple[Category, ...]:
@@ -88,8 +96,10 @@ def _parse_categories(raw: list[Any]) -> tuple[Category, ...]:
             raise f.fail("underline", f"must be one of {', '.join(UNDERLINE_STYLES)}")
         cats[cid] = Category(
             id=cid,
-            name=f.str("name", required=base is None) or (base.name if base else cid),
-            description=f.str("description") or (base.description if base else ""),
+            name=f.line("name", LIMITS["category name"], required=base is None)
+            or (base.name if base else cid),
+            description=f.block("description", LIMITS["category description"])
+            or (base.description if base else ""),
             color=color,
             underline=underline,
         )
@@ -103,7 +113,7 @@ def parse_lesson(raw: Any, index: int, known_categories: Iterable[str]) -> Lesso
     if not LESSON_ID_RE.fullmatch(lid):
         raise f.fail("id", f"{show(lid, 70)} must match [a-z0-9][a-z0-9-]{{0,63}}")
     f.ctx = f"lesson '{lid}'"
-    title = f.str("title", required=True)
+    title = f.line("title", LIMITS["title"], required=True)  # app.core.textrules
     text = f.str("text", required=True)
     if len(text) > MAX_TEXT_CHARS:
         raise f.fail("text", f"is {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}")
@@ -119,8 +129,8 @@ def parse_lesson(raw: Any, index: int, known_categories: Iterable[str]) -> Lesso
         raise f.fail("mode", f"must be one of {', '.join(MODES)}, got {show(mode, 30)}")
     src = Fields(raw.get("source") or {}, f"lesson '{lid}': source")
     source = Source(
-        outlet=src.str("outlet"), author=src.str("author"),
-        published=src.str("published"), url=src.str("url"),
+        outlet=src.line("outlet", LIMITS["outlet"]), author=src.line("author", LIMITS["author"]),
+        published=src.line("published", LIMITS["published"]), url=src.line("url", LIMITS["url"]),
     )
     known = set(known_categories)
     cats_raw = f.list("categories")
@@ -141,8 +151,10 @@ def parse_lesson(raw: Any, index: int, known_categories: Iterable[str]) -> Lesso
     key = None if key_raw is None else parse_key(key_raw, text, cats, lid)
     return Lesson(
         id=lid, title=title, text=text, source=source, level=level,
-        unit=f.str("unit"), instructions=f.str("instructions"),
-        teacher_notes=f.str("teacher_notes"), categories=cats, key=key, mode=mode,
+        unit=f.line("unit", LIMITS["unit"]),
+        instructions=f.block("instructions", LIMITS["instructions"]),
+        teacher_notes=f.block("teacher_notes", LIMITS["teacher_notes"]), categories=cats,
+        key=key, mode=mode,
     )
 
 
@@ -163,7 +175,8 @@ def parse_key(raw: list[Any], text: str, labels: Sequence[str], lid: str) -> tup
         if quote != text[start:end]:
             raise f.fail("quote", f"{show(quote)} does not match the text there "
                                   f"({show(text[start:end])})")
-        spans.append(KeySpan(start, end, label, quote, f.str("explanation"),
+        spans.append(KeySpan(start, end, label, quote,
+                             f.block("explanation", LIMITS["explanation"]),
                              f.bool("required", True)))
     check_key_overlaps(spans, lid)
     return tuple(spans)
@@ -181,14 +194,19 @@ def check_key_overlaps(spans: Sequence[KeySpan], lid: str) -> None:
             )
 
 
-def lesson_to_json(lesson: Lesson, include_key: bool = True) -> dict[str, Any]:
+def lesson_to_json(lesson: Lesson, include_key: bool = True,
+                   include_notes: bool = False) -> dict[str, Any]:
+    """A lesson as a pack holds it. Teacher notes only with ``include_notes`` (a pack for
+    another instructor): never in a pack for students (formats.md)."""
     out: dict[str, Any] = {"id": lesson.id, "title": lesson.title}
     src = {k: v for k, v in vars(lesson.source).items() if v}
     if src:
         out["source"] = src
-    for name in ("level", "unit", "instructions", "teacher_notes"):
+    for name in ("level", "unit", "instructions"):
         if getattr(lesson, name):
             out[name] = getattr(lesson, name)
+    if include_notes and lesson.teacher_notes:
+        out["teacher_notes"] = lesson.teacher_notes
     out["text"] = lesson.text
     out["categories"] = list(lesson.categories)
     if lesson.mode != "practice":
@@ -199,12 +217,11 @@ def lesson_to_json(lesson: Lesson, include_key: bool = True) -> dict[str, Any]:
              "explanation": k.explanation, "required": k.required}
             for k in lesson.key
         ]
-    if not include_key:
-        out.pop("teacher_notes", None)
     return out
 
 
-def pack_to_json(pack: Pack, include_keys: bool = True) -> dict[str, Any]:
+def pack_to_json(pack: Pack, include_keys: bool = True,
+                 include_notes: bool = False) -> dict[str, Any]:
     used = {c for lesson in pack.lessons for c in lesson.categories}
     cats = []
     for c in pack.categories:
@@ -218,11 +235,14 @@ def pack_to_json(pack: Pack, include_keys: bool = True) -> dict[str, Any]:
         cats.append(d)
     return {
         "format": PACK_FORMAT,
-        "version": 1,
+        "version": 2,
         "categories": cats,
-        "lessons": [lesson_to_json(le, include_keys) for le in pack.lessons],
+        "lessons": [lesson_to_json(le, include_keys, include_notes) for le in pack.lessons],
     }
 
 
-def write_pack(path: str | os.PathLike[str], pack: Pack, include_keys: bool = True) -> None:
-    write_json_atomic(path, pack_to_json(pack, include_keys))
+def write_pack(path: str | os.PathLike[str], pack: Pack, include_keys: bool = True,
+               include_notes: bool = False, signer: Any = None) -> None:
+    """Write a pack (version 2), signed when ``signer`` (``app.core.signing.Signer``)."""
+    doc = pack_to_json(pack, include_keys, include_notes)
+    write_json_atomic(path, signer.sign(doc) if signer is not None else doc)

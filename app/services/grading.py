@@ -5,11 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from app.core.answers import Answers, check_highlights
-from app.core.attempts import may_see_key
+from app.core.attempts import admit, may_see_key
 from app.core.errors import UserError
 from app.core.lessons import Highlight, Lesson
+from app.core.record import record
 from app.core.scoring import Report, grade
-from app.store.repo import Repo, Submission
+from app.store.repo import Repo, Submission, now_iso
+
+
+@record
+class _Local:
+    submission_id: str
+    attempt: int
+    submitted_at: str
+    after_key: bool
 
 
 def grade_lesson(lesson: Lesson, highlights: Sequence[Highlight], ctx: str = "answers") -> Report:
@@ -51,12 +60,33 @@ def submit(repo: Repo, student_id: int, student_name: str, lesson_id: str,
         raise UserError("this assessment is already submitted; your teacher will release "
                         "the feedback")
     report = grade(lesson.key, highlights, lesson.categories) if lesson.key is not None else None
+    recorded = repo.submissions(student_id=student_id, lesson_id=lesson_id, with_reports=False)
+    import uuid  # here, not at start-up (uuid imports platform)
+
+    new_id = str(uuid.uuid4())
+    verdict = admit(recorded, [_Local(new_id, len(recorded) + 1, "", seen)],
+                    lesson.is_assessment, local=True)
+    graded = verdict.graded == new_id
+    when = now_iso()
+    signature = ""
+    from app.store.trust_repo import code_key  # not at start-up: hashlib loads OpenSSL
+
+    key = code_key(repo, student_id)
+    if key is not None:  # the student entered their class code on this machine
+        import json
+
+        from app.core.classcodes import attempt_message, sign
+
+        msg = attempt_message(new_id, lesson_id, student_name, len(recorded) + 1, when,
+                              not graded, repo.machine_id(), highlights)
+        signature = json.dumps(sign(key, msg))
     sid = repo.add_submission(
         student_id, lesson_id, highlights,
         score=report.score if report else None,
         report=report.as_json(lesson_id, student_name) if report else None,
         key_version=repo.key_version(lesson_id) if report else None, clear_draft=True,
-        after_key=seen)
+        after_key=not graded, graded=graded, submission_id=new_id, submitted_at=when,
+        attempt=len(recorded) + 1, signature=signature, signed=key is not None)
     return sid, report
 
 

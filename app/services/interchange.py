@@ -32,15 +32,16 @@ def lessons_pack(repo: Repo, ids: Sequence[str], include_keys: bool = True,
 
 
 def export_lessons_as(repo: Repo, ids: Sequence[str], fmt: str, out: str | os.PathLike[str],
-                      include_keys: bool = True, assessment_keys: bool = False) -> str:
+                      include_keys: bool = True, assessment_keys: bool = False,
+                      include_notes: bool = False) -> str:
     """Write the lessons as ``fmt`` (w3c, ptc, doccano); returns a line saying what."""
     pack = lessons_pack(repo, ids, include_keys, assessment_keys)
     if fmt == "w3c":
         write_json_atomic(out, w3c.keys_collection(pack.lessons, now_iso()))
     elif fmt == "ptc":
-        ptc.write_folder(out, pack, include_keys)
+        ptc.write_folder(out, pack, include_keys, include_notes)
     elif fmt == "doccano":
-        doccano.write_jsonl(out, pack, include_keys)
+        doccano.write_jsonl(out, pack, include_keys, include_notes)
     else:
         raise ValueError(f"unknown format {fmt!r}")
     n = len(pack.lessons)

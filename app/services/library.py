@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app import paths
 from app.core.errors import FormatError, UserError
@@ -79,10 +79,13 @@ class ImportReport:
     ids: list[str]
     replaced: list[Relocation] = field(default_factory=list)
     backup: Path | None = None
+    trust: str = ""  # what the pack's signature did to the trusted instructor key
 
     def lines(self) -> list[str]:
         n = len(self.ids)
         out = [f"Imported {n} lesson{'s' * (n != 1)}: {', '.join(self.ids)}"]
+        if self.trust:
+            out.append(self.trust)
         if self.backup is not None:
             out.append(f"Backup of the database before replacing: {self.backup}")
         for r in self.replaced:
@@ -132,6 +135,10 @@ def import_pack_report(repo: Repo, pack: Pack, replace_existing: bool = False,
     if clash:  # re-anchoring work on a replaced text (a new database never needs it)
         from app.services.relocate import relocate
     with repo.database.transaction():
+        if pack.signed_by is not None:
+            from app.services.trust import trust_on_first_pack
+
+            report.trust = trust_on_first_pack(repo, pack.signed_by)
         repo.save_categories(c for c in pack.categories)
         lessons = []
         for le in pack.lessons:
@@ -195,9 +202,12 @@ def seed_if_new(repo: Repo, folder: Path | None = None) -> list[str]:
 
 
 def export_pack(repo: Repo, ids: Sequence[str], path: str | os.PathLike[str],
-                include_keys: bool = True, assessment_keys: bool = False) -> int:
+                include_keys: bool = True, assessment_keys: bool = False,
+                include_notes: bool = False, signer: Any = None) -> int:
     """Write a pack; keys of practice lessons unless ``include_keys`` is off, keys of
-    assessment lessons only with ``assessment_keys`` (formats.md). Returns keys written."""
+    assessment lessons only with ``assessment_keys``, teacher notes only with
+    ``include_notes`` (formats.md); signed with ``signer`` (``app.core.signing.Signer``)
+    when one is given. Returns keys written."""
     lessons = [repo.get_lesson(i, with_key=include_keys) for i in ids]
     lessons = [le if not le.is_assessment or assessment_keys else replace(le, key=None)
                for le in lessons]
@@ -205,7 +215,8 @@ def export_pack(repo: Repo, ids: Sequence[str], path: str | os.PathLike[str],
     used = {c for le in lessons for c in le.categories}
     pack = Pack(tuple(cats[c] for c in cats if c in used),
                 tuple(le if include_keys else replace(le, key=None) for le in lessons))
-    write_pack(path, pack, include_keys=include_keys)
+    write_pack(path, pack, include_keys=include_keys, include_notes=include_notes,
+               signer=signer)
     return sum(1 for le in lessons if include_keys and le.key is not None)
 
 

@@ -192,4 +192,63 @@ def _v3_ops(conn: sqlite3.Connection) -> None:
         updated_at TEXT NOT NULL)""")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_ops]
+def _v4_trust(conn: sqlite3.Connection) -> None:
+    """Files a teacher can trust (issue 22): the graded attempt recorded when it arrives,
+    conflicts with their kind, class codes and the signatures they put on attempts."""
+    for sql in (
+        # 1 on the graded attempt, fixed when it arrived (app.core.attempts.admit)
+        "ALTER TABLE submissions ADD COLUMN graded INTEGER NOT NULL DEFAULT 0",
+        # the class-code signature as it came (JSON), and 1 when it verified here
+        "ALTER TABLE submissions ADD COLUMN signature TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE submissions ADD COLUMN signed INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE submission_conflicts ADD COLUMN kind TEXT NOT NULL DEFAULT 'id'",
+        "ALTER TABLE submission_conflicts ADD COLUMN after_key INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE submission_conflicts ADD COLUMN signature TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE submission_conflicts ADD COLUMN detail TEXT NOT NULL DEFAULT ''",
+        # instructor's database: the code handed out; any database: the code's key
+        "ALTER TABLE students ADD COLUMN class_code TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE students ADD COLUMN code_key TEXT NOT NULL DEFAULT ''",
+        # submission ids are compared in lower case from now on
+        "UPDATE OR IGNORE submissions SET submission_id = lower(submission_id)",
+        "UPDATE submission_conflicts SET submission_id = lower(submission_id)",
+    ):
+        conn.execute(sql)
+    # keep the graded attempt each student had under the rule of version 3: the first
+    # by submission time, attempt, machine and id, unless it was made after the key
+    groups: dict[tuple[int, str], list[tuple]] = {}
+    for row in conn.execute("SELECT student_id, lesson_id, submission_id, attempt, "
+                            "submitted_at, machine, after_key FROM submissions"):
+        groups.setdefault((row[0], row[1]), []).append(row[2:])
+    for attempts in groups.values():
+        first = min(attempts, key=lambda a: (_old_time(a[2]), a[1], a[3], a[0]))
+        if not first[4]:
+            conn.execute("UPDATE submissions SET graded = 1 WHERE submission_id = ?",
+                         [first[0]])
+
+
+def _old_time(stamp: str) -> tuple[int, float, str]:
+    from datetime import datetime, timezone
+
+    try:
+        t = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        if t.tzinfo is None:
+            t = t.replace(tzinfo=timezone.utc)
+        return (0, t.timestamp(), stamp)
+    except (ValueError, OverflowError):
+        return (1, 0.0, stamp)
+
+
+def _prepost(conn: sqlite3.Connection) -> None:
+    """Pre and post forms of a skill, as the instructor marked them (formats.md, "Pre
+    and post"): each form a unit or lesson ids, as JSON; ``delayed`` optional."""
+    conn.execute("""CREATE TABLE prepost (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        pre TEXT NOT NULL,
+        post TEXT NOT NULL,
+        delayed TEXT,
+        created_at TEXT NOT NULL)""")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_ops, _v4_trust,
+                                                          _prepost]

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
 from app.core.answers import BundledSubmission, clean_student_name, normalize_student
-from app.core.attempts import Grade, after_key_flags, graded_attempt, in_order, may_see_key
+from app.core.attempts import Grade, graded_attempt, may_see_key
 from app.core.attempts import time_key as time_key  # re-exported: older imports
 from app.core.errors import UserError
 from app.core.jsonfile import show
@@ -24,6 +24,7 @@ from app.core.lessons import (
     Lesson,
     Source,
 )
+from app.core.names import name_problem, shown_name
 from app.core.record import record
 from app.store.db import Database, damaged_row, load_column
 
@@ -81,6 +82,9 @@ class Submission:
     override_reason: str = ""
     comment: str = ""
     released_at: str | None = None
+    graded: bool = False  # recorded as the graded attempt when it arrived
+    signature: str = ""  # the class-code signature as it came (JSON), or ""
+    signed: bool = False  # that signature verified for this student here
 
 
 @record
@@ -95,6 +99,10 @@ class Conflict:
     highlights: tuple[Highlight, ...]
     machine: str
     source: str
+    kind: str = "id"  # id | earlier | assessment | signature (app.core.attempts)
+    after_key: bool = False
+    signature: str = ""
+    detail: str = ""
 
 
 @record
@@ -112,7 +120,7 @@ class LessonStatus:
 
 # what a grade is decided from (``grades_of`` reads them by place)
 _GRADE_COLUMNS = ("student_id, lesson_id, submission_id, attempt, submitted_at, machine, "
-                  "after_key, score, override_score, override_reason, comment")
+                  "after_key, score, override_score, override_reason, comment, graded")
 
 
 def grades_of(rows: Iterable[Sequence]) -> dict[tuple[int, str], Grade]:
@@ -121,7 +129,7 @@ def grades_of(rows: Iterable[Sequence]) -> dict[tuple[int, str], Grade]:
     groups: dict[tuple[int, str], list[_Row]] = {}
     for r in rows:
         groups.setdefault((r[0], r[1]), []).append(
-            _Row(r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9], r[10]))
+            _Row(r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9], r[10], bool(r[11])))
     out: dict[tuple[int, str], Grade] = {}
     for k, attempts in groups.items():
         g = graded_attempt(attempts)
@@ -140,6 +148,30 @@ def _hl_parse(s: str) -> tuple[Highlight, ...]:
                      load_column(s, "a saved list of highlights"))
     except (TypeError, ValueError):  # decoded, but not [[start, end, label, note], …]
         raise damaged_row("a saved list of highlights") from None
+
+
+# the lesson columns that hold text: a value of another type (a BLOB written with
+# sqlite3, a number) is a damaged row, said once, never a traceback further on
+_LESSON_TEXT = ("id", "title", "text", "outlet", "author", "published", "url", "level", "unit",
+                "instructions", "teacher_notes", "mode")
+
+
+def _checked_lesson_row(r: dict) -> dict:
+    for col in _LESSON_TEXT:
+        if col in r and not isinstance(r[col], str):
+            if r[col] is None and col not in ("id", "title", "text", "mode"):
+                r[col] = ""
+                continue
+            raise damaged_row(f"a lesson's {col}")
+    return r
+
+
+def _categories(raw: object) -> tuple[str, ...]:
+    """A lesson's stored categories: a JSON list of category ids, else a damaged row."""
+    cats = load_column(raw, "a lesson's categories")
+    if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
+        raise damaged_row("a lesson's categories")
+    return tuple(cats)
 
 
 class Repo:
@@ -200,7 +232,7 @@ class Repo:
             LessonSummary(r["id"], r["title"],
                           Source(r["outlet"], r["author"], r["published"], r["url"]),
                           r["level"], r["unit"], r["words"], bool(r["has_key"]), r["mode"])
-            for r in rows
+            for r in map(_checked_lesson_row, rows)
         ]
 
     def get_lesson(self, lesson_id: str, with_key: bool = False) -> Lesson:
@@ -208,21 +240,27 @@ class Repo:
         rows = list(self.db.query("SELECT * FROM lessons WHERE id = ?", [lesson_id]))
         if not rows:
             raise UserError(f"no lesson with id {show(lesson_id, 70)}")
-        r = rows[0]
+        r = _checked_lesson_row(rows[0])
         key = self._key(lesson_id) if with_key and r["has_key"] else None
         return Lesson(
             id=r["id"], title=r["title"], text=r["text"],
             source=Source(r["outlet"], r["author"], r["published"], r["url"]),
             level=r["level"], unit=r["unit"], instructions=r["instructions"],
             teacher_notes=r["teacher_notes"] if with_key else "",
-            categories=tuple(load_column(r["categories"], "a lesson's categories")), key=key, mode=r["mode"])
+            categories=_categories(r["categories"]), key=key, mode=r["mode"])
 
     def _key(self, lesson_id: str) -> tuple[KeySpan, ...]:
         rows = self.db.query(
             'SELECT start, "end", label, quote, explanation, required FROM key_spans '
             'WHERE lesson_id = ? ORDER BY start, "end", label', [lesson_id])
-        return tuple(KeySpan(r["start"], r["end"], r["label"], r["quote"], r["explanation"],
-                             bool(r["required"])) for r in rows)
+        out = []
+        for r in rows:
+            if not (isinstance(r["start"], int) and isinstance(r["end"], int)
+                    and all(isinstance(r[c], str) for c in ("label", "quote", "explanation"))):
+                raise damaged_row("a key span")
+            out.append(KeySpan(r["start"], r["end"], r["label"], r["quote"], r["explanation"],
+                               bool(r["required"])))
+        return tuple(out)
 
     def key_version(self, lesson_id: str) -> int:
         row = self.db.execute("SELECT key_version FROM lessons WHERE id = ?",
@@ -264,6 +302,8 @@ class Repo:
             sorted(le.key, key=lambda k: (k.start, k.end, k.label))) != old_key
         if le.key is None and keep_key and exists:
             old_text = db.execute("SELECT text FROM lessons WHERE id = ?", [le.id]).fetchone()[0]
+            if not isinstance(old_text, str):
+                raise damaged_row("a lesson's text")
             keep_key = old_text == le.text  # a key only fits the text it was written for
         else:
             keep_key = False
@@ -297,20 +337,24 @@ class Repo:
             db.execute("DELETE FROM lessons WHERE id = ?", [lesson_id])
 
     # -- bundle conflicts -------------------------------------------------------
-    def add_conflict(self, s: BundledSubmission, machine: str, source: str) -> None:
-        """Keep aside an attempt whose known ``submission_id`` came with other content."""
+    def add_conflict(self, s: BundledSubmission, machine: str, source: str,
+                     kind: str = "id", detail: str = "") -> None:
+        """Keep aside an attempt the import does not admit (``kind``: why; formats.md)."""
         self.db.execute(
             "INSERT OR IGNORE INTO submission_conflicts(submission_id, student, lesson_id, "
-            "attempt, submitted_at, highlights, machine, source, found_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?)",
+            "attempt, submitted_at, highlights, machine, source, found_at, kind, after_key, "
+            "signature, detail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [s.submission_id, s.student, s.lesson, s.attempt, s.submitted_at,
-             _hl_json(s.highlights), machine, source, now_iso()])
+             _hl_json(s.highlights), machine, source, now_iso(), kind, int(s.after_key),
+             json.dumps(s.signature) if s.signature else "", detail])
 
     def conflicts(self) -> list[Conflict]:
-        return [Conflict(r[0], r[1], r[2], r[3], r[4], r[5], _hl_parse(r[6]), r[7], r[8])
+        return [Conflict(r[0], r[1], r[2], r[3], r[4], r[5], _hl_parse(r[6]), r[7], r[8],
+                         r[9], bool(r[10]), r[11], r[12])
                 for r in self.db.execute(
                     "SELECT id, submission_id, student, lesson_id, attempt, submitted_at, "
-                    "highlights, machine, source FROM submission_conflicts ORDER BY id")]
+                    "highlights, machine, source, kind, after_key, signature, detail "
+                    "FROM submission_conflicts ORDER BY id")]
 
     def conflict(self, conflict_id: int) -> Conflict | None:
         return next((c for c in self.conflicts() if c.id == conflict_id), None)
@@ -359,11 +403,11 @@ class Repo:
 
     def student(self, name: str, create: bool = True) -> Student:
         """The student of that name (case and surrounding spaces ignored)."""
+        problem = name_problem(name)  # a line break, nothing visible, too long
+        if problem:
+            raise UserError("a student name cannot be empty" if problem == "is empty" else
+                            f"the student name {shown_name(name)} {problem}")
         shown, key = clean_student_name(name), normalize_student(name)
-        if not key:
-            raise UserError("a student name cannot be empty")
-        if len(shown) > 100:
-            raise UserError("a student name can be at most 100 characters")
         row = self.db.execute("SELECT id, name FROM students WHERE name_key = ?", [key]).fetchone()
         if row:
             return Student(row[0], row[1])
@@ -411,7 +455,10 @@ class Repo:
                        submission_id: str | None = None, submitted_at: str | None = None,
                        machine: str | None = None, imported: bool = False,
                        attempt: int | None = None, clear_draft: bool = False,
-                       after_key: bool = False) -> str:
+                       after_key: bool = False, graded: bool = False,
+                       signature: str = "", signed: bool = False) -> str:
+        """Store an attempt. ``attempt`` defaults to the next number for this student and
+        lesson: attempts are numbered in the order they reach this database."""
         if submission_id is None:
             import uuid  # only here: uuid imports platform, ~4 ms at start-up
 
@@ -425,14 +472,35 @@ class Repo:
             db.execute(
                 "INSERT INTO submissions(submission_id, student_id, lesson_id, attempt, "
                 "submitted_at, highlights, machine, imported, score, report, key_version, "
-                "after_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "after_key, graded, signature, signed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [sid, student_id, lesson_id, attempt, submitted_at or now_iso(),
                  _hl_json(highlights), machine if machine is not None else self.machine_id(),
                  int(imported), score, json.dumps(report) if report is not None else None,
-                 key_version, int(after_key)])
+                 key_version, int(after_key), int(graded), signature, int(signed)])
             if clear_draft:
                 self.clear_draft(student_id, lesson_id)
         return sid
+
+    def set_graded(self, student_id: int, lesson_id: str, submission_id: str) -> None:
+        """Make this attempt the graded one (the instructor's decision on a conflict): the
+        former graded attempt becomes practice; an override, comment and release stay with
+        the grade."""
+        with self.database.transaction() as db:
+            old = db.execute(
+                "SELECT submission_id, override_score, override_reason, comment, reviewed_at, "
+                "released_at FROM submissions WHERE student_id = ? AND lesson_id = ? AND "
+                "graded = 1", [student_id, lesson_id]).fetchone()
+            db.execute("UPDATE submissions SET graded = 0, after_key = 1 WHERE student_id = ? "
+                       "AND lesson_id = ? AND graded = 1", [student_id, lesson_id])
+            db.execute("UPDATE submissions SET graded = 1, after_key = 0 WHERE submission_id = ?",
+                       [submission_id])
+            if old is not None and old[0] != submission_id:
+                db.execute(
+                    "UPDATE submissions SET override_score = ?, override_reason = ?, "
+                    "comment = ?, reviewed_at = ?, released_at = COALESCE(released_at, ?) "
+                    "WHERE submission_id = ?", [*old[1:], submission_id])
+                db.execute("UPDATE submissions SET override_score = NULL, override_reason = '', "
+                           "comment = '' WHERE submission_id = ?", [old[0]])
 
     def has_submission(self, submission_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM submissions WHERE submission_id = ?",
@@ -450,7 +518,8 @@ class Repo:
         cols = "s.report" if with_reports else "NULL AS report"
         sql = ("SELECT s.submission_id, s.student_id, st.name AS student, s.lesson_id, s.attempt, "
                f"s.submitted_at, s.highlights, s.machine, s.score, {cols}, s.key_version, "
-               "s.after_key, s.override_score, s.override_reason, s.comment, s.released_at "
+               "s.after_key, s.override_score, s.override_reason, s.comment, s.released_at, "
+               "s.graded, s.signature, s.signed "
                "FROM submissions s JOIN students st ON st.id = s.student_id"
                + (" WHERE " + " AND ".join(where) if where else "")
                + " ORDER BY st.name COLLATE NOCASE, s.lesson_id, s.attempt, s.submitted_at")
@@ -459,7 +528,8 @@ class Repo:
                            r["machine"], r["score"],
                            load_column(r["report"], "a grade report") if r["report"] else None,
                            r["key_version"], bool(r["after_key"]), r["override_score"],
-                           r["override_reason"], r["comment"], r["released_at"])
+                           r["override_reason"], r["comment"], r["released_at"],
+                           bool(r["graded"]), r["signature"], bool(r["signed"]))
                 for r in self.db.query(sql, args)]
 
     def submission(self, submission_id: str) -> Submission | None:
@@ -585,7 +655,7 @@ class Repo:
             "ORDER BY student_id, lesson_id, attempt, submitted_at"))
 
     def lesson_categories(self) -> dict[str, tuple[str, ...]]:
-        return {r[0]: tuple(json.loads(r[1]))
+        return {r[0]: _categories(r[1])
                 for r in self.db.execute("SELECT id, categories FROM lessons")}
 
     def stale_lessons(self) -> list[str]:
@@ -593,23 +663,6 @@ class Repo:
         return [r[0] for r in self.db.execute(
             "SELECT DISTINCT s.lesson_id FROM submissions s JOIN lessons l ON l.id = s.lesson_id "
             "WHERE l.has_key AND (s.score IS NULL OR s.key_version IS NOT l.key_version)")]
-
-    def renumber_attempts(self, student_id: int, lesson_id: str) -> None:
-        """Number a student's attempts at a lesson 1, 2, … in order of submission time
-        (attempts gathered from several machines each start at 1 there), and mark every
-        attempt after the first ``after_key`` (``app.core.attempts``)."""
-        rows = [_Row(r[0], r[2], r[1], r[3], bool(r[4]), None, None, "", "")
-                for r in self.db.execute(
-                    "SELECT submission_id, submitted_at, attempt, machine, after_key "
-                    "FROM submissions WHERE student_id = ? AND lesson_id = ?",
-                    [student_id, lesson_id]).fetchall()]
-        flags = after_key_flags(rows)
-        for n, r in enumerate(in_order(rows), 1):
-            if r.attempt != n or r.after_key != flags[r.submission_id]:
-                self.db.execute("UPDATE submissions SET attempt = ?, after_key = ? "
-                                "WHERE submission_id = ?",
-                                [n, int(flags[r.submission_id]), r.submission_id])
-
 
 @record
 class _Row:
@@ -622,6 +675,7 @@ class _Row:
     override_score: int | None
     override_reason: str
     comment: str
+    graded: bool = False
 
 
 def open_repo(path: str | os.PathLike[str]) -> Repo:

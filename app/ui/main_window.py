@@ -182,9 +182,11 @@ class MainWindow(QMainWindow):
             lambda: self.export_submissions(mine=False))
         self.import_feedback_action = self._action(
             "Import feedback from your teacher…", lambda: self.import_feedback())
+        self.class_code_action = self._action("Enter my class code…", self.enter_class_code)
         quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
         for a in (self.switch_action, self.library_action, None, self.export_mine_action,
-                  self.export_all_action, self.import_feedback_action, None, quit_action):
+                  self.export_all_action, self.import_feedback_action, self.class_code_action,
+                  None, quit_action):
             if a is None:
                 m.addSeparator()
             else:
@@ -210,6 +212,7 @@ class MainWindow(QMainWindow):
         h = mb.addMenu("&Help")
         h.addAction(self._action("Keyboard shortcuts", self.show_shortcuts,
                                  QKeySequence.StandardKey.HelpContents))
+        h.addAction(self._action("About Close Reader", self.show_about))
 
     # -- zoom -----------------------------------------------------------------
     def step_zoom(self, d: int) -> None:
@@ -240,7 +243,9 @@ class MainWindow(QMainWindow):
         try:
             self.student = self.repo.student(name)
         except UserError as e:
-            self.signin.error.setText(str(e))
+            text = str(e)
+            self.signin.error.setText(text[:1].upper() + text[1:] + ("" if text.endswith(".")
+                                                                      else "."))
             return
         self.setWindowTitle(f"Close Reader — {self.student.name}")
         self.show_library()
@@ -411,7 +416,7 @@ class MainWindow(QMainWindow):
 
     def import_feedback(self, path: str | None = None) -> str | None:
         """Store a feedback file from the teacher: keys, scores and comments."""
-        from PySide6.QtWidgets import QFileDialog, QMessageBox
+        from PySide6.QtWidgets import QFileDialog
 
         from app.services.feedback import import_feedback
 
@@ -424,7 +429,7 @@ class MainWindow(QMainWindow):
         try:
             line = import_feedback(self.repo, path).line()
         except (UserError, OSError) as e:
-            QMessageBox.warning(self, "Could not import the feedback", str(e))
+            warn(self, "Could not import the feedback", str(e))  # plain text, never markup
             return None
         self.statusBar().showMessage(line, 10000)
         if self._feedback is not None and self.stack.currentWidget() is self._feedback \
@@ -433,6 +438,25 @@ class MainWindow(QMainWindow):
         elif self.student is not None:
             self.show_library()
         return line
+
+    def enter_class_code(self) -> bool:
+        """File › Enter my class code… (for the student signed in)."""
+        from app.ui.trust_dialogs import ClassCodeDialog
+
+        if self.student is None:
+            return False
+        d = ClassCodeDialog(self, self.repo, self.student.id, self.student.name)
+        if d.exec() != d.DialogCode.Accepted:
+            return False
+        self.statusBar().showMessage(
+            f"Class code saved for {self.student.name}: your answers from now on carry your "
+            "signature.", 10000)
+        return True
+
+    def show_about(self) -> None:
+        from app.ui.trust_dialogs import show_about
+
+        show_about(self, self.repo)
 
     def open_instructor(self) -> None:
         """Instructor mode, behind the password (chosen on first use)."""

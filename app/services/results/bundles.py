@@ -1,24 +1,34 @@
 """Submission bundles: export this machine's attempts; import many bundles at once.
 
 Import is all-or-nothing per call: every file is read and validated before anything
-is written, and the whole import is one transaction. ``submission_id`` is the
-identity of an attempt, so importing the same bundle (or an overlapping later export
-from the same machine) twice adds nothing.
+is written, and the whole import is one transaction. ``submission_id`` (in lower case)
+is the identity of an attempt, so importing the same bundle (or an overlapping later
+export from the same machine) twice adds nothing.
+
+Files from student machines are untrusted (formats.md, "Threat model"): which attempt is
+graded is decided here, by ``app.core.attempts.admit``, from the order in which attempts
+arrive; an attempt that would change a recorded grade, or that its student's class code
+does not sign, is kept aside as a conflict for the instructor (``conflicts.py``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from app.core.answers import Bundle, BundledSubmission, read_bundle, write_bundle
+from app.core.attempts import admit
+from app.core.classcodes import attempt_message, key_id, verifies
 from app.core.errors import FormatError, UserError
 from app.core.lessons import LESSON_ID_RE, Highlight, Lesson
 from app.core.names import name_key
+from app.core.outpaths import check_output
 from app.core.record import record
 from app.services.grading import grade_lesson, refresh_grades
 from app.store.repo import Repo, now_iso
+from app.store.trust_repo import keys_by_student
 
 BUNDLE_SUFFIXES = (".json", ".crsub")
 
@@ -70,18 +80,34 @@ def export_bundle(repo: Repo, path: str | os.PathLike[str], student: str | None 
     Attempts imported from other machines are not exported again. Returns the number
     of attempts written; the file is written atomically (even when there are none).
     """
-    machine = repo.machine_id()
+    from app.core.signing import fingerprint
+    from app.store.trust_repo import trusted_key
+
+    check_output(path)  # refused before anything is written, a new machine id too
     sid = repo.student(student, create=False).id if student is not None else None
+    machine = repo.machine_id()
     subs = [s for s in repo.submissions(student_id=sid, with_reports=False)
             if s.machine == machine]
-    subs.sort(key=lambda s: (s.submitted_at, s.student, s.lesson_id, s.attempt))
+    subs.sort(key=lambda s: (s.student, s.lesson_id, s.attempt))
+    trusted = trusted_key(repo)
     bundle = Bundle(machine=machine, exported_at=now_iso(), submissions=tuple(
         BundledSubmission(submission_id=s.submission_id, attempt=s.attempt,
                           lesson=s.lesson_id, student=s.student, submitted_at=s.submitted_at,
-                          highlights=s.highlights)
-        for s in subs))
+                          highlights=s.highlights, after_key=s.after_key,
+                          signature=_signature(s.signature))
+        for s in subs), instructor_key=fingerprint(trusted) if trusted else "")
     write_bundle(path, bundle)
     return len(subs)
+
+
+def _signature(stored: str) -> dict | None:
+    if not stored:
+        return None
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 # -- import -------------------------------------------------------------------
@@ -143,12 +169,16 @@ def import_loaded(repo: Repo, loaded: Sequence[tuple[Path, Bundle]],
     unknown: list[tuple[str, str]] = []
     no_key: list[tuple[str, str]] = []
     errors: list[str] = []
-    touched: set[tuple[int, str]] = set()
-    seen: dict[str, tuple] = {}
     conflicts: list[str] = []
+    seen: dict[str, tuple] = {}
     total = sum(len(b.submissions) for _, b in loaded)
     done = 0
+    codes = keys_by_student(repo)
+    names = {st.id: st.name for st in repo.students()} if codes else {}
     with repo.database.transaction():
+        # 1. duplicates, id conflicts and signatures, attempt by attempt, in file order;
+        #    what passes is grouped by (student, lesson), keeping the files' order
+        groups: dict[tuple[str, str], list[tuple[Path, Bundle, BundledSubmission]]] = {}
         for path, bundle in loaded:
             for s in bundle.submissions:
                 done += 1
@@ -159,12 +189,31 @@ def import_loaded(repo: Repo, loaded: Sequence[tuple[Path, Bundle]],
                     if known == _identity(s):
                         dups += 1
                     else:
-                        repo.add_conflict(s, bundle.machine, path.name)
-                        conflicts.append(f"{s.submission_id[:8]} ({s.student}, {s.lesson})")
+                        repo.add_conflict(s, bundle.machine, path.name, "id")
+                        conflicts.append(_named(s))
                     continue
                 seen[s.submission_id] = _identity(s)
-                st = repo.student(s.student)
-                le = lesson(s.lesson)
+                problem = _signature_problem(repo, s, bundle.machine, codes, names)
+                if problem:
+                    repo.add_conflict(s, bundle.machine, path.name, "signature", problem)
+                    conflicts.append(_named(s))
+                    continue
+                groups.setdefault((name_key(s.student), s.lesson), []).append(
+                    (path, bundle, s))
+        # 2. which attempt of each group is graded, which are practice, which kept aside
+        for (_, lesson_id), items in groups.items():
+            st = repo.student(items[0][2].student)
+            le = lesson(lesson_id)
+            recorded = repo.submissions(student_id=st.id, lesson_id=lesson_id,
+                                        with_reports=False)
+            verdict = admit(recorded, [s for _, _, s in items],
+                            assessment=le is not None and le.is_assessment)
+            aside = dict(verdict.conflicts)
+            for path, bundle, s in items:
+                if s.submission_id in aside:
+                    repo.add_conflict(s, bundle.machine, path.name, aside[s.submission_id])
+                    conflicts.append(_named(s))
+                    continue
                 score = report = version = None
                 if le is None:
                     unknown.append((st.name, s.lesson))
@@ -178,19 +227,48 @@ def import_loaded(repo: Repo, loaded: Sequence[tuple[Path, Bundle]],
                     else:
                         score, report = rep.score, rep.as_json(le.id, st.name)
                         version = repo.key_version(le.id)
+                graded = s.submission_id == verdict.graded
                 repo.add_submission(
                     st.id, s.lesson, s.highlights, score=score, report=report,
                     key_version=version, submission_id=s.submission_id,
                     submitted_at=s.submitted_at, machine=bundle.machine, imported=True,
-                    attempt=s.attempt)
-                touched.add((st.id, s.lesson))
+                    after_key=not graded, graded=graded,
+                    signature=json.dumps(s.signature) if s.signature else "",
+                    signed=st.id in codes)
                 added += 1
-        for student_id, lesson_id in touched:
-            repo.renumber_attempts(student_id, lesson_id)
         regraded = refresh_grades(repo)
     return ImportSummary(files=len(loaded), added=added, duplicates=dups,
                          unknown_lessons=tuple(unknown), no_key=tuple(no_key),
                          regraded=regraded, errors=tuple(errors), conflicts=tuple(conflicts))
+
+
+def _named(s: BundledSubmission) -> str:
+    return f"{s.submission_id[:8]} ({s.student}, {s.lesson})"
+
+
+def _signature_problem(repo: Repo, s: BundledSubmission, machine: str,
+                       codes: dict[int, bytes], names: dict[int, str]) -> str:
+    """Why this attempt cannot be taken as its student's ("" when it can): a student with
+    a class code here must have signed it with that code (formats.md, "Class codes")."""
+    if not codes:
+        return ""
+    try:
+        st = repo.student(s.student, create=False)
+    except UserError:
+        return ""  # a student unknown here has no code: the attempt is unsigned
+    key = codes.get(st.id)
+    if key is None:
+        return ""
+    msg = attempt_message(s.submission_id, s.lesson, s.student, s.attempt, s.submitted_at,
+                          s.after_key, machine, s.highlights)
+    if verifies(key, msg, s.signature):
+        return ""
+    if not s.signature:
+        return f"unsigned, but {st.name} has a class code"
+    for other, k in codes.items():
+        if other != st.id and s.signature.get("code") == key_id(k):
+            return f"signed with the class code of {names.get(other, 'another student')}"
+    return f"the signature is not {st.name}'s (a wrong code, or the attempt was changed)"
 
 
 def _identity(s: BundledSubmission) -> tuple:
@@ -209,22 +287,16 @@ def _stored_identity(repo: Repo, submission_id: str) -> tuple | None:
     return (name_key(sub.student), sub.lesson_id, tuple(sorted(sub.highlights, key=_hl_order)))
 
 
+
+
 def keep_both(repo: Repo, conflict_id: int) -> str:
-    """Store a conflicting attempt as an attempt of its own (a new submission id)."""
-    c = repo.conflict(conflict_id)
-    if c is None:
-        raise UserError("that conflict is already resolved")
-    with repo.database.transaction():
-        st = repo.student(c.student)
-        sid = repo.add_submission(st.id, c.lesson, c.highlights, score=None, report=None,
-                                  key_version=None, submitted_at=c.submitted_at,
-                                  machine=c.machine, imported=True, attempt=c.attempt)
-        repo.renumber_attempts(st.id, c.lesson)
-        repo.delete_conflict(conflict_id)
-        refresh_grades(repo)
-    return sid
+    """Store an attempt kept aside for its id as an attempt of its own (a new id)."""
+    from app.services.results.conflicts import resolve
+
+    return resolve(repo, conflict_id, "both")
 
 
 def discard(repo: Repo, conflict_id: int) -> None:
-    with repo.database.transaction():
-        repo.delete_conflict(conflict_id)
+    from app.services.results.conflicts import resolve
+
+    resolve(repo, conflict_id, "discard")

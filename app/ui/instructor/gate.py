@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.errors import UserError
 from app.core.password import (
     RESET_SETTING,
     SETTING,
@@ -63,6 +64,7 @@ class SetPasswordDialog(QDialog):
         lay.addWidget(self.error)
         lay.addWidget(buttons)
         self.hashed = ""
+        self.password = ""
 
     def _on_ok(self) -> None:
         problem = password_problem(self.pw1.text(), self.pw2.text())
@@ -70,6 +72,7 @@ class SetPasswordDialog(QDialog):
             self.error.setText(problem)
             return
         self.hashed = hash_password(self.pw1.text())
+        self.password = self.pw1.text()
         self.accept()
 
 
@@ -77,6 +80,7 @@ class PasswordDialog(QDialog):
     def __init__(self, parent: QWidget | None, repo: Repo) -> None:
         super().__init__(parent)
         self.repo = repo
+        self.password = ""
         self.setWindowTitle("Instructor mode")
         self.pw = _password_field("Instructor password")
         self.error = QLabel()
@@ -95,6 +99,7 @@ class PasswordDialog(QDialog):
 
     def _on_ok(self) -> None:
         if verify_password(self.pw.text(), self.repo.setting(SETTING) or ""):
+            self.password = self.pw.text()
             self.accept()
         else:
             self.pw.clear()
@@ -106,20 +111,36 @@ def has_password(repo: Repo) -> bool:
 
 
 def unlock(parent: QWidget | None, repo: Repo) -> bool:
-    """Ask for the password (or have one chosen on first use). True when unlocked."""
+    """Ask for the password (or have one chosen on first use). True when unlocked; the
+    instructor key is then unlocked for this session (exports are signed with it)."""
+    from app.services import trust
+
     if not has_password(repo):
         d = SetPasswordDialog(parent, first=True, reset_at=repo.setting(RESET_SETTING) or "")
         if d.exec() != QDialog.DialogCode.Accepted:
             return False
-        repo.set_setting(SETTING, d.hashed)
-        repo.db.execute("DELETE FROM settings WHERE key = ?", [RESET_SETTING])
+        with repo.database.transaction():
+            repo.set_setting(SETTING, d.hashed)
+            repo.db.execute("DELETE FROM settings WHERE key = ?", [RESET_SETTING])
+            trust.password_changed(repo, None, d.password)
         return True
-    return PasswordDialog(parent, repo).exec() == QDialog.DialogCode.Accepted
+    d = PasswordDialog(parent, repo)
+    if d.exec() != QDialog.DialogCode.Accepted:
+        return False
+    try:
+        trust.unlock(repo, d.password)
+    except (UserError, ValueError):  # a damaged key row must not lock the teacher out
+        trust.forget(repo)  # exports then say the files cannot be signed
+    return True
 
 
 def change_password(parent: QWidget | None, repo: Repo) -> bool:
+    from app.services import trust
+
     d = SetPasswordDialog(parent, first=False)
     if d.exec() != QDialog.DialogCode.Accepted:
         return False
-    repo.set_setting(SETTING, d.hashed)
+    with repo.database.transaction():
+        repo.set_setting(SETTING, d.hashed)
+        trust.password_changed(repo, None, d.password)
     return True

@@ -151,7 +151,10 @@ def export_interactive(parent: QWidget, repo: Repo, chosen: set[str]) -> str | N
     if not path:
         return None
     try:
-        export_pack(repo, d.chosen(), path, include_keys=d.keys.isChecked())
+        from app.services.trust import session_signer
+
+        export_pack(repo, d.chosen(), path, include_keys=d.keys.isChecked(),
+                    signer=session_signer(repo))
     except (UserError, OSError) as e:
         warn(parent, "Could not export", str(e))
         return None

@@ -16,8 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -30,6 +28,8 @@ from app.core.attempts import Grade
 from app.core.errors import UserError
 from app.services.grading import grade_lesson
 from app.store.repo import Repo, Submission
+from app.ui.plain import ask, warn
+from app.ui.results.conflicts_panel import ConflictsPanel
 from app.ui.roles import ACCESSIBLE_TEXT, DISPLAY, USER
 
 ID_ROLE = USER + 1
@@ -199,8 +199,8 @@ class ReviewPage(QWidget):
         intro = _plain(QLabel(
             "Each student's graded attempt (the first one). Open one to see it with the key, "
             "override its score with a reason, or write a comment. Releasing sends the key, "
-            "the score and your comment to the students: Export feedback file… for their "
-            "computers, or Release here when they use this computer."))
+            "the score and your comment to the students: Export feedback files… for their "
+            "computers, or Release here (the selected rows) when they use this computer."))
         self.model = ReviewModel()
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -218,34 +218,21 @@ class ReviewPage(QWidget):
         self.release_button = QPushButton("Re&lease here")
         self.release_button.setToolTip("Students on this computer see their feedback now")
         self.release_button.clicked.connect(self.release_here)
-        self.export_button = QPushButton("&Export feedback file…")
+        self.export_button = QPushButton("&Export feedback files…")
         self.export_button.clicked.connect(self.export_requested)
         buttons = QHBoxLayout()
         for b in (self.review_button, self.release_button, self.export_button):
             b.setAccessibleName(b.text().replace("&", "").rstrip("…"))
             buttons.addWidget(b)
         buttons.addStretch(1)
-        self.conflicts = QListWidget()
-        self.conflicts.setAccessibleName("Conflicting submissions")
-        self.conflicts.setMaximumHeight(120)
-        self.keep_button = QPushButton("&Keep both")
-        self.keep_button.clicked.connect(lambda: self._decide(True))
-        self.discard_button = QPushButton("&Discard")
-        self.discard_button.clicked.connect(lambda: self._decide(False))
-        for b in (self.keep_button, self.discard_button):
-            b.setAccessibleName(b.text().replace("&", "") + " (conflict)")
-        self.conflict_label = _plain(QLabel())
-        crow = QHBoxLayout()
-        crow.addWidget(self.keep_button)
-        crow.addWidget(self.discard_button)
-        crow.addStretch(1)
+        self.conflicts = ConflictsPanel(repo)
+        self.conflicts.decided.connect(self._on_conflicts_decided)
+        self.conflict_label = self.conflicts.label
         lay = QVBoxLayout(self)
         lay.addWidget(intro)
         lay.addWidget(self.table, 1)
         lay.addLayout(buttons)
-        lay.addWidget(self.conflict_label)
         lay.addWidget(self.conflicts)
-        lay.addLayout(crow)
         if fill:
             self.refresh()
 
@@ -282,21 +269,7 @@ class ReviewPage(QWidget):
     def _show(self, rows: list[tuple[str, tuple[str, ...]]], conflicts: list) -> None:
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
-        self.conflicts.clear()
-        for c in conflicts:
-            item = QListWidgetItem(
-                f"{c.student} · {c.lesson} · attempt {c.attempt} of {c.submitted_at[:16]} "
-                f"from {c.source or c.machine}: its id {c.submission_id[:8]}… is already here "
-                "with other content")
-            item.setData(ID_ROLE, c.id)
-            self.conflicts.addItem(item)
-        n = len(conflicts)
-        self.conflict_label.setText(
-            f"{n} conflicting submission{'s' * (n != 1)}: a file reused the id of an attempt "
-            "already here. Keep both stores it as an attempt of its own; Discard drops it."
-            if n else "No conflicting submissions.")
-        for w in (self.conflicts, self.keep_button, self.discard_button):
-            w.setVisible(bool(n))
+        self.conflicts.show_conflicts(conflicts)
 
     def current_submission(self) -> str | None:
         i = self.table.currentIndex()
@@ -314,20 +287,70 @@ class ReviewPage(QWidget):
         self.changed.emit()
         return True
 
-    def release_here(self) -> int:
-        from app.services.feedback import release
+    def selected_submissions(self) -> list[str]:
+        rows = {i.row() for i in self.table.selectionModel().selectedRows()}
+        return [self.model.rows[r][0] for r in sorted(rows)]
 
-        n = release(self.repo)
+    def release_here(self, submission_ids: list[str] | None = None,
+                     lesson_id: str | None = None, confirm: bool = True) -> int:
+        """Release in place the selected attempts (or ``submission_ids``), or those on one
+        lesson, after a question naming how many students and lessons."""
+        from app.services.feedback import release, unsubmitted
+
+        ids = submission_ids if submission_ids is not None else self.selected_submissions()
+        if not ids and lesson_id is None:
+            lesson_id = self._choose_lesson() if confirm else None
+            if lesson_id is None:
+                return 0
+        if lesson_id is not None:
+            ids = [sid for sid, _ in self.model.rows if self._lesson_of(sid) == lesson_id]
+        subs = [s for s in (self.repo.submission(i) for i in ids) if s is not None]
+        todo = [s for s in subs if s.released_at is None]
+        if not todo:
+            if confirm:
+                warn(self, "Release here",
+                     "The feedback of the chosen attempts is already released.")
+            return 0
+        lessons = sorted({s.lesson_id for s in todo})
+        students = {s.student_id for s in todo}
+        if confirm:
+            waiting = {lid: n for lid, n in unsubmitted(self.repo, lessons).items() if n}
+            more = "".join(
+                f"\n{len(n)} student{'s' * (len(n) != 1)} on {lid} ha{'ve' if len(n) != 1 else 's'}"
+                f" not submitted it yet ({', '.join(n[:4])}{' …' if len(n) > 4 else ''}): "
+                "the key is on this computer from now on." for lid, n in waiting.items())
+            answer = ask(
+                self, "Release feedback here?",
+                f"Release the feedback of {len(students)} student{'s' * (len(students) != 1)}"
+                f" on {len(lessons)} lesson{'s' * (len(lessons) != 1)} "
+                f"({', '.join(lessons[:3])}{' …' if len(lessons) > 3 else ''})? On this "
+                "computer they then see their score, your comment and the key." + more)
+            if not answer:
+                return 0
+        n = release(self.repo, submission_ids=[s.submission_id for s in todo])
         self.refresh()
         self.changed.emit()
         return n
 
-    def _decide(self, keep: bool) -> None:
-        from app.services.results.bundles import discard, keep_both
+    def _lesson_of(self, sid: str) -> str | None:
+        row = self.repo.db.execute("SELECT lesson_id FROM submissions WHERE submission_id = ?",
+                                   [sid]).fetchone()
+        return row[0] if row else None
 
-        item = self.conflicts.currentItem() or self.conflicts.item(0)
-        if item is None:
-            return
-        (keep_both if keep else discard)(self.repo, item.data(ID_ROLE))
+    def _choose_lesson(self) -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        ids = sorted({lid for lid in (self._lesson_of(sid) for sid, _ in self.model.rows)
+                      if lid})
+        if not ids:
+            return None
+        titles = {le.id: le.title for le in self.repo.list_lessons()}
+        items = [f"{titles.get(i, i)} ({i})" for i in ids]
+        choice, ok = QInputDialog.getItem(
+            self, "Release here", "No rows are selected. Release the feedback of every "
+            "graded attempt on this lesson:", items, 0, False)
+        return ids[items.index(choice)] if ok and choice in items else None
+
+    def _on_conflicts_decided(self, line: str) -> None:
         self.refresh()
         self.changed.emit()

@@ -33,10 +33,12 @@ from app.services.results.gradebook import Gradebook, build_gradebook, figures_l
 from app.services.results.report_pdf import class_summary_pdf, student_report_pdf
 from app.store.repo import Repo
 from app.ui.operations import Cancelled, Operation, RepoOp
-from app.ui.plain import warn
-from app.ui.results import lms_actions
+from app.ui.plain import ask, warn
+from app.ui.results import codes_dialog, lms_actions
 from app.ui.results.class_page import ClassPage
+from app.ui.results.discrimination_page import DiscriminationPage
 from app.ui.results.gradebook_page import GradebookPage, cell_kinds
+from app.ui.results.prepost_page import PrePostPage
 from app.ui.results.progress_page import ProgressPage
 from app.ui.results.review_page import ReviewPage
 
@@ -91,6 +93,12 @@ class ResultsWindow(QMainWindow):
         self.review.changed.connect(self.refresh)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.review.export_requested.connect(lambda: self.export_feedback())
+        # issue 26: telling the key's sentences from the rest, and pre/post change; both
+        # fill when first shown (``reload`` after each refresh)
+        self.discrimination = DiscriminationPage(repo, stack)
+        self.tabs.addTab(self.discrimination, "&Discrimination")
+        self.prepost = PrePostPage(repo, stack)
+        self.tabs.addTab(self.prepost, "Pre and p&ost")
 
         self.grades.import_requested.connect(self._on_grades_import_requested)
         self.grades.export_requested.connect(self._on_grades_export_requested)
@@ -112,6 +120,7 @@ class ResultsWindow(QMainWindow):
         lay.addLayout(bottom)
         self.statusBar().showMessage("Drop submission files (.json) here to import them.")
         lms_actions.install(self)
+        codes_dialog.install(self)
         self.refresh()
 
     # -- placement ----------------------------------------------------------------
@@ -145,7 +154,8 @@ class ResultsWindow(QMainWindow):
         big = self.repo.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] > LAZY_ABOVE
         self.big = big
         # on a big database the class view and the review list read in the background too
-        for page in (self.classes, self.review):
+        for page in (self.classes, self.review, self.discrimination, self.prepost,
+                     self.progress.words):
             page.background = big
             page.executor = self.executor
         if not big:
@@ -200,6 +210,8 @@ class ResultsWindow(QMainWindow):
                 self._pending[page] = fill
             else:
                 fill()
+        for learning in (self.discrimination, self.prepost):
+            learning.reload()
         self.lesson_id = self.classes.current_lesson()
         self.student_id = self.progress.current_student()
         self._show_report_target()
@@ -244,25 +256,55 @@ class ResultsWindow(QMainWindow):
         op.run_in_background()
         return result[0] if result else None
 
-    def export_feedback(self, path: str | os.PathLike[str] | None = None) -> Path | None:
-        """Write the feedback file for students' computers (keys, scores, comments)."""
-        from app.services.feedback import export_feedback
+    def export_feedback(self, path: str | os.PathLike[str] | None = None,
+                        confirm: bool = True) -> Path | None:
+        """Release the graded attempts and write one signed feedback file per student
+        computer into a folder (formats.md, "Feedback file")."""
+        from app.services.feedback import export_feedback, graded_results, unsubmitted
+        from app.services.trust import session_signer
 
+        signer = session_signer(self.repo)
+        if signer is None:
+            self._problem("No feedback files written",
+                          "Feedback files are signed with your instructor key, which opens "
+                          "with the instructor password. Close this window and open Class "
+                          "results from instructor mode again.")
+            return None
+        results = graded_results(self.repo)
+        if confirm:
+            lessons = sorted({r.lesson for r in results})
+            waiting = {lid: n for lid, n in unsubmitted(self.repo, lessons).items() if n}
+            more = "".join(
+                f"\n\n{len(n)} student{'s' * (len(n) != 1)} have not submitted {lid} "
+                f"({', '.join(n[:4])}{' …' if len(n) > 4 else ''}); the computers that "
+                "receive its feedback will hold its key." for lid, n in waiting.items())
+            students = {r.student for r in results}
+            answer = ask(
+                self, "Release and export feedback?",
+                f"Release the feedback of {len(students)} student"
+                f"{'s' * (len(students) != 1)} on {len(lessons)} lesson"
+                f"{'s' * (len(lessons) != 1)}? One file is written for each student computer, "
+                "holding only the results of the students who worked on it." + more)
+            if not answer:
+                return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export feedback for students",
-                                                  "feedback.json", "Feedback files (*.json)")
+            from PySide6.QtCore import QStandardPaths
+
+            docs = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation)
+            path = QFileDialog.getExistingDirectory(
+                self, "Folder for the feedback files (one per student computer)", docs)
             if not path:
                 return None
         try:
-            fb = export_feedback(self.repo, path)
+            done = export_feedback(self.repo, path, signer=signer)
         except (UserError, OSError) as e:
-            self._problem("No feedback file written", str(e))
+            self._problem("No feedback files written", str(e))
             return None
         self.refresh()
-        n = len(fb.results)
         self.statusBar().showMessage(
-            f"Wrote feedback for {n} graded attempt{'s' * (n != 1)} to {path}. On each "
-            "student computer: File › Import feedback…", 10000)
+            done.line() + f" in {path}. On each student computer: File › Import feedback "
+            "from your teacher… (choose the folder or its own file).", 15000)
         return Path(path)
 
     def export_csv(self, path: str | os.PathLike[str] | None = None, long: bool = False,
@@ -283,7 +325,7 @@ class ResultsWindow(QMainWindow):
                 return None
         try:
             n = write_csv(self.gradebook or build_gradebook(self.repo), path, long=long)
-        except OSError as e:
+        except (UserError, OSError) as e:  # a refused path (app.core.outpaths), a full disk
             self._problem("The CSV was not saved", str(e))
             return None
         self.statusBar().showMessage(f"Wrote {n} row{'s' * (n != 1)} to {path}")
