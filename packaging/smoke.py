@@ -12,8 +12,9 @@ PATH`` run other executables than the bundle's own (``/usr/bin/close-reader`` of
 
 Checks: size (<= 300 MB); on Linux that every bundled library resolves; ``selftest`` (JSON,
 median cold start against the 2 s budget); ``suggest`` with the bundled spaCy model; the
-instructor's spaCy worker process; ``lessons list``; a missing ``.crpack`` refused in one
-line; the window opening (offscreen, then the system's own display: X11 on Xvfb, Windows,
+instructor's spaCy worker process; ``lessons list``; the instructor password preset as
+school IT does it and a pack signed with it and imported; a missing ``.crpack`` refused
+in one line; the window opening (offscreen, then the system's own display: X11 on Xvfb, Windows,
 macOS) and opening with a ``.crpack`` as a file manager would; and that nothing was
 written inside the bundle folder.
 
@@ -85,13 +86,14 @@ class Smoke:
         env.update(extra)
         return env
 
-    def run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(self.cli), *args], env=self.env(), capture_output=True,
-                              text=True, encoding="utf-8", errors="replace", timeout=timeout,
-                              cwd=str(self.work))
+    def run(self, *args: str, timeout: float = 300,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(self.cli), *args], env=self.env(**(env or {})),
+                              capture_output=True, text=True, encoding="utf-8",
+                              errors="replace", timeout=timeout, cwd=str(self.work))
 
-    def ok(self, what: str, *args: str) -> str:
-        r = self.run(*args)
+    def ok(self, what: str, *args: str, env: dict[str, str] | None = None) -> str:
+        r = self.run(*args, env=env)
         if r.returncode != 0:
             raise SmokeFailure(f"{what} exited {r.returncode}\n{r.stdout}{r.stderr}")
         return r.stdout
@@ -194,6 +196,22 @@ class Smoke:
                                     "lessons", "list", "--json"))
         return listed[0]["id"]
 
+    def signed_pack(self, lesson: str, pack: Path) -> None:
+        """The IT preset of the instructor password (which makes the instructor's Ed25519
+        key: cryptography in the bundle), a pack exported signed with it, and the pack
+        imported on another machine's database, its signature checked."""
+        teacher = str(self.work / "teacher.db")
+        self.ok("instructor set-password (CLOSE_READER_PASSWORD_NEW)", "--db", teacher,
+                "instructor", "set-password", env={"CLOSE_READER_PASSWORD_NEW": "smoke-pass-1"})
+        out = self.ok("lessons export (signed)", "--db", teacher, "lessons", "export", lesson,
+                      "-o", str(pack), "--no-keys", env={"CLOSE_READER_PASSWORD": "smoke-pass-1"})
+        doc = json.loads(pack.read_text(encoding="utf-8"))
+        if doc.get("signature", {}).get("alg") != "Ed25519":
+            raise SmokeFailure(f"the exported pack is not signed: {out.strip()}")
+        self.ok("lessons import (signed pack)", "--db", str(self.work / "student.db"),
+                "lessons", "import", str(pack), "--replace")
+        note("instructor password preset, pack signed and imported (Ed25519)")
+
     def missing_pack(self) -> None:
         r = self.run("--db", str(self.work / "pack.db"), str(self.work / "no such.crpack"))
         lines = r.stderr.strip().splitlines()
@@ -287,8 +305,7 @@ def main(argv: list[str] | None = None) -> int:
             s.suggest()
             s.worker()
             first = s.lessons()
-            s.ok("lessons export", "--db", str(Path(tmp) / "lessons.db"), "lessons", "export",
-                 first, "-o", str(pack), "--no-keys")
+            s.signed_pack(first, pack)
             s.missing_pack()
             s.window("offscreen")
             s.native_gui(pack)
