@@ -19,7 +19,7 @@ from app.commands.common import db_path
 from app.core.errors import UserError
 
 COMMANDS = ("lessons", "grade", "suggest", "submissions", "gradebook", "roster", "feedback",
-            "codes", "conflicts", "instructor", "selftest")
+            "codes", "conflicts", "report", "instructor", "selftest")
 
 
 def _wanted(argv: Sequence[str] | None) -> tuple[str, ...]:
@@ -48,7 +48,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The command line; with ``argv``, only the subcommand it names is built."""
     p = argparse.ArgumentParser(
         prog="close-reader",
-        description="Close Reader: media-literacy lessons. With no command, opens the app.")
+        description="Close Reader: media-literacy lessons. With no command, opens the app; "
+                    "with a lesson pack (close-reader FILE.crpack, as the file manager "
+                    "starts it), opens the app and previews importing the pack.")
     p.add_argument("--db", type=Path, default=None,
                    help="database file (default: $CLOSE_READER_DB or the user's data folder)")
     p.add_argument("--student", default=None, help="open the app as this student")
@@ -77,15 +79,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.enable()
 
 
+def _pack_argument(argv: list[str]) -> tuple[Path | None, list[str]]:
+    """``close-reader [--db PATH] FILE.crpack`` (a file manager opening a lesson pack):
+    the pack, and the words without it. Only a first word that is no command and ends in
+    ``.crpack`` is taken, so every subcommand reads its own words as before."""
+    i = 0
+    while i < len(argv):
+        w = argv[i]
+        if w in ("--db", "--student"):
+            i += 2
+        elif w.startswith("-"):
+            i += 1
+        elif w not in COMMANDS and w.lower().endswith(".crpack"):
+            return Path(w), argv[:i] + argv[i + 1:]
+        else:
+            break
+    return None, argv
+
+
 def _main(argv: Sequence[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    pack, argv = _pack_argument(argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
+        if pack is not None and (args.command is not None or not pack.is_file()):
+            raise UserError(f"no such lesson pack: {pack}" if args.command is None else
+                            f"a lesson pack opens the app, not the {args.command} command")
         if args.command is None:
             from app.ui.application import run_app
 
-            return run_app(db_path(args), student=args.student)
+            return run_app(db_path(args), student=args.student, pack=pack)
         if not getattr(args, "opens_window", False):
             gc.enable()
         return int(args.func(args) or 0)

@@ -96,7 +96,8 @@ def build_db(path: Path, seed: int = 7) -> None:
                 rep = grade(lesson.key or (), hs, lesson.categories)
                 repo.add_submission(st.id, lesson.id, hs, rep.score,
                                     rep.as_json(lesson.id, st.name), 1,
-                                    submitted_at=f"2026-03-{1 + int(lesson.id[-2:]):02d}T09:00:00Z")
+                                    submitted_at=f"2026-03-{1 + int(lesson.id[-2:]):02d}T09:00:00Z",
+                                    graded=True)
     repo.database.close()
 
 

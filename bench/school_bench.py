@@ -67,11 +67,12 @@ def build(path: Path, students: int, seed: int = 11) -> list:
                 rows.append((str(uuid.UUID(int=rng.getrandbits(128))), n, lesson.id, 1,
                              f"2026-03-{1 + int(lesson.id[-2:]):02d}T09:00:00Z",
                              _hl_json(hs), "m", 1, rep.score,
-                             json.dumps(rep.as_json(lesson.id, "")), 1))
+                             json.dumps(rep.as_json(lesson.id, "")), 1, 1))
+        # each the first attempt of its student on its lesson: the graded one (schema v4)
         db.conn.executemany(
             "INSERT INTO submissions(submission_id, student_id, lesson_id, attempt, "
-            "submitted_at, highlights, machine, imported, score, report, key_version) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+            "submitted_at, highlights, machine, imported, score, report, key_version, graded) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         db.execute("UPDATE lessons SET key_version = 1")
     repo.database.close()
     return made

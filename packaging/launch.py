@@ -1,4 +1,5 @@
-"""PyInstaller entry point for the ``close-reader`` executable: runs ``app.cli.main``.
+"""PyInstaller entry point for the ``close-reader`` executables (and Windows'
+``close-reader-cli``): runs ``app.cli.main``.
 
 Kept tiny on purpose (and not named ``app.py``, which would shadow the ``app`` package).
 """
@@ -28,11 +29,25 @@ def _ensure_streams() -> None:
         sys.stderr = stream
 
 
+def _utf8_pipes() -> None:
+    """Windows: output to a pipe or a file in UTF-8, not the ANSI code page, where a
+    lesson title or a student's name in another script could not even be printed (a
+    console window gets Unicode from Python whatever this says)."""
+    if sys.platform != "win32":
+        return
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure") and not stream.isatty():
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
 if __name__ == "__main__":
     import multiprocessing
 
-    multiprocessing.freeze_support()  # the instructor's spaCy worker process
+    # first, so that the spaCy worker process a windowed program starts (Windows'
+    # close-reader.exe) has streams too
     _ensure_streams()
+    _utf8_pipes()
+    multiprocessing.freeze_support()  # the instructor's spaCy worker process
     from app.cli import main
 
     raise SystemExit(main())

@@ -366,3 +366,16 @@ def test_annotation_formats_refuse_a_comparison_in_one_line(tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["version"] == 3
+
+
+def test_discrimination_leaves_a_comparison_out(loaded):
+    """Hits and false alarms are counted on highlights: a unit's comparison (a grid) is
+    not one of its trials, and naming it says why."""
+    from app.services.results.discrimination import keyed_lessons
+
+    ana = loaded.student("Ana")
+    submit_grid(loaded, ana.id, "Ana", LID, grid(**GOOD))
+    assert [le.id for le in keyed_lessons(loaded, "Bridge unit")] == ["compare-a",
+                                                                      "compare-b"]
+    with pytest.raises(UserError, match="is a comparison"):
+        keyed_lessons(loaded, lesson_ids=[LID])

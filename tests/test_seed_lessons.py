@@ -655,7 +655,7 @@ TONE_NAMES = {
     "tone-parking-charges": ("Main Street", "Owen Radley", "Main Street Traders’ Association",
                              "Grace Oyelaran", "Station Road", "business register",
                              "pedestrian counter"),
-    "tone-skate-park": ("Linden Park", "Amira Haddad", "Brian Tolley", "Jess Moreno",
+    "tone-skate-park": ("Linden Park", "Amira Haddad", "Brian Marlow", "Jess Moreno",
                         "online form", "parks department"),
 }
 # The context a calm story leaves out and its heated twin gives: every other number is in both.

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app import paths
@@ -70,6 +71,8 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     if not app.property("close_reader_ready"):
         app.setApplicationName("Close Reader")
         app.setOrganizationName("Close Reader")
+        app.setWindowIcon(app_icon())
+        app.setDesktopFileName("close-reader")  # Wayland: the desktop entry's icon
         register_fonts()
         base_point_size()  # remember the system's size before the app sets its own
         dark = is_dark(app.palette()) or _system_prefers_dark(app)
@@ -78,6 +81,14 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
         set_app_font(ui_font(1.0))  # the style sheet, with headings at the normal size
         app.setProperty("close_reader_ready", True)
     return app
+
+
+def app_icon() -> QIcon:
+    """The app's icon (assets/icons, made from one SVG by packaging/make_icons.py)."""
+    icon = QIcon()
+    for f in paths.icon_files():
+        icon.addFile(str(f))
+    return icon
 
 
 def style_sheet(dark: bool) -> str:
@@ -102,9 +113,20 @@ def create_main_window(db_path: str | Path, student: str | None = None) -> MainW
     return MainWindow(open_library(db_path), student=student)
 
 
-def run_app(db_path: Path, student: str | None = None) -> int:
+def run_app(db_path: Path, student: str | None = None, pack: Path | None = None) -> int:
+    """The app; with ``pack`` (a ``.crpack`` opened from the file manager), its import
+    preview in instructor mode once the window is up (``app.ui.file_open``)."""
+    import os
+
+    from app.ui.file_open import PackOpener
+
     app = ensure_application()
     _install_crash_handler()
+    # the file dialogs open in, and relative names land in, the user's own folders,
+    # never the install folder a menu started the program in (paths.start_folder)
+    db_path = Path(db_path).absolute()
+    pack = Path(pack).absolute() if pack else None
+    os.chdir(paths.start_folder())
     while True:
         try:
             win = create_main_window(db_path, student)
@@ -116,6 +138,9 @@ def run_app(db_path: Path, student: str | None = None) -> int:
             db_path = choice
     win.show()
     show_store_warnings(win, win.repo)
+    opener = PackOpener(win)  # also the packs macOS's Finder sends while the app runs
+    if pack is not None:
+        opener.open_later(pack)
     started()
     return app.exec()
 

@@ -2,8 +2,8 @@
 Devanagari, Arabic, Thai…), so that a student's name prints in its own script.
 
 fontconfig (``fc-match``) chooses a font per missing character where it is installed
-(Linux, most BSDs); otherwise the usual font folders of Linux, Windows and macOS are
-scanned. Every candidate is checked against its own character map: a font is only used
+(Linux, most BSDs); otherwise (Windows, macOS) the system's font folders are scanned
+(``font_folders``). Every candidate is checked against its own character map: a font is only used
 for characters it really has.
 """
 
@@ -14,7 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from app.core.record import record
@@ -29,21 +29,47 @@ class FontFile:
     index: int = 0  # face number inside a .ttc collection
 
 
-def font_folders() -> list[Path]:
-    """Where fonts are installed on Linux, Windows and macOS (those that exist)."""
-    home = Path.home()
-    folders = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".fonts",
-               home / ".local" / "share" / "fonts", Path("/Library/Fonts"),
-               Path("/System/Library/Fonts"), home / "Library" / "Fonts"]
-    windir = os.environ.get("WINDIR") or os.environ.get("SYSTEMROOT")
-    if windir:
+def font_folders(platform: str = sys.platform, home: Path | None = None,
+                 env: Mapping[str, str] | None = None, system: Path = Path("/")) -> list[Path]:
+    """Where fonts are installed on ``platform`` (those folders that exist), the system's
+    own first. ``home``, ``env`` and ``system`` (the file system's root) stand in for the
+    real ones in tests, so that each system's layout can be laid out in a temp folder.
+
+    - Windows: ``%WINDIR%\\Fonts``, then the fonts a user installed without admin rights
+      (``%LOCALAPPDATA%\\Microsoft\\Windows\\Fonts``, Windows 10 1809 and later).
+    - macOS: ``/System/Library/Fonts`` (with ``Supplemental/``), the fonts macOS
+      downloads on demand (``/System/Library/AssetsV2/com_apple_MobileAsset_Font*``,
+      where most CJK and Indic faces live), ``/Library/Fonts``, ``~/Library/Fonts``.
+    - Linux, ChromeOS's Linux and the BSDs: the XDG folders (used only when fontconfig
+      is missing: ``fc-match`` knows them better).
+    """
+    home = Path.home() if home is None else home
+    env = os.environ if env is None else env
+    folders: list[Path] = []
+    if platform == "win32":
+        windir = env.get("WINDIR") or env.get("SYSTEMROOT") or "C:/Windows"
         folders.append(Path(windir) / "Fonts")
-    elif sys.platform == "win32":
-        folders.append(Path("C:/Windows/Fonts"))
-    local = os.environ.get("LOCALAPPDATA")
-    if local:
-        folders.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
-    return [f for f in folders if f.is_dir()]
+        local = Path(env.get("LOCALAPPDATA") or home / "AppData" / "Local")
+        folders.append(local / "Microsoft" / "Windows" / "Fonts")
+    elif platform == "darwin":
+        lib = system / "System" / "Library"
+        folders += [lib / "Fonts"]
+        assets = lib / "AssetsV2"
+        if assets.is_dir():
+            folders += sorted(assets.glob("com_apple_MobileAsset_Font*"))
+        folders += [system / "Library" / "Fonts", home / "Library" / "Fonts"]
+    else:
+        data_home = env.get("XDG_DATA_HOME") or str(home / ".local" / "share")
+        data_dirs = (env.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share").split(":")
+        folders += [system / d.lstrip("/") / "fonts" for d in data_dirs if d]
+        folders += [Path(data_home) / "fonts", home / ".fonts"]
+    seen: set[Path] = set()
+    out = []
+    for f in folders:
+        if f not in seen and f.is_dir():
+            seen.add(f)
+            out.append(f)
+    return out
 
 
 @functools.lru_cache(maxsize=256)
@@ -52,8 +78,8 @@ def font_cmap(font: FontFile) -> frozenset[int]:
     fpdf2 can embed, such as a bitmap-only colour emoji font)."""
     from fontTools.ttLib import TTFont
 
-    try:
-        with TTFont(str(font.path), fontNumber=font.index, lazy=True) as tt:
+    try:  # the file opened here, so that a font TTFont refuses is closed all the same
+        with open(font.path, "rb") as fh, TTFont(fh, fontNumber=font.index, lazy=True) as tt:
             if not any(t in tt for t in ("glyf", "CFF ", "CFF2")):
                 return frozenset()
             return frozenset(tt.getBestCmap() or ())
