@@ -36,7 +36,8 @@ NO_DELAYED = ("Omar Haddad", "Pia Keller")
 
 
 def _lessons(repo) -> dict:  # noqa: ANN001 - a Repo
-    return {s.id: repo.get_lesson(s.id, with_key=True) for s in repo.list_lessons()}
+    return {s.id: repo.get_lesson(s.id, with_key=True) for s in repo.list_lessons()
+            if s.kind != "compare"}  # (a comparison is answered with a grid)
 
 
 def _attempt(lesson, tokens, p_hit: float, p_fa: float, rng: random.Random
