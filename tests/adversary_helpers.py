@@ -345,3 +345,35 @@ def classroom(tmp_path_factory: Any, tmp_path: Path) -> Classroom:
         build_classroom(where)
         _TEMPLATE.append(where)
     return Classroom(_TEMPLATE[0], tmp_path / "room")
+
+
+def state(db: Path) -> dict[str, Any]:
+    """Everything a feedback import could change on a machine, read with sqlite3."""
+    return {
+        "attempts": q(db, "SELECT s.submission_id, st.name, s.lesson_id, s.score, "
+                          "s.override_score, s.override_reason, s.comment, s.released_at, "
+                          "s.graded FROM submissions s JOIN students st ON st.id = s.student_id "
+                          "ORDER BY s.submission_id"),
+        "keys": q(db, 'SELECT lesson_id, start, "end", label, required FROM key_spans '
+                      "ORDER BY lesson_id, start, label"),
+        "lessons": q(db, "SELECT id, mode, title, text, teacher_notes, has_key FROM lessons "
+                         "ORDER BY id"),
+        "students": q(db, "SELECT name FROM students ORDER BY name"),
+        "applied": setting(db, "feedback_applied"),
+        "trusted": setting(db, "trusted_instructor_key"),
+    }
+
+
+def export_feedback(room: Classroom, folder: str, *lessons: str) -> Path:
+    """The instructor's ``feedback export`` (the real command); returns the folder."""
+    args = [a for lid in lessons for a in ("--lesson", lid)]
+    done(cli(room.teacher, "feedback", "export", "-o", room.dir / folder, *args, password=PW))
+    return room.dir / folder
+
+
+def feedback_for(folder: Path, db: Path) -> Path:
+    """The file of that folder meant for the machine of ``db``."""
+    mid = machine_of(db)
+    found = [f for f in folder.iterdir() if read(f).get("machine") == mid]
+    assert len(found) == 1, (mid, list(folder.iterdir()))
+    return found[0]
