@@ -395,3 +395,43 @@ def test_a_forged_file_in_the_feedback_folder_does_not_block_the_genuine_one(roo
     done(_fb_import(room.ana, folder))
     assert sorted(_released(room.ana)) == [("Ana P.", PRACTICE), ("Ana P.", TEST)]
     assert all(a[4] != 100 for a in state(room.ana)["attempts"])
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: an instructor's database that imported a "
+                   "colleague's signed pack records that key as 'trusted' and from then on "
+                   "refuses the instructor's own --with-assessment-keys export as 'a student "
+                   "computer'")
+def test_a_colleagues_signed_pack_does_not_make_the_instructors_database_a_student_one(room):
+    colleague = forger_key()
+    pack = read(room.pack)
+    pack["lessons"] = [{**pack["lessons"][0], "id": "colleague-lesson", "title": "Shared"}]
+    pack = ed25519_sign({k: v for k, v in pack.items() if k != "signature"}, colleague)
+    done(cli(room.teacher, "lessons", "import", write(room.dir / "shared.crpack", pack)))
+    done(cli(room.teacher, "lessons", "export", TEST, "-o", room.dir / "keys.json",
+             "--with-assessment-keys", password=PW))
+
+
+@pytest.mark.xfail(strict=True, reason="BUG (or a limit the README must state): a student "
+                   "machine trusts the key of the first signed pack it imports, so a "
+                   "classmate whose signed 'lesson pack' reaches it before the teacher's can "
+                   "then make it accept feedback the teacher did not write (README: students "
+                   "cannot make a classmate's computer accept one)")
+def test_a_classmates_pack_imported_first_does_not_let_them_write_feedback(room):
+    eve = forger_key()
+    cleo = room.dir / "cleo.db"
+    pack = read(room.pack)
+    pack["lessons"] = [{**pack["lessons"][0], "id": "fun-quiz", "title": "A fun quiz"}]
+    gift = ed25519_sign({k: v for k, v in pack.items() if k != "signature"}, eve)
+    done(cli(cleo, "lessons", "import", write(room.dir / "gift.crpack", gift)))
+    done(cli(cleo, "lessons", "import", room.pack))  # the teacher's pack, second
+    sid = student_submits(cleo, "Cleo Z.", PRACTICE, PERFECT)
+    # Eve has Cleo's machine id and attempt id from Cleo's bundle on the shared stick
+    genuine = read(_ana_file(room))
+    forged = json.loads(json.dumps(genuine))
+    forged.update(machine=machine_of(cleo), sequence=99, results=[{
+        "submission_id": sid, "lesson": PRACTICE, "student": "Cleo Z.", "score": 100,
+        "override": {"score": 0, "reason": "copied"}, "comment": "See me after class."}])
+    forged["lessons"] = [le for le in forged["lessons"] if le["id"] == PRACTICE]
+    p = _fb_import(cleo, write(room.dir / "eve.json", ed25519_sign(forged, eve)))
+    assert state(cleo)["attempts"][0][4] is None  # no override from Eve
+    refused(p, "not signed by your teacher")
