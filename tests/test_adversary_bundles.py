@@ -33,6 +33,7 @@ from adversary_helpers import (
     q,
     read,
     refused,
+    student_submits,
     sub,
     uid,
 )
@@ -357,3 +358,31 @@ def test_a_classmate_cannot_cost_cleo_her_grade_by_taking_her_id_first(room):
     done(cli(room.teacher, "conflicts", "resolve", "1", "both", password=PW))
     # Cleo's first attempt to reach the instructor is her graded attempt
     assert gradebook(room.teacher).get(("Cleo Z.", PRACTICE)) == "40"
+
+
+def test_whatever_ana_edits_in_her_own_database_reaches_no_grade(room):
+    """Scores, overrides, release dates, graded flags, the trusted key, the feedback
+    sequence and her machine id, all changed with sqlite3; then she works on and sends
+    her bundle. What reaches the instructor moves nothing."""
+    before = grades(room.teacher)
+    edit(room.ana,
+         "UPDATE submissions SET score = 100, override_score = 100, "
+         "override_reason = 'mine', comment = 'Perfect', released_at = '2026-01-01T00:00:00Z', "
+         "after_key = 0, graded = 1",
+         "DELETE FROM settings WHERE key IN ('trusted_instructor_key', 'feedback_applied')",
+         ("UPDATE settings SET value = ? WHERE key = 'machine_id'", machine_of(room.ben)))
+    student_submits(room.ana, "Ana P.", PRACTICE, PERFECT)
+    student_submits(room.ana, "Ana P.", TEST, PERFECT)  # "released" here: a practice attempt
+    done(cli(room.ana, "submissions", "export", "-o", room.dir / "edited.json"))
+    sent = read(room.dir / "edited.json")
+    assert sent["machine"] == machine_of(room.ben)
+    for s in sent["submissions"]:
+        assert not {"score", "override", "comment", "released_at", "graded"} & set(s), s
+    known = {r[0] for r in q(room.teacher, "SELECT submission_id FROM submissions")}
+    out = done(_import(room, room.dir / "edited.json"))
+    assert "Imported 2 new attempts" in out, out
+    _unchanged(room, before)
+    # her two new attempts: stored as practice after the key, not graded
+    new = [a for a in attempts(room.teacher, "Ana P.", PRACTICE)
+           + attempts(room.teacher, "Ana P.", TEST) if a[0] not in known]
+    assert len(new) == 2 and all(a[3:5] == (1, 0) for a in new), new
