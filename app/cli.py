@@ -19,7 +19,7 @@ from app.commands.common import db_path
 from app.core.errors import UserError
 
 COMMANDS = ("lessons", "grade", "suggest", "submissions", "gradebook", "roster", "feedback",
-            "codes", "conflicts", "instructor", "selftest")
+            "codes", "conflicts", "report", "instructor", "selftest")
 
 
 def _wanted(argv: Sequence[str] | None) -> tuple[str, ...]:

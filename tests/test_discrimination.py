@@ -49,10 +49,12 @@ def test_twin_notes_pair_the_versions(twins):
     assert (loaded.lesson_id, careful.lesson_id) == ("twins-library-hours-loaded",
                                                      "twins-library-hours-careful")
     assert careful.careful and not loaded.careful
-    # Ben's exact key on both: no false alarm; Ana's everything: many on the careful one
-    assert careful.false_alarms > 3 and loaded.hit_rate > 0.5
+    # Ben's exact key on both: no false alarm; Ana's everything: every sentence of both
+    # (two students: the means are half of Ana's counts)
+    assert careful.false_alarms == careful.noise / 2 and loaded.hits == loaded.signal
+    assert loaded.false_alarms == loaded.noise / 2 and careful.noise > 10
     line, = [x for x in signal_lines(twins, loaded.lesson_id) if "careful twin" in x]
-    assert "(loaded)" in line and "per student outside the key" in line
+    assert "(loaded)" in line and f"of the {careful.noise} sentences" in line
 
 
 def test_the_class_view_shows_the_unit(qtbot, twins):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -212,12 +213,13 @@ def test_clean_json_is_the_same_json_and_prints_nothing_raw():
 
 def hostile_db(tmp_path: Path) -> Path:
     """A database with a lesson titled, a student named and a category named with
-    terminal escapes, and one graded attempt (through the real import paths)."""
+    terminal escapes, and one graded attempt. Since issue 22 every import refuses such
+    names and titles, so the clean ones are imported through the real import paths and
+    then edited with sqlite3, as a student with a text editor would: the outputs must
+    still print them plainly."""
     db = tmp_path / "hostile.db"
     pack = json.loads((DATA / "sample-pack.json").read_text(encoding="utf-8"))
-    pack["lessons"][0]["title"] = "Budget " + STORED_NAME
-    pack["categories"].append({"id": "spin", "name": "＝1+1 " + STORED_NAME,
-                               "description": "d"})
+    pack["categories"].append({"id": "spin", "name": "Spin", "description": "d"})
     pack["lessons"][0]["categories"] = [*pack["lessons"][0].get(
         "categories", ["unsupported_claim", "loaded_language"]), "spin"]
     (tmp_path / "pack.json").write_text(json.dumps(pack), encoding="utf-8")
@@ -227,7 +229,7 @@ def hostile_db(tmp_path: Path) -> Path:
     k = lesson["key"][0]
     bundle = {"format": "close-reader/submissions", "version": 1, "machine": "m",
               "submissions": [{"submission_id": "0b8f6a5e-1b1c-4d8e-9a43-2f9e3c6b7a10",
-                               "attempt": 1, "lesson": lesson["id"], "student": STORED_NAME,
+                               "attempt": 1, "lesson": lesson["id"], "student": "Hostile",
                                "submitted_at": "2026-11-21T10:15:00Z",
                                "highlights": [{"start": k["start"], "end": k["end"],
                                                "label": k["label"]}]},
@@ -238,6 +240,14 @@ def hostile_db(tmp_path: Path) -> Path:
     p = run("--db", str(db), "submissions", "import", str(tmp_path / "b.json"))
     assert p.returncode == 0, p.stderr
     assert ESC not in p.stdout
+    con = sqlite3.connect(db)
+    with con:
+        con.execute("UPDATE lessons SET title = ? WHERE id = ?",
+                    ["Budget " + STORED_NAME, lesson["id"]])
+        con.execute("UPDATE categories SET name = ? WHERE id = 'spin'",
+                    ["＝1+1 " + STORED_NAME])
+        con.execute("UPDATE students SET name = ? WHERE name = 'Hostile'", [STORED_NAME])
+    con.close()
     return db
 
 
@@ -268,6 +278,11 @@ def test_grade_prints_a_hostile_student_and_title_plainly(tmp_path):
     answers = {"format": "close-reader/answers", "version": 1,
                "lesson": pack["lessons"][0]["id"], "student": STORED_NAME,
                "highlights": [{"start": k["start"], "end": k["end"], "label": k["label"]}]}
+    (tmp_path / "a.json").write_text(json.dumps(answers), encoding="utf-8")
+    # a name with controls is refused since issue 22, in one line without them
+    refused(run("--db", str(db), "grade", "--answers", str(tmp_path / "a.json")),
+            "field 'student'", "control character")
+    answers["student"] = "Ana ‮evil"  # a bidi override is dropped from a name
     (tmp_path / "a.json").write_text(json.dumps(answers), encoding="utf-8")
     for extra in ([], ["--json"]):
         p = run("--db", str(db), "grade", "--answers", str(tmp_path / "a.json"), *extra)
@@ -303,7 +318,9 @@ def test_every_csv_cell_and_header_is_formula_safe(tmp_path, long):
 
 @pytest.mark.parametrize("value, safe", [
     ("＝1+1", "'＝1+1"), ("＋1", "'＋1"), ("－1", "'－1"), ("＠A1", "'＠A1"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"), ("  =1", "'  =1"), ("Zoë", "Zoë"), ("85", "85"),
+    # since issue 22 tabs and line breaks become spaces and other controls go first
+    ("\tx", " x"), ("\rx", " x"), ("\t=1", "' =1"), ("\x1b[2J=1", "'=1"),
+    ("\u202e=1", "'=1"), ("  =1", "'  =1"), ("Zoë", "Zoë"), ("85", "85"),
     ("", ""),
 ])
 def test_safe_cell_guards_full_width_and_hidden_formula_starts(value, safe):

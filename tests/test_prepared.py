@@ -3,6 +3,7 @@ importing the bundled packs would make now (``app.store.prepared``)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -14,6 +15,13 @@ from app.services.library import seed_if_new, write_prepared_database
 from app.store.db import SCHEMA_VERSION
 from app.store.prepared import DIGEST, PREPARED, packs_digest, place_prepared, prepared_current
 from app.store.repo import SEEDED, open_repo
+
+
+def _bundled_lessons() -> int:
+    """How many lessons the bundled packs hold (every ``lessons/*.json`` but the token cache)."""
+    return sum(len(json.loads(p.read_text(encoding="utf-8"))["lessons"])
+               for p in lessons_dir().glob("*.json") if p.name != "tokens.json")
+
 
 REGENERATE = ('.venv/bin/python -c "from app.services.library import write_prepared_database;'
               ' from app.paths import lessons_dir; write_prepared_database(lessons_dir())"')
@@ -53,7 +61,7 @@ def test_a_copy_holds_what_importing_the_packs_makes(tmp_path):
     assert repo.setting(SEEDED) and seed_if_new(repo) == []  # nothing left to import
     repo.database.close()
     repo = open_repo(imported)
-    assert len(seed_if_new(repo)) == 11
+    assert len(seed_if_new(repo)) == _bundled_lessons() == 17
     repo.database.close()
     assert _dump(copied) == _dump(imported)
 
@@ -115,5 +123,5 @@ def test_the_app_and_the_command_line_start_a_new_database_from_the_copy(tmp_pat
     win.deleteLater()
     assert main(["--db", str(tmp_path / "cli.db"), "lessons", "list"]) == 0
     repo = open_repo(tmp_path / "cli.db")
-    assert repo.setting(DIGEST) == packs_digest(lessons_dir()) and len(repo.lesson_ids()) == 11
+    assert repo.setting(DIGEST) == packs_digest(lessons_dir()) and len(repo.lesson_ids()) == _bundled_lessons()
     repo.database.close()

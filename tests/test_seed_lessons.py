@@ -2,7 +2,9 @@
 
 - ``lessons/kursk-unit.json``: "Same event, five framings" (five real articles);
 - ``lessons/twins-unit.json``: "Same facts, two ways" (three pairs of careful and loaded
-  twins, written for Close Reader).
+  twins, written for Close Reader);
+- ``lessons/unit3-calm-heated.json``: "Calm but misleading, heated but accurate" (three pairs of
+  twins in which the calm story misleads and the angry one is accurate).
 
 See lessons/README.md for how the keys were made.
 """
@@ -22,8 +24,9 @@ from app.core.spans import snap
 from app.nlp.pipeline import token_bounds
 
 LESSONS_DIR = Path(__file__).resolve().parents[1] / "lessons"
-KURSK, TWINS = "kursk-unit.json", "twins-unit.json"
-UNITS = {KURSK: "Same event, five framings", TWINS: "Same facts, two ways"}
+KURSK, TWINS, TONE = "kursk-unit.json", "twins-unit.json", "unit3-calm-heated.json"
+UNITS = {KURSK: "Same event, five framings", TWINS: "Same facts, two ways",
+         TONE: "Calm but misleading, heated but accurate"}
 
 BUILTINS = ("unsupported_claim", "loaded_language")
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -45,6 +48,14 @@ EXPECTED_IDS = {
         "twins-library-hours-loaded",
         "twins-pool-repairs-careful",
         "twins-school-lunch-careful",
+    ),
+    TONE: (
+        "tone-speed-cameras-calm",
+        "tone-parking-charges-heated",
+        "tone-skate-park-calm",
+        "tone-parking-charges-calm",
+        "tone-speed-cameras-heated",
+        "tone-skate-park-heated",
     ),
 }
 ALL_IDS = tuple((pack, lid) for pack, ids in EXPECTED_IDS.items() for lid in ids)
@@ -88,7 +99,8 @@ ENDS_WITH_PUNCTUATION = re.compile(r"[.!?][\"”’)]?$")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z])")
 EDGE = " \t\n.,;:!?\"'“”‘’()[]—–-…"
 
-TWIN_NOTE = re.compile(r"^Twin of ([a-z0-9][a-z0-9-]{0,63}) \((careful|loaded) version\)\.$")
+TWIN_NOTE = re.compile(
+    r"^Twin of ([a-z0-9][a-z0-9-]{0,63}) \((careful|loaded|calm|heated) version\)\.$")
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 # Names each pair must share (places, institutions, named people of the story).
 SHARED_NAMES = {
@@ -230,6 +242,7 @@ def _is_careful(lesson_id: str) -> bool:
 
 
 TWIN_IDS = EXPECTED_IDS[TWINS]
+TONE_IDS = EXPECTED_IDS[TONE]
 CAREFUL_IDS = tuple(i for i in TWIN_IDS if i.endswith("-careful"))
 by_lesson = pytest.mark.parametrize("lesson_id", [lid for _, lid in ALL_IDS])
 by_pack = pytest.mark.parametrize("name", list(EXPECTED_IDS))
@@ -375,6 +388,8 @@ def test_text_is_clean(lesson_id):
 def test_both_categories_have_required_spans(lesson_id):
     if _is_careful(lesson_id):
         pytest.skip("a careful twin's short key need not cover both categories")
+    if lesson_id in TONE_IDS:
+        pytest.skip("unit 3 keys one category per story (test_calm_and_heated_keys)")
     key = _lesson(lesson_id)["key"]
     for label in BUILTINS:
         assert any(s["label"] == label and s["required"] for s in key), f"{lesson_id}: {label}"
@@ -614,3 +629,157 @@ def test_pack_passes_the_project_validator(name):
         pytest.fail(f"lessons/{name} does not validate: {exc}")
     assert len(result.lessons) == len(EXPECTED_IDS[name])
     assert {le.unit for le in result.lessons} == {UNITS[name]}
+
+
+# ------------------------------------------------------------------ unit 3: calm and heated
+
+by_tone = pytest.mark.parametrize("lesson_id", TONE_IDS)
+CALM_IDS = tuple(i for i in TONE_IDS if i.endswith("-calm"))
+by_calm = pytest.mark.parametrize("lesson_id", CALM_IDS)
+TONE_TOWN, OTHER_TOWN = "Fernhollow", "Millbrook"
+# Names each pair shares (places, institutions, named people).
+TONE_NAMES = {
+    "tone-speed-cameras": ("Orchard Road", "Dana Whitlock", "Tom Okafor", "Marsh Lane",
+                           "Kiln Street", "transport committee"),
+    "tone-parking-charges": ("Main Street", "Owen Radley", "Main Street Traders’ Association",
+                             "Grace Oyelaran", "Station Road", "business register",
+                             "pedestrian counter"),
+    "tone-skate-park": ("Linden Park", "Amira Haddad", "Brian Tolley", "Jess Moreno",
+                        "online form", "parks department"),
+}
+# The context a calm story leaves out and its heated twin gives: every other number is in both.
+CALM_LEAVES_OUT = {
+    "tone-speed-cameras": set(),
+    "tone-parking-charges": {"4", "52", "2"},  # the base of "50 percent", the 2 percent dip
+    "tone-skate-park": {"40", "64", "25", "39", "3", "200"},  # the base, the form, the place
+}
+# The five devices of issue 26 item 3, each keyed (required) in a calm story at least once.
+DEVICES = {
+    "cherry-picked time frame": ("tone-speed-cameras-calm", "a fall of more than two-thirds"),
+    "percentage without its base": ("tone-parking-charges-calm",
+                                    "the number of empty shops on the street has risen"),
+    "selective quote": ("tone-skate-park-calm", "reports had “gone up sharply"),
+    "headline the body does not support": ("tone-parking-charges-calm",
+                                           "Parking charges empty Main Street shops"),
+    "causation from a correlation": ("tone-speed-cameras-calm",
+                                     "The cameras have made Orchard Road safer"),
+}
+TONE_WORDS = re.compile(r"calm|heated|angry|loaded|careful|neutral|mislead|accurate|slanted",
+                        re.I)
+
+
+@by_tone
+def test_tone_twin_notes_name_the_partner(lesson_id):
+    twin = _twin(lesson_id)
+    assert twin is not None, f"{lesson_id}: first teacher-notes line must be 'Twin of …'"
+    partner, kind = twin
+    assert kind in ("calm", "heated") and lesson_id.endswith("-" + kind)
+    back = _twin(partner)
+    assert back is not None and back[0] == lesson_id and back[1] != kind
+    assert _lesson(partner)["unit"] == _lesson(lesson_id)["unit"] == UNITS[TONE]
+
+
+@by_tone
+def test_tone_story_is_a_short_fictional_local_story(lesson_id):
+    lesson = _lesson(lesson_id)
+    assert "Written for Close Reader" in lesson["source"]["outlet"]
+    assert "fictional" in lesson["source"]["outlet"]
+    assert TWIN_WORDS[0] <= _words(lesson["text"]) <= TWIN_WORDS[1]
+    assert TONE_TOWN in lesson["text"] and OTHER_TOWN not in lesson["text"]
+    assert lesson["level"] in ("beginner", "intermediate")
+
+
+@by_tone
+def test_tone_instructions_and_titles_do_not_give_the_pairing_away(lesson_id):
+    lesson = _lesson(lesson_id)
+    assert lesson["instructions"] == _lesson(TONE_IDS[0])["instructions"]
+    for field in ("title", "instructions"):
+        assert not re.search(r"\b(twins?|pairs?|paired|versions?|partner|same facts)\b",
+                             lesson[field], re.I), f"{lesson_id}: {field}"
+    assert not TONE_WORDS.search(lesson["title"]), lesson_id
+    # the instructions say what the unit is about
+    for words in ("evidence", "tone", "calm", "angry", "false alarm"):
+        assert words in lesson["instructions"], words
+
+
+def test_tone_order_keeps_twins_apart_and_halves_parallel():
+    """No twin next to its partner; lessons 1–3 hold one story of each pair and 4–6 their
+    twins, so each half is a parallel form of the other (the teacher notes say so)."""
+    ids = list(TONE_IDS)
+    for a, b in pairwise(ids):
+        assert _twin(a)[0] != b, (a, b)
+    first, second = ids[:3], ids[3:]
+    assert {_twin(i)[0] for i in first} == set(second)
+    assert len({i.rsplit("-", 1)[0] for i in first}) == 3
+    kinds = [_twin(i)[1] for i in ids]
+    assert set(kinds[:3]) == set(kinds[3:]) == {"calm", "heated"}
+    for lesson_id in ids:
+        notes = _lesson(lesson_id)["teacher_notes"]
+        assert "pre-test" in notes and "post-test" in notes and "parallel" in notes, lesson_id
+
+
+@by_calm
+def test_tone_twins_share_their_facts(lesson_id):
+    pair = lesson_id.removesuffix("-calm")
+    calm = _lesson(lesson_id)["text"]
+    heated = _lesson(_twin(lesson_id)[0])["text"]
+    calm_numbers, heated_numbers = set(NUMBER.findall(calm)), set(NUMBER.findall(heated))
+    assert calm_numbers <= heated_numbers, f"{pair}: {calm_numbers - heated_numbers}"
+    assert heated_numbers - calm_numbers == CALM_LEAVES_OUT[pair]
+    for name in TONE_NAMES[pair]:
+        assert name in calm and name in heated, f"{pair}: {name!r} not in both stories"
+
+
+@by_tone
+def test_calm_and_heated_keys(lesson_id):
+    """A calm story keys its unsupported claims (and has no loaded language); a heated one
+    keys its loaded words and none of its claims, which are all sourced (issue 26 item 3).
+    Each says, in a required span, that highlights elsewhere are false alarms."""
+    key = _lesson(lesson_id)["key"]
+    kind = _twin(lesson_id)[1]
+    label = "unsupported_claim" if kind == "calm" else "loaded_language"
+    assert {s["label"] for s in key} == {label}, lesson_id
+    assert sum(1 for s in key if s["required"]) >= 4
+    assert any("false alarm" in s["explanation"] for s in key if s["required"]), lesson_id
+
+
+def test_calm_stories_lean_different_ways():
+    leans = [re.search(r"Leans: ([^.]*)\.", _lesson(i)["teacher_notes"]).group(1)
+             for i in CALM_IDS]
+    assert len(set(leans)) == len(CALM_IDS), leans
+    heated = [re.search(r"Leans: ([^.]*)\.", _lesson(_twin(i)[0])["teacher_notes"]).group(1)
+              for i in CALM_IDS]
+    assert len(set(heated)) == len(CALM_IDS), heated
+    assert any("for" in x for x in leans) and any("against" in x for x in leans)
+
+
+@pytest.mark.parametrize("device", list(DEVICES))
+def test_every_misleading_device_is_keyed(device):
+    lesson_id, quote_start = DEVICES[device]
+    span = _span(lesson_id, quote_start)
+    assert span["required"] and span["label"] == "unsupported_claim"
+    assert device in _lesson(lesson_id)["teacher_notes"].lower() or \
+        device.replace("-", " ") in _lesson(lesson_id)["teacher_notes"].lower(), device
+
+
+@by_calm
+def test_every_calm_story_uses_at_least_three_devices(lesson_id):
+    notes = _lesson(lesson_id)["teacher_notes"].lower()
+    assert sum(device in notes for device in DEVICES) >= 3, lesson_id
+
+
+@by_calm
+def test_loaded_words_are_keyed_alike_in_both_tone_stories(lesson_id):
+    """A loaded phrase keyed in one story is keyed alike wherever it appears in the other:
+    a calm story has none. (Unsupported claims differ on purpose: the heated story quotes
+    in full what the calm one cuts.)"""
+    a, b = _lesson(lesson_id), _lesson(_twin(lesson_id)[0])
+    for one, other in ((a, b), (b, a)):
+        for span in one["key"]:
+            if span["label"] != "loaded_language":
+                continue
+            pattern = r"(?<!\w)" + re.escape(span["quote"]) + r"(?!\w)"
+            if re.search(pattern, other["text"]):
+                assert [s for s in other["key"] if s["quote"] == span["quote"]
+                        and s["label"] == span["label"] and s["required"] == span["required"]], \
+                    f"{other['id']}: {span['quote']!r}"

@@ -33,8 +33,9 @@ def test_password_hash_and_check():
     assert not verify_password("correct hors", h)
     assert not verify_password("x", "garbage")
     assert hash_password("correct horse") != h  # salted
-    assert password_problem("abc", "abc") and password_problem("abcdefg", "abcdefh")
-    assert password_problem("abcdefg", "abcdefg") is None
+    assert password_problem("abc", "abc") and password_problem("abcdefgh", "abcdefgi")
+    assert password_problem("abcdefg", "abcdefg")  # at least 8 characters (issue 22)
+    assert password_problem("abcdefgh", "abcdefgh") is None
 
 
 @pytest.fixture

@@ -57,7 +57,8 @@ def test_window_title_and_tabs(window):
     assert window.windowTitle() == "Close Reader — Class results"
     assert window.windowFlags() & Qt.WindowType.Window
     assert [window.tabs.tabText(i).replace("&", "") for i in range(window.tabs.count())] == [
-        "Gradebook", "Class view", "Student progress", "Review  release"]  # "&&" is a literal ampersand
+        "Gradebook", "Class view", "Student progress", "Review  release",  # "&&": a literal "&"
+        "Discrimination", "Pre and post"]
 
 
 def test_gradebook_cells_match_the_backend(window, classroom):

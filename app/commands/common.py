@@ -12,6 +12,15 @@ def db_path(args: argparse.Namespace) -> Path:
     return args.db if args.db is not None else default_db_path()
 
 
+def check_output_arg(args: argparse.Namespace, path: str, folder: bool = False) -> None:
+    """Refuse an output path that would destroy something (the database about to be
+    opened, its working files, any SQLite file, a device, a pipe, a link to one) before
+    anything is opened or written: ``app.core.outpaths``."""
+    from app.core.outpaths import check_output
+
+    check_output(path, protected=[db_path(args)], folder=folder)
+
+
 def open_repo_for(args: argparse.Namespace):  # -> Repo (kept lazy)
     """Open the database named by --db / CLOSE_READER_DB, filling a new one."""
     from app.services.open_db import open_library

@@ -26,10 +26,11 @@ def register(sub: Any) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from app.commands.auth import instructor_signer
-    from app.commands.common import open_repo_for
+    from app.commands.common import check_output_arg, open_repo_for
     from app.core.terminal import clean
     from app.services.feedback import check_lessons, export_feedback, unsubmitted
 
+    check_output_arg(args, args.output, folder=True)  # never the database (issue 22, item 6)
     repo = open_repo_for(args)
     signer = instructor_signer(repo)
     check_lessons(repo, args.lesson)

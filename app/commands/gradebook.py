@@ -29,6 +29,10 @@ def cmd_gradebook(args: argparse.Namespace) -> int:
     from app.services.grading import refresh_grades
     from app.services.results.gradebook import build_gradebook, csv_rows, format_table, write_csv
 
+    if args.csv and args.csv != "-":
+        from app.commands.common import check_output_arg
+
+        check_output_arg(args, args.csv)
     repo = open_repo_for(args)
     require_instructor(repo)  # every student's work
     regraded = refresh_grades(repo)  # attempts whose lesson or key arrived since import
@@ -43,7 +47,7 @@ def cmd_gradebook(args: argparse.Namespace) -> int:
     elif args.csv:
         n = write_csv(gb, args.csv, long=args.long)
         what = "attempt" if args.long else "student"
-        print(f"Wrote {n} {what}{'s' * (n != 1)} to {args.csv}")
+        print(f"Wrote {n} {what}{'s' * (n != 1)} to {_plain([[args.csv]])[0][0]}")
     elif args.long:
         csv.writer(sys.stdout, lineterminator="\n").writerows(_plain(csv_rows(gb, True)))
     else:
@@ -61,14 +65,16 @@ def _lms_csv(repo: Any, args: argparse.Namespace) -> int:
         print("close-reader: --lms needs --csv FILE (and not --long)", file=sys.stderr)
         return 2
     if args.csv == "-":
-        out = lms_gradebook(repo, args.lms)
-        sys.stdout.write(csv_text(out.rows).replace("\r\n", "\n"))
+        out = lms_gradebook(repo, args.lms)  # cells cleaned (safe_cell), and again here
+        sys.stdout.write(csv_text(_plain(out.rows)).replace("\r\n", "\n"))
     else:
         out = write_lms_gradebook(repo, args.lms, args.csv)
         print(f"Wrote {out.written} student{'s' * (out.written != 1)} × {out.lessons} "
-              f"lesson{'s' * (out.lessons != 1)} to {args.csv}")
+              f"lesson{'s' * (out.lessons != 1)} to {_plain([[args.csv]])[0][0]}")
     if out.unbound:
-        print(describe_unbound(out.unbound, args.lms), file=sys.stderr)
+        from app.core.terminal import clean
+
+        print(clean(describe_unbound(out.unbound, args.lms)), file=sys.stderr)
     return 0
 
 

@@ -84,18 +84,20 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _printable(line: str) -> str:
-    """Text from a pack or a student on one terminal line: no control characters."""
-    return "".join(ch if ch.isprintable() else " " for ch in line)
+    """Text from a pack or a student on one terminal line: escape sequences and other
+    control characters removed (``clean``), anything else unprintable a space."""
+    return "".join(ch if ch.isprintable() else " " for ch in clean(line))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from app.commands.auth import instructor_signer, require_instructor
-    from app.commands.common import open_repo_for
+    from app.commands.common import check_output_arg, open_repo_for
     from app.core.errors import UserError
     from app.services.library import export_pack
     from app.services.trust import session_signer
     from app.store.trust_repo import trusted_key
 
+    check_output_arg(args, args.output, folder=args.as_format == "ptc")
     repo = open_repo_for(args)
     for lid in args.ids:
         repo.get_lesson(lid)  # an unknown id is an error before anything is asked
@@ -123,10 +125,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         if keys or args.with_notes:
             require_instructor(repo)
-        print(export_lessons_as(repo, args.ids, args.as_format, args.output,
-                                include_keys=not args.no_keys,
-                                assessment_keys=args.with_assessment_keys,
-                                include_notes=args.with_notes))
+        print(clean(export_lessons_as(repo, args.ids, args.as_format, args.output,
+                                      include_keys=not args.no_keys,
+                                      assessment_keys=args.with_assessment_keys,
+                                      include_notes=args.with_notes)))
         return 0
     n = export_pack(repo, args.ids, args.output, include_keys=not args.no_keys,
                     assessment_keys=args.with_assessment_keys, include_notes=args.with_notes,
@@ -138,8 +140,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             "writes them)") if left and not args.no_keys else ""
     notes = "" if args.with_notes else ", without teacher notes"
     signed = f", signed ({signer.fingerprint})" if signer is not None else ", unsigned"
-    print(f"Exported {len(args.ids)} lesson{'s' * (len(args.ids) != 1)} {what}{notes}"
-          f"{signed} to {args.output}{note}")
+    print(clean(f"Exported {len(args.ids)} lesson{'s' * (len(args.ids) != 1)} {what}{notes}"
+                f"{signed} to {args.output}{note}"))
     return 0
 
 

@@ -38,29 +38,33 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from app.commands.common import open_repo_for
+    from app.commands.common import check_output_arg, open_repo_for
+    from app.core.terminal import clean
     from app.services.results.bundles import export_bundle
 
+    check_output_arg(args, args.output)
     repo = open_repo_for(args)
     if getattr(args, "as_format", "bundle") == "w3c":
         from app.commands.auth import require_instructor
         from app.services.interchange import export_highlights_w3c
 
         # every stored attempt: on an instructor's machine, other students' work too
+        # (read, not made: a refused command writes nothing, a new machine id neither)
+        mine = repo.setting("machine_id") or ""
         if repo.db.execute("SELECT 1 FROM submissions WHERE machine != ? LIMIT 1",
-                           [repo.machine_id()]).fetchone():
+                           [mine]).fetchone():
             require_instructor(repo)
 
         n, skipped = export_highlights_w3c(repo, args.output, student=args.student)
         left = f" ({skipped} left out: their lesson is not here or changed)" if skipped else ""
-        print(f"Exported {n} highlight{'s' * (n != 1)} as W3C Web Annotations to "
-              f"{args.output}{left}")
+        print(clean(f"Exported {n} highlight{'s' * (n != 1)} as W3C Web Annotations to "
+                    f"{args.output}{left}"))
         return 0
     n = export_bundle(repo, args.output, student=args.student)
     who = f" by {args.student.strip()}" if args.student else ""
-    if n == 0:
-        print(f"No submitted attempts{who} on this machine yet; wrote an empty file "
-              f"{args.output}")
+    if n == 0:  # (a name or a path typed with escapes is printed without them)
+        print(clean(f"No submitted attempts{who} on this machine yet; wrote an empty file "
+                    f"{args.output}"))
     else:
-        print(f"Exported {n} attempt{'s' * (n != 1)}{who} to {args.output}")
+        print(clean(f"Exported {n} attempt{'s' * (n != 1)}{who} to {args.output}"))
     return 0

@@ -10,6 +10,7 @@ from typing import Any
 from app.core.errors import FormatError
 from app.core.jsonfile import Fields, read_validated, show, write_json_atomic
 from app.core.lessons import Highlight, Lesson
+from app.core.names import MAX_NAME as MAX_NAME
 from app.core.names import clean_name, name_key
 from app.core.record import record
 
@@ -17,7 +18,6 @@ ANSWERS_FORMAT = "close-reader/answers"
 BUNDLE_FORMAT = "close-reader/submissions"
 # a UUID as 8-4-4-4-12 hex digits (formats.md); compared in lower case
 UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-MAX_NAME = 100
 
 
 @record
@@ -74,9 +74,7 @@ def _parse_highlights(raw: list[Any] | None, ctx: str) -> tuple[Highlight, ...]:
 def parse_answers(data: Any) -> Answers:
     f = Fields(data, "answers")
     f.header(ANSWERS_FORMAT)
-    student = clean_student_name(f.str("student", required=True))
-    if len(student) > MAX_NAME:
-        raise f.fail("student", f"is longer than {MAX_NAME} characters")
+    student = f.student()  # one line, visible, at most MAX_NAME (app.core.names)
     return Answers(
         lesson=f.str("lesson", required=True),
         student=student,
@@ -135,9 +133,7 @@ def parse_bundle(data: Any) -> Bundle:
         attempt = s.int("attempt", required=False, default=1)
         if not 1 <= attempt <= 1_000_000:
             raise s.fail("attempt", "must be a whole number from 1 to 1,000,000")
-        student = clean_student_name(s.str("student", required=True))
-        if len(student) > MAX_NAME:
-            raise s.fail("student", f"is longer than {MAX_NAME} characters")
+        student = s.student()  # one line, visible, at most MAX_NAME (app.core.names)
         submitted_at = _check_time(s.str("submitted_at", required=True),
                                         f"{ctx}: field 'submitted_at'")
         after_key = s.bool("after_key", attempt > 1) if version >= 2 else attempt > 1

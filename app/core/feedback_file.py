@@ -92,7 +92,7 @@ def parse_feedback(data: Any) -> Feedback:
             reason = o.str("reason")
             if override is None:
                 raise o.fail("score", "is required")
-        results.append(Result(sid, lesson, r.str("student"), score, override, reason,
+        results.append(Result(sid, lesson, r.student(), score, override, reason,
                               r.str("comment")))
     return Feedback(exported_at, pack.categories, pack.lessons, tuple(results), machine,
                     sequence, signed)

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import contextlib
+import io
 import json
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -46,8 +45,8 @@ def load_json_bytes(data: bytes, what: str = "file") -> Any:
     if _too_deep(text):
         raise FormatError(f"{what} is nested more than {MAX_DEPTH} levels deep")
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
-    except FormatError as e:  # from _no_duplicates
+        return loads_strict(text)
+    except FormatError as e:  # from _no_duplicates or _no_constant
         raise FormatError(f"{what} is not valid: {e}") from None
     except json.JSONDecodeError as e:
         raise FormatError(
@@ -55,6 +54,25 @@ def load_json_bytes(data: bytes, what: str = "file") -> Any:
         ) from None
     except (RecursionError, ValueError) as e:
         raise FormatError(f"{what} could not be read as JSON ({str(e)[:120]})") from None
+
+
+def loads_strict(text: str) -> Any:
+    """``json.loads`` for outside text: an object naming a key twice, and ``NaN`` or
+    ``Infinity`` (not JSON, though Python reads them), raise ``FormatError``; a number
+    too large for a float (``1e400``) too. Syntax errors stay ``json.JSONDecodeError``."""
+    return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant,
+                      parse_float=_finite)
+
+
+def _no_constant(name: str) -> Any:
+    raise FormatError(f"{name} is not a JSON number")
+
+
+def _finite(literal: str) -> float:
+    value = float(literal)
+    if value in (float("inf"), float("-inf")):
+        raise FormatError(f"the number {literal[:20]}{'…' * (len(literal) > 20)} is too large")
+    return value
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -188,20 +206,18 @@ def read_validated(path: str | os.PathLike[str], parse: Callable[[Any], T]) -> T
 
 
 def write_json_atomic(path: str | os.PathLike[str], obj: Any) -> None:
-    """Write JSON to a temporary file beside ``path`` and rename it into place."""
-    p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(obj, f, ensure_ascii=False, indent=2)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write JSON to a temporary file beside ``path`` and rename it into place, never
+    over a database, a device or through a link to one (``app.core.outpaths``)."""
+    from app.core.outpaths import write_atomic
+
+    def fill(raw: Any) -> None:
+        f = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+        json.dump(obj, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+        f.flush()
+        f.detach()
+
+    write_atomic(path, fill)
 
 
 class Fields:
@@ -234,6 +250,38 @@ class Fields:
             raise self.fail(name, f"is not valid text (a lone surrogate at position {e.start})"
                             ) from None
         return v
+
+    def line(self, name: str, limit: int, required: bool = False) -> str:
+        """A one-line plain-text field (a title, a name of something) within ``limit``
+        characters: ``app.core.textrules``."""
+        from app.core.textrules import line_problem
+
+        v = self.str(name, required=required)
+        problem = line_problem(v, limit)
+        if problem:
+            raise self.fail(name, problem)
+        return v
+
+    def block(self, name: str, limit: int) -> str:
+        """A plain-text field that may hold line breaks (instructions, explanations)."""
+        from app.core.textrules import block_problem
+
+        v = self.str(name)
+        problem = block_problem(v, limit)
+        if problem:
+            raise self.fail(name, problem)
+        return v
+
+    def student(self, name: str = "student") -> str:
+        """A student's name as shown (``app.core.names``): one line, something visible,
+        at most 100 characters; invisible format characters dropped."""
+        from app.core.names import clean_name, name_problem, shown_name
+
+        v = self.str(name, required=True)
+        problem = name_problem(v)
+        if problem:
+            raise self.fail(name, f"{shown_name(v)} {problem}")
+        return clean_name(v)
 
     def int(self, name: str, required: bool = True, default: int = 0) -> int:
         if name not in self.obj:

@@ -26,6 +26,57 @@ _LOOKALIKES = str.maketrans({
 })
 
 
+MAX_NAME = 100  # characters, as shown (formats.md, "Text from outside")
+
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt) beyond the format
+# characters: drawn as nothing. The Hangul fillers are letters (Lo), so a name of
+# U+3164 alone passed every "is it empty" test and showed as a blank.
+_IGNORABLE = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+    (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+_BLANK = {0x2800, 0x3000}  # Braille pattern blank, ideographic space: drawn empty
+
+
+def is_invisible(ch: str) -> bool:
+    """A character drawn as nothing: white space, a control or format character, a
+    default-ignorable code point (Hangul fillers, variation selectors), a lone mark."""
+    cp = ord(ch)
+    if ch.isspace() or cp in _BLANK or any(a <= cp <= b for a, b in _IGNORABLE):
+        return True
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me", "Zs", "Zl",
+                                        "Zp")
+
+
+def shown_name(name: str, limit: int = 40) -> str:
+    """A name for a message, quoted: characters drawn as nothing written as ``\\uXXXX``
+    (a name of U+3164 must not read as blank quotes), cut at ``limit``."""
+    body = "".join(f"\\u{ord(ch):04x}" if (is_invisible(ch) and ch != " ") or not ch.isprintable()
+                   else ch for ch in name[:limit])
+    return f"'{body}'" + ("…" if len(name) > limit else "")
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a student's name, or None: a line break, tab or other
+    control character (a newline made a second student), nothing visible (only spaces,
+    U+3164 HANGUL FILLER and the like), or more than ``MAX_NAME`` characters."""
+    bad = next((ch for ch in name if unicodedata.category(ch) == "Cc"), None)
+    if bad is not None:
+        what = {"\n": "a line break", "\r": "a line break", "\t": "a tab"}.get(bad)
+        return f"holds {what or f'the control character U+{ord(bad):04X}'}; a name is one line"
+    shown = clean_name(name)
+    if not name.strip():
+        return "is empty"
+    if all(is_invisible(ch) for ch in shown):  # (also when nothing is left of it)
+        return "has no visible letters (only spaces or invisible characters)"
+    if len(shown) > MAX_NAME:
+        return f"is longer than {MAX_NAME} characters"
+    return None
+
+
 def _visible(name: str) -> str:
     return "".join(ch for ch in name if unicodedata.category(ch) not in ("Cf", "Cc"))
 
@@ -58,8 +109,11 @@ def is_mixed_script(name: str) -> bool:
 
 
 def skeleton(name: str) -> str:
-    """What a name looks like: its key with look-alike letters drawn as Latin."""
-    return name_key(name).translate(_LOOKALIKES).casefold()
+    """What a name looks like: its key with look-alike letters drawn as Latin and
+    characters drawn as nothing left out ("Ana P." and "Ana P.\u3164" look the same)."""
+    key = name_key(name).translate(_LOOKALIKES).casefold()
+    drawn = (" " if ch.isspace() else "" if is_invisible(ch) else ch for ch in key)
+    return " ".join("".join(drawn).split())
 
 
 def lookalikes(names: Iterable[str]) -> dict[str, str]:

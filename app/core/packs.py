@@ -26,6 +26,7 @@ from app.core.lessons import (
     Source,
 )
 from app.core.record import record
+from app.core.textrules import LIMITS
 
 PACK_FORMAT = "close-reader/lesson-pack"
 CATEGORY_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -95,8 +96,10 @@ def _parse_categories(raw: list[Any]) -> tuple[Category, ...]:
             raise f.fail("underline", f"must be one of {', '.join(UNDERLINE_STYLES)}")
         cats[cid] = Category(
             id=cid,
-            name=f.str("name", required=base is None) or (base.name if base else cid),
-            description=f.str("description") or (base.description if base else ""),
+            name=f.line("name", LIMITS["category name"], required=base is None)
+            or (base.name if base else cid),
+            description=f.block("description", LIMITS["category description"])
+            or (base.description if base else ""),
             color=color,
             underline=underline,
         )
@@ -110,7 +113,7 @@ def parse_lesson(raw: Any, index: int, known_categories: Iterable[str]) -> Lesso
     if not LESSON_ID_RE.fullmatch(lid):
         raise f.fail("id", f"{show(lid, 70)} must match [a-z0-9][a-z0-9-]{{0,63}}")
     f.ctx = f"lesson '{lid}'"
-    title = f.str("title", required=True)
+    title = f.line("title", LIMITS["title"], required=True)  # app.core.textrules
     text = f.str("text", required=True)
     if len(text) > MAX_TEXT_CHARS:
         raise f.fail("text", f"is {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}")
@@ -126,8 +129,8 @@ def parse_lesson(raw: Any, index: int, known_categories: Iterable[str]) -> Lesso
         raise f.fail("mode", f"must be one of {', '.join(MODES)}, got {show(mode, 30)}")
     src = Fields(raw.get("source") or {}, f"lesson '{lid}': source")
     source = Source(
-        outlet=src.str("outlet"), author=src.str("author"),
-        published=src.str("published"), url=src.str("url"),
+        outlet=src.line("outlet", LIMITS["outlet"]), author=src.line("author", LIMITS["author"]),
+        published=src.line("published", LIMITS["published"]), url=src.line("url", LIMITS["url"]),
     )
     known = set(known_categories)
     cats_raw = f.list("categories")
@@ -148,8 +151,10 @@ def parse_lesson(raw: Any, index: int, known_categories: Iterable[str]) -> Lesso
     key = None if key_raw is None else parse_key(key_raw, text, cats, lid)
     return Lesson(
         id=lid, title=title, text=text, source=source, level=level,
-        unit=f.str("unit"), instructions=f.str("instructions"),
-        teacher_notes=f.str("teacher_notes"), categories=cats, key=key, mode=mode,
+        unit=f.line("unit", LIMITS["unit"]),
+        instructions=f.block("instructions", LIMITS["instructions"]),
+        teacher_notes=f.block("teacher_notes", LIMITS["teacher_notes"]), categories=cats,
+        key=key, mode=mode,
     )
 
 
@@ -170,7 +175,8 @@ def parse_key(raw: list[Any], text: str, labels: Sequence[str], lid: str) -> tup
         if quote != text[start:end]:
             raise f.fail("quote", f"{show(quote)} does not match the text there "
                                   f"({show(text[start:end])})")
-        spans.append(KeySpan(start, end, label, quote, f.str("explanation"),
+        spans.append(KeySpan(start, end, label, quote,
+                             f.block("explanation", LIMITS["explanation"]),
                              f.bool("required", True)))
     check_key_overlaps(spans, lid)
     return tuple(spans)

@@ -11,6 +11,7 @@ from app.core.errors import FormatError
 from app.core.jsonfile import show
 from app.core.lessons import BUILTIN_IDS, Category
 from app.core.packs import PACK_FORMAT, Pack, parse_pack
+from app.core.textrules import LIMITS, plain_line
 
 _NOT_ID = re.compile(r"[^a-z0-9_-]+")
 
@@ -26,8 +27,8 @@ def category_id(label: str, ctx: str) -> str:
 
 def category_name(label: str) -> str:
     """How a corpus label is shown: ``Name_Calling,Labeling`` -> ``Name Calling, Labeling``."""
-    name = " ".join(label.replace("_", " ").split())
-    return re.sub(r"\s*,\s*", ", ", name)[:100] or label[:100]
+    name = plain_line(label.replace("_", " "), LIMITS["category name"])
+    return re.sub(r"\s*,\s*", ", ", name) or plain_line(label, LIMITS["category name"]) or "?"
 
 
 def merge_same_label(spans: Iterable[tuple[int, int, str]]) -> tuple[list[tuple[int, int, str]], int]:

@@ -18,22 +18,23 @@ Reading a file made elsewhere: an example without a valid ``id`` becomes lesson
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from app.core.errors import FormatError
-from app.core.jsonfile import show
+from app.core.jsonfile import loads_strict, show
 from app.core.lessons import BUILTIN_IDS, LESSON_ID_RE, Category
+from app.core.outpaths import write_text_atomic
 from app.core.packs import Pack, lesson_to_json
+from app.core.textrules import LIMITS, plain_line
 from app.interop.common import build_pack, category_id, category_name, key_json, merge_same_label
 from app.interop.files import decode_text, read_bytes
 
 MAX_LINES = 5000
+MAX_OFFSET = 10**9  # far past the longest lesson text (200,000 characters)
 META = ("title", "source", "level", "unit", "instructions", "teacher_notes", "mode",
         "categories")
 
@@ -72,16 +73,7 @@ def dumps(pack: Pack, include_keys: bool = True, include_notes: bool = False) ->
 
 def write_jsonl(path: str | os.PathLike[str], pack: Pack, include_keys: bool = True,
                 include_notes: bool = False) -> None:
-    p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(dumps(pack, include_keys, include_notes))
-        os.replace(tmp, p)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_text_atomic(path, dumps(pack, include_keys, include_notes))  # app.core.outpaths
 
 
 def _category_json(c: Category) -> dict[str, Any]:
@@ -119,7 +111,9 @@ def parse_jsonl(body: str, name: str = "file",
             continue
         where = f"{name}: line {i}"
         try:
-            raw = json.loads(line)
+            raw = loads_strict(line)
+        except FormatError as e:  # a key twice, NaN, Infinity, 1e400
+            raise FormatError(f"{where} is not valid: {e}") from None
         except json.JSONDecodeError as e:
             raise FormatError(f"{where} is not valid JSON (column {e.colno}: {e.msg}); "
                               "is the file cut short?") from None
@@ -175,7 +169,7 @@ def _lesson(raw: dict[str, Any], lineno: int, where: str, labels: dict[str, str]
             out[name] = raw[name]
     if not isinstance(out.get("title"), str) or not out["title"].strip():
         first = next((ln.strip() for ln in text.splitlines() if ln.strip()), lid)
-        out["title"] = first[:120]
+        out["title"] = plain_line(first, LIMITS["title"]) or lid  # no ESC, C1 or bidi
     used = [c for c in dict.fromkeys(c for _, _, c in spans)]
     cats = out.get("categories")
     if isinstance(cats, list):
@@ -196,10 +190,12 @@ def _notes(raw: Any, where: str) -> dict[tuple[int, int, str], dict[str, Any]]:
     for j, n in enumerate(raw):
         if not isinstance(n, dict):
             raise FormatError(f"{where}: key_notes[{j}] must be an object")
-        try:
-            k = (int(n["start"]), int(n["end"]), str(n["label"]))
-        except (KeyError, TypeError, ValueError):
-            raise FormatError(f"{where}: key_notes[{j}] needs start, end and label") from None
+        start, end, label = n.get("start"), n.get("end"), n.get("label")
+        if (any(isinstance(x, bool) or not isinstance(x, int) or not 0 <= x <= MAX_OFFSET
+                for x in (start, end)) or not isinstance(label, str)):
+            raise FormatError(f"{where}: key_notes[{j}] needs start and end (whole numbers "
+                              "0 or more) and label (text)")
+        k = (start, end, label)
         expl, req = n.get("explanation", ""), n.get("required", True)
         if not isinstance(expl, str) or not isinstance(req, bool):
             raise FormatError(f"{where}: key_notes[{j}]: explanation must be text and "

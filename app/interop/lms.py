@@ -16,15 +16,13 @@ Files are UTF-8 with a BOM and CRLF line ends, like the other gradebook CSVs.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
+from app.core.outpaths import write_text_atomic
 from app.interop.roster import LMS_NAMES, Identity
 
 LMS_CHOICES = tuple(LMS_NAMES)
@@ -107,14 +105,6 @@ def csv_text(rows: Sequence[Sequence[str]]) -> str:
 
 
 def write_rows(path: str | os.PathLike[str], rows: Sequence[Sequence[str]]) -> None:
-    """Write atomically, UTF-8 with a BOM (Excel reads names right), CRLF line ends."""
-    p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
-            f.write(csv_text(rows))
-        os.replace(tmp, p)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write atomically, UTF-8 with a BOM (Excel reads names right), CRLF line ends;
+    never over a database or a device (``app.core.outpaths``)."""
+    write_text_atomic(path, csv_text(rows), encoding="utf-8-sig")

@@ -33,11 +33,9 @@ article's first line (PTC puts the title there), each technique a category.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -45,15 +43,22 @@ from typing import Any
 from app.core.errors import FormatError
 from app.core.jsonfile import load_json_bytes, show
 from app.core.lessons import Category, Lesson
+from app.core.outpaths import check_output, write_text_atomic
 from app.core.packs import Pack, pack_to_json, parse_pack
+from app.core.textrules import LIMITS, plain_line
 from app.interop.common import build_pack, category_id, category_name, key_json, merge_same_label
 from app.interop.files import decode_text, read_bytes
 
 MAP_FILE = "lessons.json"
 PACK_FILE = "close-reader-pack.json"
 LABEL_SUFFIXES = (".labels", ".task-flc-tc.labels", ".task2-TC.labels")
-ARTICLE_RE = re.compile(r"article(\d{1,18})\.txt")
+ARTICLE_RE = re.compile(r"article([0-9]{1,18})\.txt")
 MAX_ARTICLES = 5000
+# an offset: ASCII digits only ("²" and other Unicode digits pass str.isdigit but not
+# int()), and few enough of them (int() refuses 4,300 digits; a text has 200,000 chars)
+MAX_OFFSET_DIGITS = 9
+_OFFSET = re.compile(rf"[0-9]{{1,{MAX_OFFSET_DIGITS}}}", re.ASCII)
+_NUMBER = re.compile(r"[0-9]{1,18}", re.ASCII)
 
 
 # -- writing ------------------------------------------------------------------
@@ -66,9 +71,7 @@ def write_folder(folder: str | os.PathLike[str], pack: Pack, include_keys: bool 
                  include_notes: bool = False) -> list[Path]:
     """Write ``article<n>.txt`` / ``article<n>.labels`` per lesson (n = 1, 2, … in the
     pack's order), ``lessons.json`` and ``close-reader-pack.json``. Returns the files."""
-    out = Path(folder)
-    if out.exists() and not out.is_dir():
-        raise FormatError(f"{out.name}: exists and is not a folder")
+    out = check_output(folder, folder=True)  # a folder, or nothing yet (not a database)
     if out.is_dir() and any(ARTICLE_RE.fullmatch(p.name) or p.name in (MAP_FILE, PACK_FILE)
                             for p in out.iterdir()):
         raise FormatError(f"{out.name}: already holds a PTC folder; choose an empty folder")
@@ -87,15 +90,7 @@ def write_folder(folder: str | os.PathLike[str], pack: Pack, include_keys: bool 
 
 
 def _write(path: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_text_atomic(path, text)
     return path
 
 
@@ -183,9 +178,10 @@ def _read_labels(root: Path, n: int, article: str, text: str, shift: int,
         if art != str(n) and art.lstrip("0") != str(n):
             raise FormatError(f"{where}: article id {show(art, 20)} is not {n} "
                               f"(the number in {article})")
-        if not (start_s.isdigit() and end_s.isdigit()):
-            raise FormatError(f"{where}: start and end must be whole numbers, got "
-                              f"{show(start_s, 20)} and {show(end_s, 20)}")
+        if not (_OFFSET.fullmatch(start_s) and _OFFSET.fullmatch(end_s)):
+            raise FormatError(f"{where}: start and end must be whole numbers of at most "
+                              f"{MAX_OFFSET_DIGITS} digits 0-9, got {show(start_s, 20)} and "
+                              f"{show(end_s, 20)}")
         start, end = int(start_s), int(end_s)
         if not 0 <= start < end <= len(text) + shift:
             why = ("reversed or empty" if end <= start
@@ -209,7 +205,7 @@ def _read_mapping(root: Path, numbers: set[int]) -> dict[int, str]:
         raise FormatError(f"{MAP_FILE}: expected an object of article numbers to lesson ids")
     out: dict[int, str] = {}
     for k, v in data.items():
-        if not (isinstance(k, str) and k.isdigit()) or not isinstance(v, str):
+        if not (isinstance(k, str) and _NUMBER.fullmatch(k)) or not isinstance(v, str):
             raise FormatError(f"{MAP_FILE}: entry {show(str(k), 20)} must map an article "
                               "number to a lesson id")
         if int(k) not in numbers:
@@ -248,8 +244,8 @@ def _lesson_json(lid: str, n: int, text: str, key: list[dict] | None, base: Less
         }
     else:
         first = next((ln.strip() for ln in text.splitlines() if ln.strip()), f"Article {n}")
-        d = {"id": lid, "title": first[:200],
-             "text": text, "unit": f"PTC: {folder}"[:200]}
+        d = {"id": lid, "title": plain_line(first, LIMITS["title"]) or f"Article {n}",
+             "text": text, "unit": plain_line(f"PTC: {folder}", LIMITS["unit"])}
         if all_cats:
             d["categories"] = all_cats
     if key is not None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import os
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.core.errors import FormatError
 from app.core.jsonfile import show
-from app.core.names import clean_name
+from app.core.names import clean_name, name_key, name_problem, shown_name
 from app.core.record import record
 from app.interop.files import decode_text, read_bytes
 
@@ -140,7 +141,13 @@ def _find(head: list[str], *names: str) -> int | None:
 def _cell(row: Sequence[str], i: int | None, name: str, line: int) -> str:
     if i is None or i >= len(row):
         return ""
-    v = clean_name(row[i])
+    raw = row[i]
+    bad = next((ch for ch in raw if unicodedata.category(ch) == "Cc"), None)
+    if bad is not None:  # a name with a line break became two students (issue 22)
+        what = "a line break" if bad in "\r\n" else f"the control character U+{ord(bad):04X}"
+        raise FormatError(f"{name}: row {line}: the cell {show(raw, 30)} holds {what}; "
+                          "nothing was imported")
+    v = clean_name(raw)
     if len(v) > MAX_FIELD:
         raise FormatError(f"{name}: row {line}: a cell is longer than {MAX_FIELD} characters")
     return v
@@ -276,7 +283,44 @@ def _parse_schoology(rows: list[list[str]], c: Columns, name: str) -> Roster:
 def _done(lms: str, entries: list[Identity], skipped: int, name: str) -> Roster:
     if not entries:
         raise FormatError(f"{name}: a {LMS_NAMES[lms]} export with no students in it")
+    for e in entries:
+        problem = name_problem(e.name)
+        if problem:
+            raise FormatError(f"{name}: the student name {shown_name(e.name)} {problem}; "
+                              "nothing was imported")
+    clash = identity_clash(entries)
+    if clash:
+        raise FormatError(f"{name}: {clash}; nothing was imported. Correct it in "
+                          f"{LMS_NAMES[lms]} and export the roster again")
     return Roster(lms, tuple(entries), skipped)
+
+
+ID_FIELDS = ("lms_id", "sis_id", "login", "email")
+
+
+def identity_clash(entries: Sequence[Identity], stored: Sequence[Identity] = ()) -> str | None:
+    """The first LMS id, SIS id, login or e-mail given to two students (two different
+    names) among ``stored`` and ``entries``, said in words; None when there is none.
+    Bound to two Close Reader students, one student's grade would go under the other's
+    identity in the LMS."""
+    seen: dict[tuple[str, str, str], tuple[Identity, bool]] = {}
+    for e, is_stored in [*((s, True) for s in stored), *((e, False) for e in entries)]:
+        for attr in ID_FIELDS:
+            value = getattr(e, attr).strip().casefold()
+            if not value:
+                continue
+            key = (e.lms, attr, value)
+            if key not in seen:
+                seen[key] = (e, is_stored)
+                continue
+            other, other_stored = seen[key]
+            if name_key(other.name) == name_key(e.name):
+                continue
+            label = _ID_LABELS.get(e.lms, {}).get(attr, attr)
+            where = " (already imported here)" if other_stored else ""
+            return (f"the {LMS_NAMES.get(e.lms, e.lms)} {label} {show(getattr(e, attr), 40)} "
+                    f"is given to two students, {show(other.name)}{where} and {show(e.name)}")
+    return None
 
 
 Parser = tuple[str, Callable[[list[str]], Columns | None],

@@ -27,6 +27,7 @@ from app.core.feedback_file import (
 )
 from app.core.jsonfile import read_json_file
 from app.core.names import name_key
+from app.core.outpaths import check_output
 from app.core.record import record
 from app.services.grading import refresh_grades
 from app.services.trust import fingerprint_of
@@ -137,6 +138,9 @@ def export_feedback(repo: Repo, folder: str | os.PathLike[str],
     if out.exists() and not out.is_dir():
         raise UserError(f"{out}: give a folder: one feedback file is written per student "
                         "computer")
+    check_output(out, folder=True)  # a refused export releases nothing (app.core.outpaths)
+    for lid in dict.fromkeys(r.lesson for r in results):  # a damaged lesson row too
+        repo.get_lesson(lid, with_key=True)
     own = repo.machine_id()
     with repo.database.transaction():
         released = repo.release([r.submission_id for r in results])

@@ -15,6 +15,7 @@ from dataclasses import replace
 from app.core.anchoring import reanchor
 from app.core.lessons import KeySpan, Lesson
 from app.core.record import record
+from app.core.textrules import check_lesson
 from app.services.grading import regrade_stale
 from app.services.library import Tokenizer, tokens_for
 from app.services.relocate import relocate
@@ -41,7 +42,9 @@ def set_unplaced_key(repo: Repo, lesson_id: str, spans: list[KeySpan]) -> None:
 
 def save_lesson(repo: Repo, lesson: Lesson, is_new: bool,
                 compute: Tokenizer | None = None) -> EditResult:
-    """Store ``lesson`` (its text possibly edited); re-anchor what depends on the text."""
+    """Store ``lesson`` (its text possibly edited); re-anchor what depends on the text.
+    Titles, sources and notes follow the pack rules (``app.core.textrules``)."""
+    check_lesson(lesson)
     toks = tokens_for([lesson], compute=compute)
     if is_new:
         repo.save_lessons([lesson], toks)
@@ -61,6 +64,7 @@ def save_key(repo: Repo, lesson: Lesson, unplaced: list[KeySpan],
     """Store the key written in the key editor (and the spans still to place), regrade
     (telling ``progress`` how far), and forget the editor's autosaved draft: one
     transaction."""
+    check_lesson(lesson)  # an explanation past its length limit is refused, named
     with repo.database.transaction():
         repo.save_lessons([lesson], {lesson.id: repo.tokens(lesson.id)}, replace=True)
         set_unplaced_key(repo, lesson.id, unplaced)

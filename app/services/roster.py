@@ -17,7 +17,7 @@ from app.core.errors import UserError
 from app.core.names import lookalikes, name_key, skeleton
 from app.core.record import record
 from app.interop.lms import lms_rows, lms_score, write_rows
-from app.interop.roster import LMS_NAMES, Identity, Roster
+from app.interop.roster import LMS_NAMES, Identity, Roster, identity_clash
 from app.store import roster_repo
 from app.store.repo import Repo, Student
 
@@ -63,7 +63,13 @@ class RosterImport:
 
 def import_roster(repo: Repo, roster: Roster) -> RosterImport:
     """Store the roster's entries and bind every one whose name is a student's; all in
-    one transaction. Importing the same roster twice changes nothing."""
+    one transaction. Importing the same roster twice changes nothing. An LMS id, SIS
+    id, login or e-mail that this roster and the one stored here give to two students
+    is refused, naming both (``identity_clash``)."""
+    clash = identity_clash(roster.entries, [r.identity for r in roster_repo.rows(repo, roster.lms)])
+    if clash:
+        raise UserError(f"{clash}: nothing was imported. Correct it in {LMS_NAMES[roster.lms]} "
+                        "and export the roster again")
     with repo.database.transaction():
         added = roster_repo.add_entries(repo, roster.entries)
         auto_bind(repo, roster.lms)
@@ -164,6 +170,11 @@ def lms_gradebook(repo: Repo, lms: str) -> LmsExport:
     lessons = [(le.id, le.title) for le in gb.lessons if le.here and any(
         lms_score(c) is not None for (_, lid), c in gb.cells.items() if lid == le.id)]
     bound = roster_repo.bindings(repo, lms)
+    clash = identity_clash(list(bound.values()))  # a roster stored before issue 22
+    if clash:
+        raise UserError(f"{clash} (a roster imported before this was checked): no CSV "
+                        "was written, as one student's grade would go under the other's "
+                        "identity")
     students: list[tuple[Identity, dict[str, int | None]]] = []
     unbound: list[str] = []
     attempted = {sid for sid, _ in gb.cells}

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import UserError
+from app.core.outpaths import protect, unprotect
 from app.core.record import record
 from app.store import lite as sqlite_utils  # sqlite-utils itself loads on first use
 from app.store.migrations import MIGRATIONS
@@ -61,6 +62,8 @@ class Database:
         self.db = _connect(self.path, self.warnings)
         self._depth = 0
         _last_path = self.path
+        protect(self.path)  # no export may write over it (app.core.outpaths)
+        self._protected = True
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -68,6 +71,9 @@ class Database:
 
     def close(self) -> None:
         self.db.conn.close()
+        if getattr(self, "_protected", False):
+            self._protected = False
+            unprotect(self.path)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Any]:

@@ -238,4 +238,17 @@ def _old_time(stamp: str) -> tuple[int, float, str]:
         return (1, 0.0, stamp)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_ops, _v4_trust]
+def _prepost(conn: sqlite3.Connection) -> None:
+    """Pre and post forms of a skill, as the instructor marked them (formats.md, "Pre
+    and post"): each form a unit or lesson ids, as JSON; ``delayed`` optional."""
+    conn.execute("""CREATE TABLE prepost (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        pre TEXT NOT NULL,
+        post TEXT NOT NULL,
+        delayed TEXT,
+        created_at TEXT NOT NULL)""")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_ops, _v4_trust,
+                                                          _prepost]

@@ -24,6 +24,7 @@ from app.core.lessons import (
     Lesson,
     Source,
 )
+from app.core.names import name_problem, shown_name
 from app.core.record import record
 from app.store.db import Database, damaged_row, load_column
 
@@ -149,6 +150,30 @@ def _hl_parse(s: str) -> tuple[Highlight, ...]:
         raise damaged_row("a saved list of highlights") from None
 
 
+# the lesson columns that hold text: a value of another type (a BLOB written with
+# sqlite3, a number) is a damaged row, said once, never a traceback further on
+_LESSON_TEXT = ("id", "title", "text", "outlet", "author", "published", "url", "level", "unit",
+                "instructions", "teacher_notes", "mode")
+
+
+def _checked_lesson_row(r: dict) -> dict:
+    for col in _LESSON_TEXT:
+        if col in r and not isinstance(r[col], str):
+            if r[col] is None and col not in ("id", "title", "text", "mode"):
+                r[col] = ""
+                continue
+            raise damaged_row(f"a lesson's {col}")
+    return r
+
+
+def _categories(raw: object) -> tuple[str, ...]:
+    """A lesson's stored categories: a JSON list of category ids, else a damaged row."""
+    cats = load_column(raw, "a lesson's categories")
+    if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
+        raise damaged_row("a lesson's categories")
+    return tuple(cats)
+
+
 class Repo:
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -207,7 +232,7 @@ class Repo:
             LessonSummary(r["id"], r["title"],
                           Source(r["outlet"], r["author"], r["published"], r["url"]),
                           r["level"], r["unit"], r["words"], bool(r["has_key"]), r["mode"])
-            for r in rows
+            for r in map(_checked_lesson_row, rows)
         ]
 
     def get_lesson(self, lesson_id: str, with_key: bool = False) -> Lesson:
@@ -215,21 +240,27 @@ class Repo:
         rows = list(self.db.query("SELECT * FROM lessons WHERE id = ?", [lesson_id]))
         if not rows:
             raise UserError(f"no lesson with id {show(lesson_id, 70)}")
-        r = rows[0]
+        r = _checked_lesson_row(rows[0])
         key = self._key(lesson_id) if with_key and r["has_key"] else None
         return Lesson(
             id=r["id"], title=r["title"], text=r["text"],
             source=Source(r["outlet"], r["author"], r["published"], r["url"]),
             level=r["level"], unit=r["unit"], instructions=r["instructions"],
             teacher_notes=r["teacher_notes"] if with_key else "",
-            categories=tuple(load_column(r["categories"], "a lesson's categories")), key=key, mode=r["mode"])
+            categories=_categories(r["categories"]), key=key, mode=r["mode"])
 
     def _key(self, lesson_id: str) -> tuple[KeySpan, ...]:
         rows = self.db.query(
             'SELECT start, "end", label, quote, explanation, required FROM key_spans '
             'WHERE lesson_id = ? ORDER BY start, "end", label', [lesson_id])
-        return tuple(KeySpan(r["start"], r["end"], r["label"], r["quote"], r["explanation"],
-                             bool(r["required"])) for r in rows)
+        out = []
+        for r in rows:
+            if not (isinstance(r["start"], int) and isinstance(r["end"], int)
+                    and all(isinstance(r[c], str) for c in ("label", "quote", "explanation"))):
+                raise damaged_row("a key span")
+            out.append(KeySpan(r["start"], r["end"], r["label"], r["quote"], r["explanation"],
+                               bool(r["required"])))
+        return tuple(out)
 
     def key_version(self, lesson_id: str) -> int:
         row = self.db.execute("SELECT key_version FROM lessons WHERE id = ?",
@@ -271,6 +302,8 @@ class Repo:
             sorted(le.key, key=lambda k: (k.start, k.end, k.label))) != old_key
         if le.key is None and keep_key and exists:
             old_text = db.execute("SELECT text FROM lessons WHERE id = ?", [le.id]).fetchone()[0]
+            if not isinstance(old_text, str):
+                raise damaged_row("a lesson's text")
             keep_key = old_text == le.text  # a key only fits the text it was written for
         else:
             keep_key = False
@@ -370,11 +403,11 @@ class Repo:
 
     def student(self, name: str, create: bool = True) -> Student:
         """The student of that name (case and surrounding spaces ignored)."""
+        problem = name_problem(name)  # a line break, nothing visible, too long
+        if problem:
+            raise UserError("a student name cannot be empty" if problem == "is empty" else
+                            f"the student name {shown_name(name)} {problem}")
         shown, key = clean_student_name(name), normalize_student(name)
-        if not key:
-            raise UserError("a student name cannot be empty")
-        if len(shown) > 100:
-            raise UserError("a student name can be at most 100 characters")
         row = self.db.execute("SELECT id, name FROM students WHERE name_key = ?", [key]).fetchone()
         if row:
             return Student(row[0], row[1])
@@ -622,7 +655,7 @@ class Repo:
             "ORDER BY student_id, lesson_id, attempt, submitted_at"))
 
     def lesson_categories(self) -> dict[str, tuple[str, ...]]:
-        return {r[0]: tuple(json.loads(r[1]))
+        return {r[0]: _categories(r[1])
                 for r in self.db.execute("SELECT id, categories FROM lessons")}
 
     def stale_lessons(self) -> list[str]:

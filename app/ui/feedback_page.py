@@ -44,6 +44,7 @@ from app.ui.feedback_marks import (
     Swatch,
     edge_colour,
 )
+from app.ui.plain import tip
 from app.ui.theme import (
     BASE_DARK,
     BASE_LIGHT,
@@ -490,7 +491,7 @@ class FeedbackPage(QWidget):
             shown = s.submission_id == self._shown_id
             text = f"{label} · {score} · {n} highlight{'s' * (n != 1)}"
             item = QListWidgetItem(f"▸ {text} (shown)" if shown else text)
-            item.setToolTip(f"{text} · submitted {when}")
+            item.setToolTip(tip(f"{text} · submitted {when}"))  # a stored time is not markup
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
                          f"{text}, submitted {when}{', shown now' if shown else ''}")
             item.setData(SPAN_ROLE, s.submission_id)

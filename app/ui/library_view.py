@@ -74,7 +74,12 @@ class LibraryModel(QAbstractListModel):
 
     def set_rows(self, rows: list[LibraryRow]) -> None:
         self.beginResetModel()
-        self._rows = sorted(rows, key=lambda r: (r.summary.unit == "", r.summary.unit))
+        # units in the order of their first lesson (the bundled packs: Kursk, twins,
+        # unit 3), lessons without a unit last
+        first: dict[str, int] = {}
+        for i, r in enumerate(rows):
+            first.setdefault(r.summary.unit, i)
+        self._rows = sorted(rows, key=lambda r: (r.summary.unit == "", first[r.summary.unit]))
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

@@ -243,7 +243,9 @@ class MainWindow(QMainWindow):
         try:
             self.student = self.repo.student(name)
         except UserError as e:
-            self.signin.error.setText(str(e))
+            text = str(e)
+            self.signin.error.setText(text[:1].upper() + text[1:] + ("" if text.endswith(".")
+                                                                      else "."))
             return
         self.setWindowTitle(f"Close Reader — {self.student.name}")
         self.show_library()
@@ -427,9 +429,7 @@ class MainWindow(QMainWindow):
         try:
             line = import_feedback(self.repo, path).line()
         except (UserError, OSError) as e:
-            from app.ui.plain import warn
-
-            warn(self, "Could not import the feedback", str(e))
+            warn(self, "Could not import the feedback", str(e))  # plain text, never markup
             return None
         self.statusBar().showMessage(line, 10000)
         if self._feedback is not None and self.stack.currentWidget() is self._feedback \

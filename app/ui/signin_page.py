@@ -53,6 +53,8 @@ class SignInPage(QWidget):
         self.add_button.setAccessibleName("Start as this student")
         self.add_button.clicked.connect(self._on_add)
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # it may quote the name typed
+        self.error.setWordWrap(True)
         self.error.setObjectName("error")
         form = QFormLayout()
         row = QHBoxLayout()

@@ -24,6 +24,7 @@ from app.core.classcodes import attempt_message, key_id, verifies
 from app.core.errors import FormatError, UserError
 from app.core.lessons import LESSON_ID_RE, Highlight, Lesson
 from app.core.names import name_key
+from app.core.outpaths import check_output
 from app.core.record import record
 from app.services.grading import grade_lesson, refresh_grades
 from app.store.repo import Repo, now_iso
@@ -82,8 +83,9 @@ def export_bundle(repo: Repo, path: str | os.PathLike[str], student: str | None 
     from app.core.signing import fingerprint
     from app.store.trust_repo import trusted_key
 
-    machine = repo.machine_id()
+    check_output(path)  # refused before anything is written, a new machine id too
     sid = repo.student(student, create=False).id if student is not None else None
+    machine = repo.machine_id()
     subs = [s for s in repo.submissions(student_id=sid, with_reports=False)
             if s.machine == machine]
     subs.sort(key=lambda s: (s.student, s.lesson_id, s.attempt))

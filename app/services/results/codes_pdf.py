@@ -42,4 +42,4 @@ def write_sheet(path: str | os.PathLike[str], students: Sequence[tuple[str, str]
     pdf.set_dash_pattern(dash=1.5, gap=1.2)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
     pdf.set_dash_pattern()
-    pdf.output(str(path))
+    pdf.save(path)  # atomically, never over a database or a device (app.core.outpaths)

@@ -29,18 +29,16 @@ a leading apostrophe, so a student named ``=HYPERLINK(…)`` or a category named
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import field
-from pathlib import Path
 
 from app.core.lessons import Category
 from app.core.names import lookalikes
+from app.core.outpaths import write_text_atomic
 from app.core.record import record
 from app.core.terminal import clean
 from app.store.repo import Repo, Student
@@ -195,8 +193,11 @@ def _attempt(r: Mapping, graded: set[str]) -> Attempt:
 # -- CSV ----------------------------------------------------------------------
 def safe_cell(value: object) -> str:
     """A cell's text, neutralised when a spreadsheet would read it as a formula (also
-    after leading spaces, which some spreadsheets skip)."""
-    text = "" if value is None else str(value)
+    after leading spaces, which some spreadsheets skip). Control characters, escape
+    sequences and bidi overrides are removed first (``app.core.terminal.clean``: a
+    name cannot reorder or hide what a spreadsheet or a terminal shows), and line breaks
+    become spaces, so a formula cannot hide behind them either."""
+    text = "" if value is None else clean(str(value))
     return "'" + text if text.lstrip(" \u3000").startswith(FORMULA_START) else text
 
 
@@ -260,16 +261,7 @@ def write_csv(gb: Gradebook, path: str | os.PathLike[str], long: bool = False) -
     rows = csv_rows(gb, long)
     buf = io.StringIO(newline="")
     csv.writer(buf, lineterminator="\r\n").writerows(rows)
-    p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
-            f.write(buf.getvalue())
-        os.replace(tmp, p)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_text_atomic(path, buf.getvalue(), encoding="utf-8-sig")
     return len(rows) - 1
 
 

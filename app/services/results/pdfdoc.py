@@ -11,10 +11,12 @@ or at the end) rather than printing boxes.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -43,10 +45,17 @@ def _covered(family: str) -> frozenset[int]:
         return frozenset(tt.getBestCmap())
 
 
+# control characters (ESC, C1) and bidi embeddings, overrides and isolates: a title or
+# a name edited into a database by hand must not reorder or hide what is printed
+_UNPRINTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _invisible(ch: str) -> bool:
-    """Format characters and variation selectors: no glyph needed, dropped quietly."""
+    """Format characters (bidi controls among them), control characters (ESC, C1: a
+    name edited into a database by hand) and variation selectors: no glyph needed,
+    dropped quietly."""
     cp = ord(ch)
-    return (unicodedata.category(ch) == "Cf" or 0xFE00 <= cp <= 0xFE0F
+    return (unicodedata.category(ch) in ("Cf", "Cc") or 0xFE00 <= cp <= 0xFE0F
             or 0xE0100 <= cp <= 0xE01EF)
 
 
@@ -54,11 +63,18 @@ def local_time(stamp: str) -> str:
     """An ISO time as a reader expects it: "21 Nov 2026, 11:15" in local time."""
     try:
         t = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return stamp
-    if t.tzinfo is not None:
-        t = t.astimezone()
+        if t.tzinfo is not None:
+            t = t.astimezone()  # 9999-12-31T23:59:59-23:59 is past the last local date
+    except (ValueError, OverflowError, OSError):
+        return _plain_stamp(stamp)
     return f"{t.day} {t:%b %Y, %H:%M}"
+
+
+def _plain_stamp(stamp: str) -> str:
+    """A stored time that is not one, printed as its text: one line, at most 40
+    characters, no control characters."""
+    text = "".join(ch if ch.isprintable() else " " for ch in stamp[:40])
+    return " ".join(text.split()) or "unknown"
 
 
 def today() -> str:
@@ -113,6 +129,8 @@ class SchoolPDF(FPDF):
         """``text`` as it can be printed: characters the bundled fonts lack are drawn
         with a font found on this computer; those no font here has are left out and
         remembered in ``lost`` for a note. (``any``: the sans font fills in.)"""
+        if _UNPRINTED.search(text):  # controls and bidi overrides: never printed
+            text = _UNPRINTED.sub("", text)
         ok = _covered(family)
         missing = {ch for ch in text if ord(ch) not in ok and ch not in "\n\t"}
         if not missing:
@@ -186,6 +204,15 @@ class SchoolPDF(FPDF):
                       size=8.5, color=GREY, h=4.4)
             self._lost_noted |= rest
         return super().output(*args, **kwargs)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the document to ``path`` atomically, never over a database or a device
+        (``app.core.outpaths``); returns the path written."""
+        from app.core.outpaths import write_bytes_atomic
+
+        data = bytes(self.output())
+        write_bytes_atomic(path, data)
+        return Path(path)
 
     # -- page furniture -------------------------------------------------------
     def header(self) -> None:

@@ -17,6 +17,7 @@ from app.core.errors import UserError
 from app.core.lessons import Category, Lesson
 from app.core.scoring import Report
 from app.services.grading import grade_lesson
+from app.services.results import learning_pdf
 from app.services.results.classview import BINS, ClassView, class_view
 from app.services.results.pdfdoc import GREY, Bracket, Mark, SchoolPDF, local_time, today
 from app.store.repo import Repo, Submission
@@ -86,6 +87,7 @@ def student_report_pdf(repo: Repo, student_id: int, lesson_id: str,
     if len(cats) > 1:
         for c in words.ordered(cats, report):
             pdf.bullet(words.category_line(c, report))
+    learning_pdf.student_report_extras(pdf, repo, lesson, sub.highlights)  # issue 26
 
     pdf.heading("Your highlights and the key")
     pdf.para(LEGEND, size=8.5, color=GREY, h=4.4, keep=10)
@@ -102,7 +104,7 @@ def student_report_pdf(repo: Repo, student_id: int, lesson_id: str,
         _key_entry(pdf, i, k.span.label, names, st, k.coverage, k.span.required,
                    k.span.quote, k.span.explanation)
     _student_highlights(pdf, sub, report, lesson, names, repo.categories())
-    pdf.output(str(path))
+    pdf.save(path)
     return Path(path)
 
 
@@ -186,6 +188,7 @@ def class_summary_pdf(repo: Repo, lesson_id: str, path: str | os.PathLike[str],
                  + ", ".join(view.not_graded), size=9, color=GREY)
     _histogram(pdf, view)
     _category_table(pdf, view, names)
+    learning_pdf.class_summary_extras(pdf, repo, lesson)  # issue 26
     _key_table(pdf, view, names)
     pdf.heading("The article: how many found each passage")
     pdf.para("Key passages are in bold [brackets]; the tag gives the passage number and the "
@@ -197,7 +200,7 @@ def class_summary_pdf(repo: Repo, lesson_id: str, path: str | os.PathLike[str],
                                       _share_color(s.share("found")), _shade(s.share("missed")))
                               for s in view.key])
     _extras(pdf, view, names)
-    pdf.output(str(path))
+    pdf.save(path)
     return Path(path)
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.lessons import UNDERLINE_STYLES, Category
+from app.core.textrules import category_problem, plain_block, strip_line
 from app.ui.theme import TEXT_LIGHT, contrast
 
 
@@ -108,11 +109,16 @@ class CategoriesDialog(QDialog):
         c = self._current()
         if c is None:
             return
-        if not self.name.text().strip():
+        name, desc = strip_line(self.name.text()), plain_block(self.desc.text()).strip()
+        if not name:
             self.error.setText("A category needs a name.")
             return
-        new = Category(c.id, self.name.text().strip(), self.desc.text().strip(),
-                       self._colour, self.underline.currentData() or None)
+        problem = category_problem(name, desc)  # the pack rules (app.core.textrules)
+        if problem:
+            self.error.setText(problem)
+            return
+        self.error.clear()
+        new = Category(c.id, name, desc, self._colour, self.underline.currentData() or None)
         self.cats[c.id] = new
         self.changed[c.id] = new
         row = self.list.currentRow()
@@ -134,6 +140,8 @@ class CategoriesDialog(QDialog):
 
     def _on_ok(self) -> None:
         self._on_apply_clicked()
+        if self.error.text():  # the category shown could not be applied
+            return
         for c in self.changed.values():
             if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", c.id):
                 self.error.setText(f"Bad category id {c.id}")

@@ -28,10 +28,17 @@ from PySide6.QtWidgets import (
 
 from app.core.lessons import LESSON_ID_RE, LEVELS, MAX_TEXT_CHARS, Category, Lesson, Source
 from app.core.packs import UNSHOWABLE
+from app.core.textrules import lesson_problems, plain_block, strip_line
 from app.ui.plain import warn
 
 IMPORT_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm *.docx);;All files (*)"
 
+
+# a field as lesson_problems names it -> as this dialog labels it
+FIELD_WORDS = {"title": "the title", "unit": "the unit", "instructions": "the instructions",
+               "teacher_notes": "the teacher notes", "source: outlet": "the outlet",
+               "source: author": "the author", "source: published": "the date published",
+               "source: url": "the address"}
 
 def slug(title: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
@@ -266,12 +273,22 @@ class LessonDialog(QDialog):
             self.error.setText(problem)
             return
         base = self.original or Lesson(id=lid, title="", text="")
-        self.result_lesson = replace(
-            base, id=lid, title=self.title.text().strip(), text=text,
-            source=Source(self.outlet.text().strip(), self.author.text().strip(),
-                          self.published.text().strip(), self.url.text().strip()),
+        # pasted controls and bidi characters dropped; the pack rules' lengths checked
+        lesson = replace(
+            base, id=lid, title=strip_line(self.title.text()), text=text,
+            source=Source(strip_line(self.outlet.text()), strip_line(self.author.text()),
+                          strip_line(self.published.text()), strip_line(self.url.text())),
             level=self.level.currentData() or "", mode=self.mode.currentData() or "practice",
-            unit=self.unit.currentText().strip(),
-            instructions=self.instructions.toPlainText().strip(),
-            teacher_notes=self.notes.toPlainText().strip(), categories=cats)
+            unit=strip_line(self.unit.currentText()),
+            instructions=plain_block(self.instructions.toPlainText()).strip(),
+            teacher_notes=plain_block(self.notes.toPlainText()).strip(), categories=cats)
+        problems = lesson_problems(replace(lesson, key=None))
+        if problems:
+            field, why = problems[0]
+            what = FIELD_WORDS.get(field, field)
+            if what.endswith("s") and why.startswith("is "):
+                why = "are " + why[3:]
+            self.error.setText(f"{what.capitalize()} {why}.")
+            return
+        self.result_lesson = lesson
         self.accept()

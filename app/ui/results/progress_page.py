@@ -21,6 +21,7 @@ from app.core.lessons import Lesson
 from app.services.results.classview import ProgressPoint, student_progress
 from app.store.repo import Repo, Student
 from app.ui.results.models import ProgressModel, found_share
+from app.ui.results.progress_words import ProgressWords
 
 
 class ProgressPage(QWidget):
@@ -58,6 +59,7 @@ class ProgressPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.trend = QLabel()
         self.trend.setWordWrap(True)
+        self.words = ProgressWords(self)  # issue 26: discrimination per unit, in words
 
         top = QHBoxLayout()
         label = QLabel("&Student:")
@@ -69,6 +71,7 @@ class ProgressPage(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.trend)
+        lay.addWidget(self.words)
 
     def set_students(self, students: Sequence[Student],
                      lessons: dict[str, Lesson | None] | None = None,
@@ -80,6 +83,7 @@ class ProgressPage(QWidget):
         current = self.current_student()
         # read again after each refresh (a key may have changed)
         self._lessons = dict(lessons) if lessons else {}
+        self.words.reset()
         self._ready = dict(ready) if ready else {}
         self.student.blockSignals(True)
         self.student.clear()
@@ -117,6 +121,7 @@ class ProgressPage(QWidget):
         self.table.resizeColumnsToContents()
         self.trend.setText(trend_words(points, cats) if points else
                            "No graded attempts for this student yet.")
+        self.words.show_student(self.repo, student_id, self._lessons, cats, bool(points))
 
 
 def trend_words(points, cats) -> str:  # noqa: ANN001

@@ -36,7 +36,9 @@ from app.ui.operations import Cancelled, Operation, RepoOp
 from app.ui.plain import ask, warn
 from app.ui.results import codes_dialog, lms_actions
 from app.ui.results.class_page import ClassPage
+from app.ui.results.discrimination_page import DiscriminationPage
 from app.ui.results.gradebook_page import GradebookPage, cell_kinds
+from app.ui.results.prepost_page import PrePostPage
 from app.ui.results.progress_page import ProgressPage
 from app.ui.results.review_page import ReviewPage
 
@@ -91,6 +93,12 @@ class ResultsWindow(QMainWindow):
         self.review.changed.connect(self.refresh)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.review.export_requested.connect(lambda: self.export_feedback())
+        # issue 26: telling the key's sentences from the rest, and pre/post change; both
+        # fill when first shown (``reload`` after each refresh)
+        self.discrimination = DiscriminationPage(repo, stack)
+        self.tabs.addTab(self.discrimination, "&Discrimination")
+        self.prepost = PrePostPage(repo, stack)
+        self.tabs.addTab(self.prepost, "Pre and p&ost")
 
         self.grades.import_requested.connect(self._on_grades_import_requested)
         self.grades.export_requested.connect(self._on_grades_export_requested)
@@ -146,7 +154,8 @@ class ResultsWindow(QMainWindow):
         big = self.repo.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] > LAZY_ABOVE
         self.big = big
         # on a big database the class view and the review list read in the background too
-        for page in (self.classes, self.review):
+        for page in (self.classes, self.review, self.discrimination, self.prepost,
+                     self.progress.words):
             page.background = big
             page.executor = self.executor
         if not big:
@@ -201,6 +210,8 @@ class ResultsWindow(QMainWindow):
                 self._pending[page] = fill
             else:
                 fill()
+        for learning in (self.discrimination, self.prepost):
+            learning.reload()
         self.lesson_id = self.classes.current_lesson()
         self.student_id = self.progress.current_student()
         self._show_report_target()
@@ -314,7 +325,7 @@ class ResultsWindow(QMainWindow):
                 return None
         try:
             n = write_csv(self.gradebook or build_gradebook(self.repo), path, long=long)
-        except OSError as e:
+        except (UserError, OSError) as e:  # a refused path (app.core.outpaths), a full disk
             self._problem("The CSV was not saved", str(e))
             return None
         self.statusBar().showMessage(f"Wrote {n} row{'s' * (n != 1)} to {path}")
