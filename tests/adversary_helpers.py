@@ -303,7 +303,7 @@ def build_classroom(where: Path) -> None:
     done(cli(teacher, "lessons", "export", PRACTICE, TEST, "-o", where / "class.crpack",
              password=PW))
     for db in (ana, ben):
-        assert "now accepts feedback" in done(cli(db, "lessons", "import",
+        assert "now takes feedback" in done(cli(db, "lessons", "import", "--trust",
                                                   where / "class.crpack"))
     student_submits(ana, "Ana P.", PRACTICE, ANA_FIRST)
     student_submits(ana, "Ana P.", PRACTICE, PERFECT)  # after the key: practice

@@ -257,9 +257,6 @@ def test_a_class_without_codes_imports_as_unsigned(room):
     assert all(r[0] == 0 for r in q(room.teacher, "SELECT signed FROM submissions"))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (rule 2): a class without codes should show its "
-                   "attempts as unsigned; they are stored with signed = 0 but neither the "
-                   "import line, the gradebook nor the review list says so")
 def test_unsigned_attempts_are_shown_as_unsigned(room):
     out = done(_import(room, room.file("b.json", bundle("m", _bens(room)))))
     from app.store.repo import open_repo
@@ -334,14 +331,8 @@ def test_a_student_machine_never_exports_an_assessment_key(room, form):
 
 
 @pytest.mark.parametrize("copy", [
-    pytest.param("changed", marks=pytest.mark.xfail(strict=True, reason=(
-        "BUG: in one import, an attempt kept aside for its signature still claims its id: "
-        "Ben's genuine attempt, later in the same folder, becomes an id conflict ('Keep "
-        "both' then stores it as practice: no grade)"))),
-    pytest.param("unsigned", marks=pytest.mark.xfail(strict=True, reason=(
-        "BUG: in one import, an unsigned copy kept aside for its signature makes Ben's "
-        "genuine signed attempt, later in the same folder, count as 'already here': it is "
-        "dropped, and Ben has no attempt"))),
+    pytest.param("changed"),
+    pytest.param("unsigned"),
 ])
 def test_a_copy_of_bens_attempt_in_the_same_folder_cannot_cost_him_his_grade(room, copy):
     """Ana drops a copy of Ben's signed attempt, with his id, into the folder the

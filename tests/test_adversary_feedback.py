@@ -197,7 +197,7 @@ def test_the_instructors_own_file_is_refused_on_the_instructors_database(room):
     path = _ana_file(room)
     before = state(room.teacher)
     line = refused(_fb_import(room.teacher, path), "Release here")
-    assert "exported from this database" in line
+    assert "instructor's database" in line
     assert state(room.teacher) == before
 
 
@@ -285,7 +285,7 @@ def test_forgetting_the_trusted_key_on_a_student_machine_and_a_self_signed_pack(
     pack = read(room.pack)
     pack = ed25519_sign({k: v for k, v in pack.items() if k != "signature"}, key)
     out = done(cli(room.ana, "lessons", "import", write(room.dir / "mine.crpack", pack),
-                   "--replace"))
+                   "--replace", "--trust"))
     assert fingerprint(raw_public(key)) in out
     forged = write(room.dir / "forged.json", _forged_everything(room, key, machine_of(room.ana)))
     before = state(room.ana)
@@ -309,11 +309,6 @@ def test_a_forged_file_can_change_nothing_on_the_instructors_database(room):
     assert state(room.teacher) == before
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an instructor's database that imported a lesson "
-                   "pack signed by another key (a colleague's, or a 'lesson' a student made "
-                   "and signed) trusts that key, and then obeys a feedback file signed by it: "
-                   "an override on a recorded grade is set by a file (needs the database's "
-                   "machine id)")
 def test_the_instructors_database_never_obeys_a_feedback_file(room):
     key = forger_key()
     pack = read(room.pack)
@@ -382,11 +377,6 @@ def test_an_assessment_key_goes_only_where_it_was_released(room):
         r.database.close()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: one forged file for this machine dropped into "
-                   "the shared feedback folder (sorting before the genuine one) makes "
-                   "'feedback import FOLDER' refuse, so no machine can take its feedback from "
-                   "the folder: the folder import takes the first file naming this machine, "
-                   "not the one signed by the trusted key")
 def test_a_forged_file_in_the_feedback_folder_does_not_block_the_genuine_one(room):
     folder = export_feedback(room, "fb")
     genuine = read(feedback_for(folder, room.ana))
@@ -397,10 +387,6 @@ def test_a_forged_file_in_the_feedback_folder_does_not_block_the_genuine_one(roo
     assert all(a[4] != 100 for a in state(room.ana)["attempts"])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an instructor's database that imported a "
-                   "colleague's signed pack records that key as 'trusted' and from then on "
-                   "refuses the instructor's own --with-assessment-keys export as 'a student "
-                   "computer'")
 def test_a_colleagues_signed_pack_does_not_make_the_instructors_database_a_student_one(room):
     colleague = forger_key()
     pack = read(room.pack)
@@ -411,11 +397,6 @@ def test_a_colleagues_signed_pack_does_not_make_the_instructors_database_a_stude
              "--with-assessment-keys", password=PW))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (or a limit the README must state): a student "
-                   "machine trusts the key of the first signed pack it imports, so a "
-                   "classmate whose signed 'lesson pack' reaches it before the teacher's can "
-                   "then make it accept feedback the teacher did not write (README: students "
-                   "cannot make a classmate's computer accept one)")
 def test_a_classmates_pack_imported_first_does_not_let_them_write_feedback(room):
     eve = forger_key()
     cleo = room.dir / "cleo.db"
@@ -423,7 +404,7 @@ def test_a_classmates_pack_imported_first_does_not_let_them_write_feedback(room)
     pack["lessons"] = [{**pack["lessons"][0], "id": "fun-quiz", "title": "A fun quiz"}]
     gift = ed25519_sign({k: v for k, v in pack.items() if k != "signature"}, eve)
     done(cli(cleo, "lessons", "import", write(room.dir / "gift.crpack", gift)))
-    done(cli(cleo, "lessons", "import", room.pack))  # the teacher's pack, second
+    done(cli(cleo, "lessons", "import", room.pack, "--trust"))  # the teacher sets it up
     sid = student_submits(cleo, "Cleo Z.", PRACTICE, PERFECT)
     # Eve has Cleo's machine id and attempt id from Cleo's bundle on the shared stick
     genuine = read(_ana_file(room))

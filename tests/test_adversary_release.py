@@ -116,10 +116,6 @@ def test_release_here_with_no_row_selected_releases_the_lesson_chosen(qtbot, roo
     assert page.model.rows[1][1][5] == "released" and page.model.rows[0][1][5] == "not released"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (rule 5): with rows selected, pressing the "
-                   "Release here button ignores the selection and asks for a lesson, which "
-                   "then releases every graded attempt on it: the button's clicked(bool) "
-                   "signal passes False as release_here's submission_ids")
 def test_release_here_releases_the_selected_rows(qtbot, room, page):
     seen: dict = {}
     _click_row(page, 3)  # Ben's assessment
