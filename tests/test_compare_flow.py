@@ -19,7 +19,7 @@ from app.core.errors import FormatError, UserError
 from app.core.packs import read_pack
 from app.services.compare.grading import submit_grid
 from app.services.compare.student import open_comparison, save_grid_draft
-from app.services.library import export_pack, import_pack
+from app.services.library import export_pack, import_pack, import_pack_report
 from app.store.repo import open_repo
 
 DATA = Path(__file__).parent / "data"
@@ -188,7 +188,9 @@ def _teacher_and_student(tmp_path, mode: str = "practice"):  # noqa: ANN202
     raw = json.loads(out.read_text(encoding="utf-8"))
     assert raw["version"] == 3 and raw["signature"]["alg"] == "Ed25519"
     student = open_repo(tmp_path / "student.db")
-    import_pack(student, read_pack(out))  # signed: the student machine trusts the teacher
+    # signed, and trusted by the explicit act (lessons import --trust)
+    rep = import_pack_report(student, read_pack(out), trust=True)
+    assert rep.trust
     return teacher, signer, student
 
 

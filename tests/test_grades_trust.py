@@ -34,7 +34,7 @@ from app.core.packs import parse_pack, read_pack
 from app.core.scoring import grade
 from app.services.feedback import export_feedback, import_feedback
 from app.services.grading import submit
-from app.services.library import export_pack, import_pack
+from app.services.library import export_pack, import_pack, import_pack_report
 from app.services.results.bundles import discard, export_bundle, import_bundles, keep_both
 from app.services.results.classview import class_view
 from app.services.results.gradebook import build_gradebook, csv_rows
@@ -156,7 +156,8 @@ def test_a_forged_bundle_with_a_known_id_is_kept_aside(repo_with_pack, tmp_path,
     import_bundles(r, [first])
     summary = import_bundles(r, [second])
     assert summary.added == 0 and len(summary.conflicts) == 1
-    assert sid(1)[:8] in summary.line() and "conflicting" in summary.line()
+    assert sid(1)[:8] in summary.line() and "kept aside" in summary.line()
+    assert "its id is here with other content" in summary.line()
     # nothing was replaced or dropped: one stored, the other kept aside
     assert len(r.submissions(with_reports=False)) == 1
     assert [c.submission_id for c in r.conflicts()] == [sid(1)]
@@ -195,7 +196,7 @@ def test_assessment_round_trip_through_files(tmp_path):
         out = json.loads((tmp_path / "out.crpack").read_text(encoding="utf-8"))
         assert "key" not in out["lessons"][0] and out["lessons"][0]["mode"] == "assessment"
         assert "teacher_notes" not in out["lessons"][0] and out["signature"]["alg"] == "Ed25519"
-        import_pack(student, read_pack(tmp_path / "out.crpack"))  # trusts the teacher's key
+        import_pack_report(student, read_pack(tmp_path / "out.crpack"), trust=True)
         ana = student.student("Ana")
         hs = [_h(x) for x in PERFECT[:2]]
         sub_id, report = submit(student, ana.id, ana.name, LESSON, hs)
@@ -307,8 +308,8 @@ def test_feedback_commands_round_trip(tmp_path):
     assert p.returncode == 0, p.stderr
     out = run(teacher, "lessons", "export", LESSON, "-o", str(tmp_path / "s.crpack"), env=pw)
     assert out.returncode == 0 and "assessment key" in out.stdout and "signed" in out.stdout
-    p = run(student, "lessons", "import", str(tmp_path / "s.crpack"))
-    assert p.returncode == 0 and "now accepts feedback signed by it" in p.stdout, p.stdout
+    p = run(student, "lessons", "import", str(tmp_path / "s.crpack"), "--trust")
+    assert p.returncode == 0 and "now takes feedback signed by it" in p.stdout, p.stdout
     r = open_repo(student)
     try:
         ana = r.student("Ana")

@@ -141,6 +141,12 @@ def test_about_shows_this_computers_id_and_the_trusted_key(qtbot, db_path, tmp_p
     export_pack(teacher, [LESSON], tmp_path / "p.crpack", signer=signer)
     teacher.database.close()
     w = student_window(qtbot, db_path, tmp_path / "p.crpack")
+    assert "No instructor key trusted yet" in about_text(w.repo)  # a pack alone trusts none
+    from app.core.packs import read_pack
+    from app.services.trust import pack_signature
+
+    assert "now takes feedback" in pack_signature(
+        w.repo, read_pack(tmp_path / "p.crpack").signed_by, trust=True)
     text = about_text(w.repo)
     assert fingerprint_of(signer.public) in text and "This computer's id" in text
     seen = {}
@@ -168,6 +174,10 @@ def test_a_forged_feedback_file_is_refused_in_plain_words(qtbot, db_path, tmp_pa
     export_pack(teacher, [LESSON], tmp_path / "p.crpack", signer=signer)
     teacher.database.close()
     w = student_window(qtbot, db_path, tmp_path / "p.crpack")
+    from app.core.packs import read_pack
+    from app.services.trust import pack_signature
+
+    pack_signature(w.repo, read_pack(tmp_path / "p.crpack").signed_by, trust=True)
     forged = {"format": "close-reader/feedback", "version": 2,
               "exported_at": "2026-11-21T12:00:00Z", "machine": w.repo.machine_id(),
               "sequence": 99, "categories": [], "results": [],

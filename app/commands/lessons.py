@@ -25,6 +25,10 @@ def register(sub: Any) -> None:
     im.add_argument("--drop-keys", action="store_true",
                     help="with --replace: a lesson arriving without a key loses its stored "
                          "key (by default the stored key is kept and re-anchored)")
+    im.add_argument("--trust", action="store_true",
+                    help="from now on take feedback signed by the key that signed this pack "
+                         "(compare its fingerprint with Help › About on the teacher's "
+                         "computer; needs this computer's instructor password if it has one)")
     im.set_defaults(func=cmd_import, import_parser=im)
     ex = lsub.add_parser("export", help="export lessons to a pack file")
     ex.add_argument("ids", nargs="+", metavar="ID")
@@ -72,10 +76,18 @@ def cmd_import(args: argparse.Namespace) -> int:
         args.import_parser.error("--drop-keys only applies with --replace")  # exit 2
     pack, merged = read_lessons(args.pack)  # validate before touching the database
     repo = open_repo_for(args)
+    if args.trust:
+        if pack.signed_by is None:
+            from app.core.errors import UserError
+
+            raise UserError("--trust: this pack is not signed, so it names no key to trust")
+        from app.commands.auth import require_instructor
+
+        require_instructor(repo)  # who may decide whose feedback this computer obeys
     if merged is not None:  # a corpus: categories already here keep their names
         pack = keep_known_categories(pack, repo.categories())
     report = import_pack_report(repo, pack, replace_existing=args.replace,
-                                drop_keys=args.drop_keys)
+                                drop_keys=args.drop_keys, trust=args.trust)
     for line in report.lines():
         print(_printable(line))
     if merged:
@@ -95,7 +107,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from app.core.errors import UserError
     from app.services.library import export_pack
     from app.services.trust import session_signer
-    from app.store.trust_repo import trusted_key
+    from app.store.trust_repo import is_instructors, trusted_key
 
     check_output_arg(args, args.output, folder=args.as_format == "ptc")
     repo = open_repo_for(args)
@@ -103,7 +115,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         repo.get_lesson(lid)  # an unknown id is an error before anything is asked
     chosen = [s for s in repo.list_lessons() if s.id in set(args.ids)]
     if args.with_assessment_keys and not args.no_keys:
-        if trusted_key(repo) is not None:
+        if trusted_key(repo) is not None and not is_instructors(repo):
             raise UserError("--with-assessment-keys: this is a student computer (it trusts "
                             "a teacher's key); assessment keys are exported from the "
                             "instructor's computer only")

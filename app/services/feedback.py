@@ -12,7 +12,6 @@ state, override and comment of the attempts it names. On the instructor's own da
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -145,6 +144,7 @@ def export_feedback(repo: Repo, folder: str | os.PathLike[str],
     with repo.database.transaction():
         released = repo.release([r.submission_id for r in results])
         sequence = trust_repo.next_feedback_sequence(repo)
+        trust_repo.mark_key_used(repo)
         per_machine = _released_by_machine(repo)
     out.mkdir(parents=True, exist_ok=True)
     here = len(per_machine.pop(own, []))
@@ -187,37 +187,34 @@ def _released_by_machine(repo: Repo) -> dict[str, list[Result]]:
 
 
 def _file_id(machine: str, taken: set[str]) -> str:
-    """A file-name-safe short id of a machine (ids come from students' files)."""
-    short = re.sub(r"[^0-9A-Za-z]", "", machine)[:8].lower()
-    if not short or short in taken:
+    """A file-name-safe id of a machine: the machine id itself when it is a UUID (as every
+    machine makes them), else a hash of it — a made-up id can never take a real one's
+    file name (machine ids come from students' files)."""
+    from app.core.answers import UUID_RE
+
+    if UUID_RE.fullmatch(machine) and machine.lower() not in taken:
+        short = machine.lower()
+    else:
         import hashlib
 
-        short = hashlib.sha256(machine.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        short = "x" + hashlib.sha256(machine.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     taken.add(short)
     return short
 
 
 # -- on a student machine ------------------------------------------------------------
 def read_for_this_machine(repo: Repo, path: str | os.PathLike[str]) -> Feedback:
-    """Read and check a feedback file (or find this machine's in a folder): signature,
-    trust, machine and sequence. Refuses with one line; changes nothing."""
+    """Read and check a feedback file (or find this machine's in a folder): who signed
+    it, whether this computer trusts that key, the machine and the sequence. Refuses with
+    one line; changes nothing."""
+    if trust_repo.is_instructors(repo):
+        raise UserError("this is the instructor's database (it signs packs and feedback), "
+                        "so it takes no feedback files; here, use Release here in Class "
+                        "results instead")
     p = Path(path)
     own_id = repo.setting("machine_id") or ""
     if p.is_dir():
-        candidates = sorted(f for f in p.iterdir() if f.is_file()
-                            and f.suffix.lower() in FEEDBACK_SUFFIXES
-                            and not f.name.startswith("."))
-        for f in candidates:
-            try:
-                data = read_json_file(f)
-            except FormatError:
-                continue
-            if isinstance(data, dict) and data.get("machine") == own_id and own_id:
-                p = f
-                break
-        else:
-            raise UserError(f"none of the {len(candidates)} feedback files in {p.name} is for "
-                            f"this computer ({own_id[:8] or 'no attempts made here yet'})")
+        p = _this_machines_file(repo, p, own_id)
     try:
         data = read_json_file(p)
         if isinstance(data, dict) and data.get("format") == "close-reader/feedback" \
@@ -231,15 +228,15 @@ def read_for_this_machine(repo: Repo, path: str | os.PathLike[str]) -> Feedback:
     if signer is None:
         raise UserError(f"{p.name}: this feedback file is not signed by your teacher; "
                         "nothing was imported")
-    own_key = trust_repo.own_public_key(repo)
-    if signer == own_key:
+    if signer == trust_repo.own_public_key(repo):
         raise UserError(f"{p.name}: this feedback was exported from this database; here, "
                         "use Release here in Class results instead")
     trusted = trust_repo.trusted_key(repo)
     if trusted is None:
-        raise UserError(f"{p.name}: this computer does not know your teacher's key yet, so "
-                        "it cannot check who wrote this file; import a lesson pack your "
-                        "teacher exported first")
+        raise UserError(f"{p.name}: this computer does not trust an instructor key yet, so "
+                        f"it cannot check who wrote this file (signed by "
+                        f"{fingerprint_of(signer)}); your teacher imports a lesson pack here "
+                        "with --trust first")
     if signer != trusted:
         raise UserError(f"{p.name}: not signed by your teacher's key (this file: "
                         f"{fingerprint_of(signer)}; trusted here: "
@@ -258,6 +255,42 @@ def read_for_this_machine(repo: Repo, path: str | os.PathLike[str]) -> Feedback:
                         f"imported here (number {fb.sequence}, here {applied}); importing it "
                         "could undo a newer release, so nothing was imported")
     return fb
+
+
+def _this_machines_file(repo: Repo, folder: Path, own_id: str) -> Path:
+    """In a folder of feedback files, the newest one for this machine signed by the key
+    this computer trusts (a forged file beside it must not hide it); failing that, the
+    first one naming this machine, so that its problem is what gets said."""
+    from app.core.signing import signed_by
+
+    trusted = trust_repo.trusted_key(repo)
+    candidates = sorted(f for f in folder.iterdir() if f.is_file()
+                        and f.suffix.lower() in FEEDBACK_SUFFIXES
+                        and not f.name.startswith("."))
+    naming: list[Path] = []
+    best: tuple[int, Path] | None = None
+    for f in candidates:
+        try:
+            data = read_json_file(f)
+        except FormatError:
+            continue
+        if not (isinstance(data, dict) and own_id and data.get("machine") == own_id):
+            continue
+        naming.append(f)
+        try:
+            key = signed_by(data, "feedback")
+        except FormatError:
+            continue
+        seq = data.get("sequence")
+        if key is not None and key == trusted and isinstance(seq, int) \
+                and not isinstance(seq, bool) and (best is None or seq > best[0]):
+            best = (seq, f)
+    if best is not None:
+        return best[1]
+    if naming:
+        return naming[0]
+    raise UserError(f"none of the {len(candidates)} feedback files in {folder.name} is for "
+                    f"this computer ({own_id[:8] or 'no attempts made here yet'})")
 
 
 def import_feedback(repo: Repo, path: str | os.PathLike[str]) -> FeedbackImport:

@@ -109,7 +109,8 @@ def import_pack(repo: Repo, pack: Pack, replace_existing: bool = False,
 def import_pack_report(repo: Repo, pack: Pack, replace_existing: bool = False,
                        cache: dict[str, list[int]] | None = None,
                        compute: Tokenizer | None = None, drop_keys: bool = False,
-                       backup_first: bool = True, regrade: bool = False) -> ImportReport:
+                       backup_first: bool = True, regrade: bool = False,
+                       trust: bool = False) -> ImportReport:
     """Store every lesson of a validated pack, all or nothing (one transaction).
 
     A lesson replacing one already here keeps its work: the stored key (when the pack
@@ -140,9 +141,9 @@ def import_pack_report(repo: Repo, pack: Pack, replace_existing: bool = False,
         from app.services.relocate import relocate
     with repo.database.transaction():
         if pack.signed_by is not None:
-            from app.services.trust import trust_on_first_pack
+            from app.services.trust import pack_signature
 
-            report.trust = trust_on_first_pack(repo, pack.signed_by)
+            report.trust = pack_signature(repo, pack.signed_by, trust)
         repo.save_categories(c for c in pack.categories)
         lessons = []
         for le in pack.lessons:
@@ -225,6 +226,10 @@ def export_pack(repo: Repo, ids: Sequence[str], path: str | os.PathLike[str],
                 tuple(le if include_keys else replace(le, key=None) for le in lessons))
     write_pack(path, pack, include_keys=include_keys, include_notes=include_notes,
                signer=signer)
+    if signer is not None:
+        from app.store.trust_repo import mark_key_used
+
+        mark_key_used(repo)
     return sum(1 for le in lessons if include_keys and le.key is not None)
 
 

@@ -97,21 +97,32 @@ def session_signer(repo: Repo):
 
 
 # -- a student machine's trust ---------------------------------------------------
-def trust_on_first_pack(repo: Repo, public: bytes) -> str:
-    """Record the key of the first signed pack; returns a line for the import report."""
+def pack_signature(repo: Repo, public: bytes, trust: bool = False) -> str:
+    """What a signed pack's key means here; with ``trust`` (an explicit act: ``lessons
+    import --trust``, or the box in the import preview) this computer from then on takes
+    feedback signed by it. A line for the import report."""
     own = trust_repo.own_public_key(repo)
     trusted = trust_repo.trusted_key(repo)
     fp = fingerprint_of(public)
     if public == own:
         return ""  # the instructor's own pack, back on the instructor's database
-    if trusted is None:
+    if trust:
+        if trust_repo.is_instructors(repo):
+            raise UserError("this is an instructor's database (it signs its own packs and "
+                            "feedback), so it trusts no other key for feedback; import "
+                            "without --trust")
         trust_repo.set_trusted_key(repo, public)
-        return (f"Signed by the instructor key {fp}; this computer now accepts feedback "
-                "signed by it.")
+        if trusted is not None and trusted != public:
+            return (f"Signed by the instructor key {fp}; this computer now takes feedback "
+                    f"signed by it (instead of {fingerprint_of(trusted)}).")
+        return f"Signed by the instructor key {fp}; this computer now takes feedback signed by it."
     if trusted == public:
         return f"Signed by your teacher's key {fp}."
-    return (f"Signed by another instructor key ({fp}); this computer keeps trusting "
-            f"{fingerprint_of(trusted)} for feedback.")
+    if trusted is None and not trust_repo.is_instructors(repo):
+        return (f"Signed by the instructor key {fp}. To take feedback signed by it on this "
+                "computer, compare it with Help › About on the teacher's computer and import "
+                "the pack again with --trust.")
+    return f"Signed by another instructor key ({fp}); it gives no feedback here."
 
 
 def describe(repo: Repo) -> list[str]:
@@ -125,6 +136,6 @@ def describe(repo: Repo) -> list[str]:
         out.append(f"Trusted instructor key (feedback must be signed by it): "
                    f"{fingerprint_of(trusted)}")
     elif own is None:
-        out.append("No instructor key trusted yet: it is recorded from the first signed "
-                   "lesson pack imported here.")
+        out.append("No instructor key trusted yet: your teacher sets it when importing "
+                   "their lesson pack here (with trust).")
     return out

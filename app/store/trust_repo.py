@@ -14,6 +14,7 @@ PUBLIC_KEY = "instructor_public_key"  # base64 of this database's own Ed25519 pu
 PRIVATE_KEY = "instructor_private_key"  # its private key, PKCS #8 PEM under the password
 TRUSTED_KEY = "trusted_instructor_key"  # base64 of the key a student machine trusts
 TRUSTED_AT = "trusted_instructor_key_at"
+KEY_USED = "instructor_key_used"  # when this database first signed a pack or feedback
 FEEDBACK_SEQUENCE = "feedback_sequence"  # instructor: the last sequence number written
 FEEDBACK_APPLIED = "feedback_applied"  # student machine: the last sequence imported
 
@@ -61,6 +62,18 @@ def own_private_pem(repo: Repo) -> bytes | None:
 def set_key_pair(repo: Repo, public: bytes, private_pem: bytes) -> None:
     repo.set_setting(PUBLIC_KEY, base64.b64encode(public).decode("ascii"))
     repo.set_setting(PRIVATE_KEY, private_pem.decode("ascii"))
+
+
+def mark_key_used(repo: Repo) -> None:
+    """This database signed a file: it is an instructor's database from now on."""
+    if not repo.setting(KEY_USED):
+        repo.set_setting(KEY_USED, now_iso())
+
+
+def is_instructors(repo: Repo) -> bool:
+    """Has this database signed packs or feedback with its own key? (A student machine
+    whose password school IT preset has a key pair too, but never signs.)"""
+    return bool(repo.setting(KEY_USED)) and own_public_key(repo) is not None
 
 
 def forget_key_pair(repo: Repo) -> None:

@@ -43,7 +43,8 @@ class ImportSummary:
     no_key: tuple[tuple[str, str], ...]  # lesson here but without its key: ungraded
     regraded: int  # earlier attempts regraded against the current key
     errors: tuple[str, ...]  # attempts stored ungraded: they do not fit the lesson here
-    conflicts: tuple[str, ...] = ()  # known submission ids arriving with other content
+    conflicts: tuple[str, ...] = ()  # attempts kept aside, each "id8 (student, lesson: why)"
+    unsigned: int = 0  # attempts stored unsigned (their student has no class code here)
 
     def line(self) -> str:
         """One line for the command line and the status bar."""
@@ -64,10 +65,12 @@ class ImportSummary:
         if self.errors:
             notes.append(f"{len(self.errors)} not graded (they do not fit the lesson here)")
         if self.conflicts:
-            notes.append(f"{len(self.conflicts)} conflicting (a known submission id with "
-                         "another student, lesson or highlights: kept aside for you to "
-                         "decide in Class results): " + ", ".join(self.conflicts[:5])
+            notes.append(f"{len(self.conflicts)} kept aside for you to decide in Class "
+                         "results › Review & release: " + ", ".join(self.conflicts[:5])
                          + (" …" if len(self.conflicts) > 5 else ""))
+        if self.unsigned:
+            notes.append(f"{self.unsigned} unsigned (their students have no class code "
+                         "here)")
         if self.regraded:
             notes.append(f"{self.regraded} earlier attempt{'s' * (self.regraded != 1)} "
                          "regraded against the current key")
@@ -166,7 +169,7 @@ def import_loaded(repo: Repo, loaded: Sequence[tuple[Path, Bundle]],
                 lessons[lid] = None
         return lessons[lid]
 
-    added = dups = 0
+    added = dups = unsigned = 0
     unknown: list[tuple[str, str]] = []
     no_key: list[tuple[str, str]] = []
     errors: list[str] = []
@@ -191,14 +194,15 @@ def import_loaded(repo: Repo, loaded: Sequence[tuple[Path, Bundle]],
                         dups += 1
                     else:
                         repo.add_conflict(s, bundle.machine, path.name, "id")
-                        conflicts.append(_named(s))
+                        conflicts.append(_named(s, "id"))
+                    continue
+                problem = _signature_problem(repo, s, bundle.machine, codes, names)
+                if problem:  # kept aside; its id claims nothing (a forged copy in the
+                    # same import must not pre-empt the genuine attempt)
+                    repo.add_conflict(s, bundle.machine, path.name, "signature", problem)
+                    conflicts.append(_named(s, "signature"))
                     continue
                 seen[s.submission_id] = _identity(s)
-                problem = _signature_problem(repo, s, bundle.machine, codes, names)
-                if problem:
-                    repo.add_conflict(s, bundle.machine, path.name, "signature", problem)
-                    conflicts.append(_named(s))
-                    continue
                 groups.setdefault((name_key(s.student), s.lesson), []).append(
                     (path, bundle, s))
         # 2. which attempt of each group is graded, which are practice, which kept aside
@@ -213,7 +217,7 @@ def import_loaded(repo: Repo, loaded: Sequence[tuple[Path, Bundle]],
             for path, bundle, s in items:
                 if s.submission_id in aside:
                     repo.add_conflict(s, bundle.machine, path.name, aside[s.submission_id])
-                    conflicts.append(_named(s))
+                    conflicts.append(_named(s, aside[s.submission_id]))
                     continue
                 score = report = version = None
                 if le is None:
@@ -236,15 +240,23 @@ def import_loaded(repo: Repo, loaded: Sequence[tuple[Path, Bundle]],
                     after_key=not graded, graded=graded,
                     signature=json.dumps(s.signature) if s.signature else "",
                     signed=st.id in codes, grid=s.grid)
+                unsigned += st.id not in codes
                 added += 1
         regraded = refresh_grades(repo)
     return ImportSummary(files=len(loaded), added=added, duplicates=dups,
                          unknown_lessons=tuple(unknown), no_key=tuple(no_key),
-                         regraded=regraded, errors=tuple(errors), conflicts=tuple(conflicts))
+                         regraded=regraded, errors=tuple(errors), conflicts=tuple(conflicts),
+                         unsigned=unsigned)
 
 
-def _named(s: BundledSubmission) -> str:
-    return f"{s.submission_id[:8]} ({s.student}, {s.lesson})"
+WHY = {"id": "its id is here with other content",
+       "earlier": "claims to be earlier than an attempt already here",
+       "assessment": "a second assessment submission",
+       "signature": "not signed by its student's class code"}
+
+
+def _named(s: BundledSubmission, kind: str) -> str:
+    return f"{s.submission_id[:8]} ({s.student}, {s.lesson}: {WHY.get(kind, kind)})"
 
 
 def _signature_problem(repo: Repo, s: BundledSubmission, machine: str,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from app.core.answers import BundledSubmission
-from app.core.attempts import CONFLICT_REASONS, admit
+from app.core.attempts import CONFLICT_REASONS, Grade, admit
 from app.core.errors import UserError
 from app.core.names import name_key
 from app.services.grading import grade_lesson, refresh_grades
@@ -12,7 +12,7 @@ from app.store.repo import Conflict, Repo
 
 # what the instructor may do with each kind of conflict (the first is the safe default)
 ACTIONS: dict[str, tuple[str, ...]] = {
-    "id": ("both", "discard"),
+    "id": ("both", "graded", "discard"),
     "earlier": ("practice", "graded", "discard"),
     "assessment": ("practice", "graded", "discard"),
     "signature": ("accept", "discard"),
@@ -30,15 +30,15 @@ def describe(repo: Repo, c: Conflict) -> str:
     """Why it was kept aside and what accepting it would change, in one sentence."""
     why = c.detail or CONFLICT_REASONS.get(c.kind, c.kind)
     score = _score(repo, c)
-    now = _graded_now(repo, c)
-    if c.kind == "id":
-        effect = "keeping both stores it as another attempt; the grade stays"
-    elif now is None:
-        effect = ("accepted, it would be this student's first attempt here"
-                  + (f" (score {score})" if score is not None else ""))
+    scored = "ungraded" if score is None else str(score)
+    g = _grade_now(repo, c)
+    if g is None or g.submission_id is None:
+        effect = f"the student has no grade on it yet; as graded it would give {scored}"
+    elif g.override is not None:
+        effect = (f"your override of {g.override} stays with the grade whatever you decide "
+                  f"(this attempt would score {scored}; the graded one {g.score})")
     else:
-        effect = (f"as graded it would change the grade from {now} to "
-                  f"{score if score is not None else 'ungraded'}")
+        effect = f"as graded it would change the grade from {g.value} to {scored}"
     return f"{why}; {effect}"
 
 
@@ -50,13 +50,12 @@ def _score(repo: Repo, c: Conflict) -> int | None:
         return None
 
 
-def _graded_now(repo: Repo, c: Conflict) -> int | None:
+def _grade_now(repo: Repo, c: Conflict) -> Grade | None:
     try:
         st = repo.student(c.student, create=False)
     except UserError:
         return None
-    g = repo.grades(student_id=st.id, lesson_id=c.lesson).get((st.id, c.lesson))
-    return g.value if g is not None else None
+    return repo.grades(student_id=st.id, lesson_id=c.lesson).get((st.id, c.lesson))
 
 
 def resolve(repo: Repo, conflict_id: int, action: str) -> str:
@@ -72,15 +71,16 @@ def resolve(repo: Repo, conflict_id: int, action: str) -> str:
             repo.delete_conflict(conflict_id)
             return f"Discarded the attempt of {c.student} on {c.lesson}"
         st = repo.student(c.student)
-        if action == "both":
-            sid = _store(repo, c, st.id, new_id=True, graded=False)
-        elif action == "accept":
+        if action in ("both", "accept"):
             recorded = repo.submissions(student_id=st.id, lesson_id=c.lesson, with_reports=False)
             try:
                 mode = repo.get_lesson(c.lesson).is_assessment
             except UserError:
                 mode = False
             verdict = admit(recorded, [_as_bundled(c)], assessment=mode)
+        if action == "both":  # under an id of its own; graded if it is the student's first
+            sid = _store(repo, c, st.id, new_id=True, graded=verdict.graded is not None)
+        elif action == "accept":
             if verdict.conflicts:  # accepted as signed, it is still late or a second one
                 kind = verdict.conflicts[0][1]
                 repo.db.execute("UPDATE submission_conflicts SET kind = ?, detail = '' "
@@ -88,10 +88,8 @@ def resolve(repo: Repo, conflict_id: int, action: str) -> str:
                 return (f"Accepted the signature; the attempt is still kept aside: "
                         f"{CONFLICT_REASONS[kind]}")
             sid = _store(repo, c, st.id, graded=verdict.graded is not None)
-        else:  # practice / graded
-            if repo.has_submission(c.submission_id):
-                raise UserError("an attempt with this id is already stored")
-            sid = _store(repo, c, st.id, graded=False)
+        else:  # practice / graded (an id conflict: under an id of its own)
+            sid = _store(repo, c, st.id, graded=False, new_id=c.kind == "id")
             if action == "graded":
                 repo.set_graded(st.id, c.lesson, sid)
         repo.delete_conflict(conflict_id)

@@ -31,7 +31,7 @@ PACK_FILTER = "Lesson packs (*.crpack *.json);;All files (*)"
 
 class ImportPreview(QDialog):
     def __init__(self, parent: QWidget | None, pack: Pack, existing: set[str],
-                 name: str) -> None:
+                 name: str, repo: Repo | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Import {name}")
         self.resize(640, 420)
@@ -55,6 +55,28 @@ class ImportPreview(QDialog):
         info = QLabel(f"This pack holds {len(pack.lessons)} lesson(s). Nothing is written "
                       "unless all of them can be imported.")
         info.setWordWrap(True)
+        self.trust_box = QCheckBox()
+        self.trust_box.setVisible(False)
+        if pack.signed_by is not None and repo is not None:
+            from app.services.trust import fingerprint_of
+            from app.store.trust_repo import is_instructors, own_public_key, trusted_key
+
+            fp = fingerprint_of(pack.signed_by)
+            mine = pack.signed_by == own_public_key(repo)
+            trusted = trusted_key(repo)
+            self.trust_box.setText(
+                f"Trust feedback signed by this pack's instructor key, {fp}, on this "
+                "computer (compare it with Help › About on the teacher's computer)"
+                + (f"; it replaces the key trusted now, {fingerprint_of(trusted)}"
+                   if trusted is not None and trusted != pack.signed_by else ""))
+            self.trust_box.setVisible(not mine and not is_instructors(repo)
+                                      and trusted != pack.signed_by)
+            info.setText(info.text() + (
+                " It is signed by this database's own key." if mine else
+                f" It is signed by the instructor key {fp}"
+                + (", which this computer trusts." if trusted == pack.signed_by else ".")))
+        else:
+            info.setText(info.text() + " It is not signed.")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
@@ -68,6 +90,7 @@ class ImportPreview(QDialog):
         lay.addWidget(lst, 1)
         lay.addWidget(self.replace_box)
         lay.addWidget(self.drop_keys_box)
+        lay.addWidget(self.trust_box)
         lay.addWidget(self.buttons)
 
 
@@ -89,16 +112,17 @@ def import_pack_interactive(window, path: str | None = None,  # noqa: ANN001
                                     "This pack cannot be imported", str(e))
 
     def preview(pack: Pack) -> None:
-        d = ImportPreview(window, pack, set(window.repo.lesson_ids()), name)
+        d = ImportPreview(window, pack, set(window.repo.lesson_ids()), name, window.repo)
         if d.exec() != QDialog.DialogCode.Accepted:
             return
         replace = d.replace_box.isChecked()
+        trust = d.trust_box.isVisibleTo(d) and d.trust_box.isChecked()
         drop = d.drop_keys_box.isChecked()
         compute = window.worker.token_bounds
 
         def work(repo: Repo) -> ImportReport:
             return import_pack_report(repo, pack, replace_existing=replace, compute=compute,
-                                      drop_keys=drop and replace, regrade=True)
+                                      drop_keys=drop and replace, regrade=True, trust=trust)
 
         window.run_op(work, "Importing the lesson pack…", on_done or (lambda _r: None))
 

@@ -222,7 +222,7 @@ class ReviewPage(QWidget):
         self.review_button.clicked.connect(self.review_current)
         self.release_button = QPushButton("Re&lease here")
         self.release_button.setToolTip("Students on this computer see their feedback now")
-        self.release_button.clicked.connect(self.release_here)
+        self.release_button.clicked.connect(lambda: self.release_here())
         self.export_button = QPushButton("&Export feedback files…")
         self.export_button.clicked.connect(self.export_requested)
         buttons = QHBoxLayout()
