@@ -109,7 +109,7 @@ def test_three_machines_collected_and_import_is_idempotent(machine, sample_repo,
         export_bundle(m, files[-1])
     first = import_bundles(sample_repo, files)
     assert (first.files, first.added, first.duplicates) == (3, 3, 0)
-    assert first.line() == "Imported 3 new attempts from 3 files"
+    assert first.line() == "Imported 3 new attempts from 3 files (3 unsigned: no class code)"
     before = [(s.submission_id, s.score, s.attempt) for s in sample_repo.submissions()]
     again = import_bundles(sample_repo, files)
     assert (again.added, again.duplicates, again.regraded) == (0, 3, 0)
@@ -173,7 +173,7 @@ def test_attempt_for_unknown_lesson_is_kept_reported_then_graded(repo, tmp_path)
     assert s.added == 2
     assert s.unknown_lessons == (("Ana", LESSON), ("Ben", LESSON))
     assert s.line() == ("Imported 2 new attempts from 1 file (2 for a lesson not on "
-                        "this machine: sample-budget)")
+                        "this machine: sample-budget; 2 unsigned: no class code)")
     assert [x.score for x in repo.submissions()] == [None, None]
     import_pack(repo, read_pack(PACK))  # the lesson arrives
     assert refresh_grades(repo) == 2

@@ -120,7 +120,7 @@ def test_cli_three_machines_to_gradebook(tmp_path):
     _new_db(teacher).database.close()
     r = cli("submissions", "import", *bundles, db=teacher)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "Imported 3 new attempts from 3 files"
+    assert r.stdout.strip() == "Imported 3 new attempts from 3 files (3 unsigned: no class code)"
     r = cli("submissions", "import", *bundles, db=teacher)
     assert r.stdout.strip() == "Imported 0 new attempts from 3 files (3 already here)"
 

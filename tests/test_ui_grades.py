@@ -121,6 +121,9 @@ def test_assessment_waits_then_shows_the_released_score(qtbot, db_path, tmp_path
 
     export_pack(teacher, [LESSON], tmp_path / "student.crpack", signer=signer)
     w = make_window(qtbot, db_path, json.loads((tmp_path / "student.crpack").read_text()))
+    from app.services.trust import pack_signature  # the teacher trusts their key here
+
+    pack_signature(w.repo, signer.public, trust=True)
     lib = by_name(w, "Lesson library")
     row = next(r for r in range(lib.model().rowCount())
                if lib.model().index(r, 0).data() == TITLE)

@@ -69,8 +69,7 @@ class ImportSummary:
                          "results › Review & release: " + ", ".join(self.conflicts[:5])
                          + (" …" if len(self.conflicts) > 5 else ""))
         if self.unsigned:
-            notes.append(f"{self.unsigned} unsigned (their students have no class code "
-                         "here)")
+            notes.append(f"{self.unsigned} unsigned: no class code")
         if self.regraded:
             notes.append(f"{self.regraded} earlier attempt{'s' * (self.regraded != 1)} "
                          "regraded against the current key")
