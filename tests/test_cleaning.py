@@ -380,7 +380,7 @@ def test_missing_file_and_directory(tmp_path):
     with pytest.raises(ArticleImportError, match=r"^gone\.txt: can't read the file"):
         import_file(tmp_path / "gone.txt")
     (tmp_path / "folder.md").mkdir()
-    with pytest.raises(ArticleImportError, match=r"^folder\.md: not a file"):
+    with pytest.raises(ArticleImportError, match=r"^folder\.md: not a regular file \(a folder\)"):
         import_file(tmp_path / "folder.md")
 
 

@@ -289,7 +289,8 @@ def test_opened_pack_is_previewed_behind_the_password_then_imported(qtbot, pack_
                     timeout=60_000)
     assert seen["password_title"] == "Choose the instructor password"
     assert seen["preview_title"] == "Import Unit 3.crpack"
-    assert seen["rows"] == ["Opened from the file manager  [opened-from-files] — new, with key"]
+    assert seen["rows"] == ["Opened from the file manager  [opened-from-files] — new, practice, "
+                            "key of 1 span"]
     assert seen["imported_before_ok"] is False
 
 

@@ -137,7 +137,8 @@ def test_as_json_has_exactly_the_documented_fields(nlp):
     from app.nlp.suggest import suggest
 
     (s, *_) = suggest("Experts warn that the reckless plan will fail.", nlp)
-    assert set(s.as_json()) == {"start", "end", "label", "quote", "reason"}
+    assert set(s.as_json()) == {"start", "end", "label", "quote", "reason", "required",
+                                "source"}
     assert json.loads(json.dumps(s.as_json())) == s.as_json()
 
 
@@ -385,7 +386,8 @@ def test_cli_json_from_text_file_and_lesson(tmp_path):
     r = _cli(db, "--text", str(f), "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    assert out and all(set(o) == {"start", "end", "label", "quote", "reason"} for o in out)
+    assert out and all(set(o) == {"start", "end", "label", "quote", "reason", "required",
+                                  "source"} for o in out)
     for o in out:
         assert text[o["start"]:o["end"]] == o["quote"] and o["reason"]
     assert {o["label"] for o in out} == {UC, LL}
@@ -405,7 +407,8 @@ def test_cli_json_from_text_file_and_lesson(tmp_path):
     assert any(o["quote"].startswith("reckless") for o in json.loads(r.stdout))
 
 
-@pytest.mark.parametrize("content", [None, b"\xff\xfe caf\xe9 \x80", "folder"])
+@pytest.mark.parametrize("content", [None, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50,
+                                     "folder"])
 def test_cli_bad_text_file_is_a_clear_error(tmp_path, content):
     f = tmp_path / "in.txt"
     if content == "folder":

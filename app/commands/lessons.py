@@ -1,4 +1,4 @@
-"""``close-reader lessons list|import|export``."""
+"""``close-reader lessons list|import|export`` (and ``new``, in ``lesson_new``)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,9 @@ def register(sub: Any) -> None:
                     help="pack (default); w3c (Web Annotation JSON-LD of the keys); ptc "
                          "(SemEval-2020 Task 11 folder, OUT is a folder); doccano (JSONL)")
     ex.set_defaults(func=cmd_export)
+    from app.commands.lesson_new import register as register_new
+
+    register_new(lsub)
 
 
 def cmd_list(args: argparse.Namespace) -> int:

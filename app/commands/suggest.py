@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import UserError
-from app.core.lessons import MAX_TEXT_CHARS
 from app.core.terminal import clean, clean_json
 
 
@@ -19,42 +18,51 @@ def register(sub: Any) -> None:
                                        "claims) for a lesson or a text file")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--lesson", metavar="ID", help="a lesson in the database")
-    src.add_argument("--text", metavar="FILE", help="a UTF-8 text file")
+    src.add_argument("--text", metavar="FILE",
+                     help="an article file (.txt, .md, .html saved page, .docx), read by "
+                          "the same importer as the app")
     p.add_argument("--json", action="store_true", help="print the suggestions as JSON")
     p.set_defaults(func=cmd_suggest)
 
 
-def read_text_file(path: str | Path) -> str:
-    """The text of a UTF-8 file (a leading BOM dropped); a clear ``UserError`` otherwise."""
-    from app.core.jsonfile import read_outside_file
+def read_article(path: str | Path) -> str:
+    """The article text of a file, through the same importer as the app and ``lessons
+    new`` (a ``.html`` page's article without its markup, a ``.docx``'s paragraphs, a
+    ``.txt``/``.md`` cleaned); a file of another kind is read as plain text. A clear
+    ``UserError`` for anything that cannot be read."""
+    from app.core.cleaning import ArticleImportError, import_file
 
     p = Path(path)
-    data = read_outside_file(p, 4 * MAX_TEXT_CHARS + 4, "text file")  # 4 bytes a character
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise UserError(f"text file {p} is not UTF-8 (bad byte at offset {e.start}); "
-                        "save it as UTF-8 and try again") from None
-    if len(text) > MAX_TEXT_CHARS:
-        raise UserError(f"text file {p} is too long ({len(text):,} characters; "
-                        f"at most {MAX_TEXT_CHARS:,})")
-    return text
+        if p.is_file() and p.stat().st_size == 0:
+            return ""  # nothing to suggest in an empty file
+        article = import_file(p, any_as_text=True)
+    except ArticleImportError as e:
+        raise UserError(str(e)) from None
+    except OSError as e:
+        raise UserError(f"{p.name}: can't read the file ({e.strerror or e})") from None
+    for note in article.warnings:
+        print(f"close-reader: {clean(note)}", file=sys.stderr)
+    return article.text
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
     if args.text is not None:
-        text = read_text_file(args.text)
+        text = read_article(args.text)
     else:
         from app.commands.common import open_repo_for
 
         text = open_repo_for(args).get_lesson(args.lesson).text
 
-    from app.nlp.suggest import default_pipeline, suggest
+    from app.commands.common import db_path
+    from app.nlp.suggest import default_pipeline
+    from app.services import learning
 
     nlp, notice = default_pipeline()
     if notice:
         print(f"close-reader: {notice}", file=sys.stderr)
-    found = suggest(text, nlp)
+    learning.learn_from(db_path(args))  # what this instructor's keys taught (read only)
+    found = learning.suggest_with_learning(text)
     if args.json:
         print(clean_json(json.dumps([s.as_json() for s in found], ensure_ascii=False,
                                     indent=2)))

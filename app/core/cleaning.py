@@ -24,6 +24,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from app.core import clutter
+from app.core.dates import parse_date
+from app.core.page_meta import PageMeta
 from app.core.record import record
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # larger files are refused before they are read
@@ -60,6 +62,9 @@ class ImportedArticle:
 
     ``paragraphs`` holds every candidate paragraph in the original order; ``text`` is
     the paragraphs not listed in ``removals``, joined with exactly one blank line.
+    ``title``, ``author``, ``outlet``, ``published`` (``YYYY-MM-DD``) and ``url`` are
+    what the file says about itself (a web page's metadata, or the headline, byline and
+    dateline at the top of a text), ``None`` where it says nothing.
     """
 
     text: str
@@ -68,6 +73,9 @@ class ImportedArticle:
     paragraphs: tuple[str, ...]
     removals: tuple[Removal, ...]
     warnings: tuple[str, ...] = ()
+    outlet: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    url: str | None = None
 
     def with_restored(self, indices: Iterable[int]) -> ImportedArticle:
         """This article with the removals at ``indices`` put back in place.
@@ -137,13 +145,19 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 # --- clutter proposals -----------------------------------------------------------------
-def _assemble(items: Sequence[tuple[str, str | None]], source: str, *, title: str | None = None,
-              author: str | None = None, warnings: Sequence[str] = ()) -> ImportedArticle:
+def _assemble(items: Sequence[tuple[str, str | None]], source: str, *,
+              meta: PageMeta | None = None, page: bool = False,
+              warnings: Sequence[str] = ()) -> ImportedArticle:
     """Build the article from ``(paragraph, reason or None)`` items.
 
     Clutter detection runs on the paragraphs still kept until it proposes nothing more,
-    so cleaning the result again changes nothing.
+    so cleaning the result again changes nothing. ``meta`` is what the file declared
+    (a web page's metadata, a Markdown front matter); what it leaves out comes from the
+    head of the text: the headline, a byline, a dateline. For a web ``page`` the page's
+    metadata is the whole answer (it has read the same lines in their place on the
+    page, sidebars and comments told apart).
     """
+    meta = meta or PageMeta()
     paragraphs = tuple(text for text, _ in items)
     given = {i: reason for i, (_, reason) in enumerate(items) if reason}
     candidates = [i for i in range(len(items)) if i not in given]
@@ -165,14 +179,41 @@ def _assemble(items: Sequence[tuple[str, str | None]], source: str, *, title: st
         raise ArticleImportError(
             f"{source}: the article is {len(text):,} characters long after clean-up; "
             f"a lesson can hold at most {MAX_TEXT_CHARS:,}")
-    if author is None:  # the first byline, proposed here or by the file reader
-        bylines = {**{i: clutter.parse_byline(paragraphs[i]) for i, why in given.items()
-                      if why == clutter.BYLINE}, **found}
-        author = next((b[1] for _, b in sorted(bylines.items()) if b and b[1]), None)
-    if title is None:
-        title = clutter.guess_title([paragraphs[i] for i in kept])
-    return ImportedArticle(text, _one_line(title), _one_line(author), paragraphs, removals,
-                           tuple(notes))
+    head = PageMeta() if page else head_metadata(paragraphs, reasons, found, kept)
+    author = meta.author or head.author
+    return ImportedArticle(
+        text, _one_line(meta.title or head.title), _one_line(_name_case(author)), paragraphs,
+        removals, tuple(notes), _one_line(meta.outlet or head.outlet),
+        meta.published or head.published, _one_line(meta.url))
+
+
+def head_metadata(paragraphs: Sequence[str], reasons: dict[int, str],
+                  found: dict[int, tuple[str, str | None]], kept: Sequence[int]) -> PageMeta:
+    """Title, author, outlet and date from the head of a text: the headline, the first
+    byline, the first dateline ("Associated Press December 2, 2016", "26 January 2020";
+    never the site's date of the day or an "Updated" line)."""
+    author = next((f[1] for _, f in sorted(found.items()) if f[1]), None)
+    if author is None:  # a byline the file reader proposed (a Markdown front matter…)
+        author = next((b[1] for i, why in sorted(reasons.items()) if why == clutter.BYLINE
+                       and (b := clutter.parse_byline(paragraphs[i])) and b[1]), None)
+    published = outlet = None
+    for i, why in sorted(reasons.items()):
+        if i >= clutter.HEAD_LIMIT + 4 or why not in (clutter.DATELINE, clutter.BYLINE):
+            continue
+        line = paragraphs[i]
+        if re.match(r"^\W*(?:updated|last updated|modified)\b", line, re.I):
+            continue
+        published = published or parse_date(line)
+        outlet = outlet or clutter.dateline_outlet(line)
+    return PageMeta(clutter.guess_title([paragraphs[i] for i in kept]), outlet, author,
+                    published)
+
+
+def _name_case(name: str | None) -> str | None:
+    """"NATALIYA VASILYEVA" as "Nataliya Vasilyeva" (an all-capitals byline)."""
+    if name and name.isupper() and len(name) > 3:
+        return " ".join(w.capitalize() if w.isalpha() else w.title() for w in name.split())
+    return name
 
 
 def _one_line(value: str | None, limit: int = 300) -> str | None:
@@ -253,8 +294,12 @@ def _looks_binary(text: str) -> bool:
 def _read_bytes(path: Path, source: str) -> bytes:
     try:
         info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise ArticleImportError(f"{source}: not a file that can be imported")
+        if not stat.S_ISREG(info.st_mode):  # never opened: a pipe or device never ends
+            kind = ("a folder" if stat.S_ISDIR(info.st_mode) else "a pipe"
+                    if stat.S_ISFIFO(info.st_mode) else "a device"
+                    if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "not plain")
+            raise ArticleImportError(f"{source}: not a regular file ({kind}), so it cannot "
+                                     "be imported")
         if info.st_size > MAX_FILE_BYTES:
             raise ArticleImportError(f"{source}: {_too_big(info.st_size)}")
         with open(path, "rb") as handle:
@@ -295,18 +340,24 @@ def _markdown_file(data: bytes, source: str) -> ImportedArticle:
     text, removed = _normalise(raw)
     blocks, title, author = markdown_items(text, MD_IMAGE)
     items = [(p, reason) for block, reason in blocks for p in split_paragraphs(block)]
-    return _assemble(items, source, title=title, author=author, warnings=warnings + _control_warnings(removed))
+    return _assemble(items, source, meta=PageMeta(title=title, author=author),
+                     warnings=warnings + _control_warnings(removed))
 
 
 def _html_file(data: bytes, source: str) -> ImportedArticle:
-    from app.core.html_text import declared_charset, html_items
+    from app.core.html_text import declared_charset, html_items, why_dropped
 
     raw, warnings = _decode_text(data, source, declared_charset(data), markup=True)
     html, _ = _normalise(raw)
-    blocks, title, author, notes = html_items(html, lambda text: _check_length(text, source))
-    items = [(p, reason) for block, reason in blocks for p in split_paragraphs(block)]
+    blocks, meta, notes = html_items(html, lambda text: _check_length(text, source))
+    items = []
+    for block, reason in blocks:
+        parts = split_paragraphs(block)
+        # a removed block of several lines: each line gets its own reason where it has one
+        items.extend((p, why_dropped(p, reason) if reason and len(parts) > 1 else reason)
+                     for p in parts)
     # Control characters in markup (scripts, attributes) are no news to the instructor.
-    return _assemble(items, source, title=title, author=author, warnings=warnings + notes)
+    return _assemble(items, source, meta=meta, page=True, warnings=warnings + notes)
 
 
 def _check_zip(data: bytes, source: str) -> None:
@@ -363,7 +414,8 @@ def _docx_file(data: bytes, source: str) -> ImportedArticle:
         removed += count
         items.extend((p, reason) for p in split_paragraphs(text))
     _check_length("\n\n".join(p for p, _ in items), source)
-    return _assemble(items, source, title=title, warnings=_control_warnings(removed))
+    return _assemble(items, source, meta=PageMeta(title=title),
+                     warnings=_control_warnings(removed))
 
 
 def _docx_problem(exc: Exception) -> str:
@@ -382,9 +434,10 @@ _READERS = {".txt": _text_file, ".text": _text_file, ".md": _markdown_file,
             ".docx": _docx_file}
 
 
-def import_file(path: str | os.PathLike[str]) -> ImportedArticle:
+def import_file(path: str | os.PathLike[str], any_as_text: bool = False) -> ImportedArticle:
     """Import an article from a ``.txt``, ``.md``/``.markdown``, ``.html``/``.htm``
-    (a saved web page) or ``.docx`` file, chosen by extension (any case).
+    (a saved web page) or ``.docx`` file, chosen by extension (any case); with
+    ``any_as_text`` a file of another kind is read as a ``.txt``.
 
     Raises :class:`ArticleImportError` with a one-line message naming the file and the
     problem: unknown type, unreadable, over 10 MB, empty, binary, damaged or unsafe
@@ -392,7 +445,7 @@ def import_file(path: str | os.PathLike[str]) -> ImportedArticle:
     """
     file = Path(path)
     source = re.sub(r"[\x00-\x1f\x7f]", "?", file.name or str(file))
-    reader = _READERS.get(file.suffix.lower())
+    reader = _READERS.get(file.suffix.lower(), _text_file if any_as_text else None)
     if reader is None:
         kind = f"{file.suffix} files" if file.suffix else "files without an extension"
         raise ArticleImportError(f"{source}: can't import {kind}; use .txt, .md, .html or .docx")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from app.core.dates import DATE_PATTERN
 from app.core.record import record
 
 # --- reasons shown to the instructor -------------------------------------------------
@@ -27,6 +28,11 @@ NAVIGATION = "Looks like website menu or navigation text."
 COOKIES = "Looks like a cookie notice."
 TAGS = "Looks like the post's tags or categories."
 IMAGE_CREDIT = "Looks like an image caption or photo credit."
+CAPTION = "Looks like a photo caption (it describes a picture and ends with its credit)."
+BIO = "Looks like a note about the author (a bio), not part of the article."
+DISCLAIMER = "Looks like the site's disclaimer or a note on where the article first appeared."
+SEPARATOR = "A separator line (like ___ or ***), not words."
+TODAY = "Looks like the website's date of the day (when the page was saved), not the article's date."
 FILE_NAME = "An image file name used as a caption (like photo-1200x800.jpg)."
 BYLINE = "Looks like a byline; the name was put in the Author field."
 BYLINE_NO_NAME = "Looks like a byline without a real name (such as “admin”)."
@@ -41,6 +47,8 @@ AFTER_END = "Comes after the end of the article, below the comment form or relat
 class Rule:
     """Paragraphs of at most ``max_words`` words matching any pattern are clutter.
 
+    ``edge``: such notes sit before or after the article; in the middle of it the same
+    words are the article's own (a quoted statement, a person described).
     ``ends_article``: such a paragraph in the second half of the text marks the end of
     the article: ``"always"`` everything after it is clutter too (``AFTER_END``), as
     below a comment form; ``"if-short"`` only when no running prose follows it.
@@ -50,6 +58,7 @@ class Rule:
     patterns: tuple[str, ...]
     max_words: int = 40
     ends_article: str = ""
+    edge: bool = False  # only among the first or last EDGE paragraphs (bios, disclaimers)
 
 
 _SOCIAL = (
@@ -113,9 +122,40 @@ RULES: tuple[Rule, ...] = (
     Rule(TAGS, (r"^(?:tags?|tagged(?: with)?|filed under|categor(?:y|ies)|topics?)\s*[:|]",
                 r"^posted in\b"), max_words=25),
     Rule(IMAGE_CREDIT, (
-        r"^(?:image|photo|picture|illustration|graphic|video)(?: credit| source)?s?\s*(?::|\||–|—| by\b)",
-        r"^(?:photo |image )?(?:credit|courtesy)s?\s*:", r"^\(?(?:ap photo|getty images|shutterstock)\b",
+        r"^(?:image|photo|picture|illustration|graphic|video|photograph)(?: credit| source)?s?"
+        r"\s*(?::|\||–|—| by\b)",
+        r"^(?:photo |image )?(?:credit|courtesy)s?\s*(?::|of\b)",
+        r"^\(?(?:ap photo|getty images|shutterstock|reuters/|afp photo|epa photo)\b",
+        r"^[\w.’' -]{2,60}/(?:getty images|ap|afp|reuters|shutterstock|epa|alamy)\b[\w .’'/-]*$",
     ), max_words=25),
+    Rule(CAPTION, (  # a caption ends with the picture's credit
+        r"\((?:ap|afp|epa|upi|ap/[\w ]+)?\s*(?:photo|image|photograph|pool photo)s?\b[^()]{0,80}\)\W*$",
+        r"\((?:[\w.’' -]{2,60}/)?(?:getty images|shutterstock|reuters|afp|ap|epa|alamy|"
+        r"bloomberg|pool)(?: via [^()]{1,40})?\)\W*$",
+        r"(?:^|\s)(?:photo|image|picture|photograph)\s*(?::|by)\s*[\w.’' -]{2,60}"
+        r"(?:/[\w.’' -]{2,60})?\W*$",
+        r"\b(?:getty images|shutterstock|ap photo|afp via getty)\W*$",
+    ), max_words=90),
+    Rule(BIO, (
+        r"^(?-i:[A-Z])[\w.’'-]+(?: (?-i:[A-Z])[\w.’'-]+){0,3} (?:is|was) (?:an?|the) (?:[\w-]+ ){0,4}"
+        r"(?:reporter|writer|editor|correspondent|columnist|journalist|contributor|author|"
+        r"producer|host|analyst|commentator|blogger|freelancer)\b",
+        r"\bfollow (?:him|her|them|me|us)? ?on (?:twitter|x|facebook|instagram|threads|bluesky)\b",
+        r"^(?:you can )?(?:follow|reach|contact|email|e-mail) (?:him|her|them|the (?:author|writer))\b",
+        r"^about the (?:author|writer)\W*$",
+    ), max_words=70, edge=True),
+    Rule(DISCLAIMER, (
+        r"\bthe (?:views|opinions)(?: and (?:views|opinions))? expressed\b",
+        r"\bopinions expressed (?:by|in)\b", r"\bdo(?:es)? not (?:necessarily )?reflect the "
+        r"(?:views|opinions|position|policy)\b", r"^disclaimer\s*:",
+        r"\b(?:this|the) (?:article|story|post|piece|column|op-ed|essay) (?:was )?"
+        r"(?:originally|first) (?:appeared|published|ran)\b",
+        r"^(?:originally|first) (?:published|appeared)\b", r"\brepublished (?:here )?with permission\b",
+        r"\b(?:is|are) solely responsible for the content\b",
+    ), max_words=80, edge=True),
+    Rule(SEPARATOR, (r"^[\W_]{3,}$",), max_words=8),
+    Rule(TODAY, (rf"^(?:today(?:'s date)?|today is|current date)\s*[:,]?\s*(?:\w+day,?\s*)?"
+                 rf"(?:{_MONTH}\s*\d|\d)",), max_words=8),
 )
 
 _COMPILED = tuple((rule, re.compile("|".join(f"(?:{p})" for p in rule.patterns), re.I))
@@ -126,7 +166,7 @@ _DIMENSIONS = re.compile(r"\d{2,5}x\d{2,5}", re.I)
 _CAMERA = re.compile(r"^(?:img|dsc|dscn|pxl|photo|screenshot|image)[_-]?\d", re.I)
 
 _BYLINE = re.compile(r"^(?:(?:written|posted|published|reported|story|words|text)\s+)?by\s*:?\s+(?P<name>.+)$", re.I)
-_AUTHOR = re.compile(r"^(?:author|written by|reporter)\s*:\s*(?P<name>.+)$", re.I)
+_AUTHOR = re.compile(r"^(?:authors?|written by|reporter|words)\s*:?\s+(?P<name>.+)$", re.I)
 _POSTED = re.compile(r"^(?:posted|published|updated|last updated)\b(?:\s+on)?\s*:?\s*(?P<date>.*?)"
                      r"(?:\s+by\s+(?P<name>[^|•·]+?))?(?:\s*[|•·].*)?$", re.I)
 _DATELINE = re.compile(
@@ -135,11 +175,22 @@ _DATELINE = re.compile(
     r"|^\d+\s+(?:min(?:ute)?s?|hours?|days?)\s+(?:read|ago)\b", re.I)
 
 
-def _set(spaced: str) -> frozenset[str]:
+_ORG_DATELINE = re.compile(
+    rf"^(?P<org>(?:(?:[A-Z]|[a-z]+[A-Z])[\w.&'’-]*\s+){{0,4}}(?:[A-Z]|[a-z]+[A-Z])[\w.&'’-]*)"
+    rf"\s*[,|•·–—-]?\s*"
+    rf"(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?P<date>{DATE_PATTERN})\W*$")
+
+
+def word_set(spaced: str) -> frozenset[str]:
+    """The words of ``spaced`` as a set."""
     return frozenset(spaced.split())
 
 
-_NAME_CUT = re.compile(r"\s*(?:[|•·,;(]|\s[-–—]\s|\b(?:on|for|in|at|updated|published)\b|\d).*$", re.I)
+_set = word_set
+
+
+_NAME_CUT = re.compile(rf"\s*(?:[|•·,;(]|\s[-–—]\s|\b(?:on|for|in|at|updated|published)\b|\d"
+                       rf"|\b{_MONTH}\s+\d).*$", re.I)
 _PARTICLES = _set("and de del der den da di du van von le la bin al ibn y & dos das")
 _GENERIC_AUTHORS = _set("admin administrator editor editors staff guest webmaster author team "
                              "user root newsdesk")
@@ -155,6 +206,7 @@ _WORD = re.compile(r"\w+(?:['’.-]\w+)*", re.UNICODE)
 _BODY_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 HEAD_LIMIT = 8  # paragraphs before the first body paragraph that count as the page head
+EDGE = 4  # paragraphs at either end where bios and disclaimers are looked for
 
 
 def words(p: str) -> int:
@@ -175,7 +227,7 @@ def match_rule(p: str) -> Rule | None:
 
 def looks_like_file_name(p: str) -> bool:
     """An image file name or URL slug standing alone, e.g. ``Kim_Jong_Un_1200x800``."""
-    if len(p) > 200:
+    if len(p) > 200 or not any(c.isalnum() for c in p):
         return False
     if _IMAGE_EXT.search(p) and words(p) <= 8:
         return True
@@ -219,7 +271,41 @@ def parse_byline(p: str) -> tuple[str, str | None] | None:
         return (BYLINE, name) if name else (DATELINE, None)
     if _DATELINE.match(p) and words(p) <= 8:
         return DATELINE, None
+    if words(p) <= 12 and dateline_outlet(p):
+        return DATELINE, None
     return None
+
+
+def dateline_outlet(p: str) -> str | None:
+    """The outlet or agency of a line such as "Associated Press December 2, 2016"."""
+    m = _ORG_DATELINE.match(p.strip())
+    if not m:
+        return None
+    org = m.group("org").strip(" ,")
+    words_ = [w.lower() for w in org.split()]
+    first = words_[1] if words_[0] == "the" and len(words_) > 1 else words_[0]
+    if (first in _NOT_NAMES or first.endswith("day")
+            or first in ("published", "posted", "updated", "today", "date", "dated")):
+        return None
+    return org
+
+
+_BYLINE_LEAD = re.compile(r"^\W*(?:(?:written|posted|published|reported|story|words|text)\s+)?by\s*:?\s+"
+                         r"|^\W*(?:authors?|written by|reporter)\s*:?\s+", re.I)
+_BYLINE_END = re.compile(rf"\s+[-–—|•·]\s.*$|\s*[|•·(].*$|\s+(?:on|updated|published)\b.*$"
+                         rf"|\s+{_MONTH}\s+\d.*$|\s+\d.*$", re.I)
+
+
+def byline_names(p: str) -> list[str]:
+    """Every person a byline names: "Posted by Ann Lee, Bo Chan and Cy Diaz - Team"
+    gives the three; a line that is not a byline, or names no person, gives none."""
+    p = " ".join(p.split())
+    m = _BYLINE_LEAD.match(p)
+    if not m or words(p) > 30:
+        return []
+    rest = _BYLINE_END.sub("", p[m.end():]).strip(" ,.;")
+    parts = [x.strip() for x in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", rest) if x.strip()]
+    return parts if parts and all(is_bare_name(x) for x in parts) else []
 
 
 def is_bare_name(p: str) -> bool:
@@ -287,6 +373,8 @@ def detect(paragraphs: Sequence[str]) -> dict[int, tuple[str, str | None]]:
     markers: list[tuple[int, Rule]] = []
     for i, p in enumerate(paragraphs):
         rule = match_rule(p)
+        if rule is not None and rule.edge and EDGE <= i < n - EDGE:
+            rule = None
         if rule is not None:
             found[i] = (rule.reason, None)
             if rule.ends_article:

@@ -27,7 +27,7 @@ from typing import Any
 from app.core.errors import FormatError
 from app.core.jsonfile import loads_strict, show
 from app.core.lessons import BUILTIN_IDS, LESSON_ID_RE, Category
-from app.core.outpaths import write_text_atomic
+from app.core.outpaths import check_output, write_text_atomic
 from app.core.packs import Pack, lesson_to_json
 from app.core.textrules import LIMITS, plain_line
 from app.interop.common import build_pack, category_id, category_name, key_json, merge_same_label
@@ -61,7 +61,7 @@ def dumps(pack: Pack, include_keys: bool = True, include_notes: bool = False) ->
     for le in pack.lessons:
         d = lesson_line(lesson_to_json(le, include_key=include_keys,
                                        include_notes=include_notes))
-        if not include_keys:
+        if not include_keys or le.key is None:  # no "label": no key (not an empty one)
             d.pop("label")
         info = [_category_json(cats[c]) for c in le.categories
                 if c in cats and c not in BUILTIN_IDS]
@@ -71,9 +71,21 @@ def dumps(pack: Pack, include_keys: bool = True, include_notes: bool = False) ->
     return "\n".join(lines) + "\n"
 
 
+def jsonl_path(path: str | os.PathLike[str]) -> Path:
+    """Where an export to ``path`` goes: a ``.jsonl`` name, as doccano's import expects."""
+    p = Path(path)
+    return p if p.suffix.lower() == ".jsonl" else p.with_name(f"{p.stem or p.name}.jsonl")
+
+
 def write_jsonl(path: str | os.PathLike[str], pack: Pack, include_keys: bool = True,
-                include_notes: bool = False) -> None:
-    write_text_atomic(path, dumps(pack, include_keys, include_notes))  # app.core.outpaths
+                include_notes: bool = False) -> Path:
+    """Write the pack as doccano JSONL to ``path`` with a ``.jsonl`` name; returns where.
+    The path given is checked as given first (the database in use, a device, a pipe, a
+    folder: refused, never renamed around)."""
+    check_output(path)
+    p = jsonl_path(path)
+    write_text_atomic(p, dumps(pack, include_keys, include_notes))  # app.core.outpaths
+    return p
 
 
 def _category_json(c: Category) -> dict[str, Any]:

@@ -81,8 +81,8 @@ def write_folder(folder: str | os.PathLike[str], pack: Pack, include_keys: bool 
     for n, le in enumerate(pack.lessons, 1):
         mapping[str(n)] = le.id
         written.append(_write(out / f"article{n}.txt", le.text))
-        written.append(_write(out / f"article{n}.labels",
-                              labels_text(n, le) if include_keys else ""))
+        if include_keys and le.key is not None:  # no labels file: no key (not an empty one)
+            written.append(_write(out / f"article{n}.labels", labels_text(n, le)))
     written.append(_write(out / MAP_FILE, json.dumps(mapping, indent=2) + "\n"))
     written.append(_write(out / PACK_FILE, json.dumps(
         pack_to_json(pack, include_keys, include_notes), ensure_ascii=False, indent=2) + "\n"))

@@ -17,9 +17,9 @@ from app.nlp.clauses import SUBJ, claim_span, head_of
 from app.nlp.lexicon import Match, verb_list
 
 # cue kinds flagged wherever they occur; the others need a check
-ALWAYS = frozenset({"hedge", "evidence", "anonymity", "certainty", "absence"})
+ALWAYS = frozenset({"hedge", "evidence", "anonymity", "certainty", "absence", "verdict"})
 WEAK = frozenset({"sweeping", "collective"})  # flagged only beside another cue
-VERB_KINDS = ("verb", "motive")  # verb lists, never matched alone
+VERB_KINDS = ("verb", "motive", "mind")  # verb lists, never matched alone
 COLLECTIVE_ENTS = frozenset({"GPE", "ORG", "NORP"})
 DOCUMENTS = frozenset({"report", "study", "estimate", "claim", "rumour", "rumor", "account",
                        "research", "assessment", "document"})
@@ -35,6 +35,7 @@ class Claim:
     start: int  # characters
     end: int
     reason: str
+    cue: str = ""  # the lexicon entry (its base form) or pattern that set it off
 
 
 @record
@@ -68,7 +69,9 @@ def find_claims(doc: Any, nlp: Any) -> list[Claim]:
             if cue.kind in WEAK and strong and not any(lo <= b and a <= hi for a, b in strong):
                 continue  # a weak cue only adds its reason to a claim found otherwise
             out.append(Claim(doc[lo].idx, doc[hi].idx + len(doc[hi].text),
-                             cue.match.entry.reason_for(cue.quote)))
+                             cue.match.entry.reason_for(cue.quote),
+                             cue.match.entry.forms[0] if cue.kind not in ("motive", "mind")
+                             else cue.kind))
     return out
 
 
@@ -79,6 +82,9 @@ def _check(doc: Any, m: Match, parsed: bool) -> Cue | None:
     text = doc[m.start:m.end].text
     if kind in ALWAYS or kind == "sweeping":
         return Cue(m, text)
+    if kind == "causation":  # "largely responsible": unless the sentence says who says so
+        sent = doc[m.start].sent
+        return None if _attributed(sent) else Cue(m, text)
     if kind == "collective":
         if not parsed:
             return None
@@ -135,22 +141,64 @@ def _specific(n: Any) -> bool:
 
 
 def _motives(doc: Any, sent: Any, cues: list[Cue]) -> list[Cue]:
-    """A country, an institution or a bloc said to fear, want or intend something."""
+    """A country, an institution, a bloc, or "they" and a group of people said to fear,
+    want, intend or know something ("They know that the policy will fail"), in a
+    sentence that gives no source for it."""
     lemmas, forms = verb_list("motive")
-    entry = next((e for e in lexicon.vague_entries() if e.kind == "motive"), None)
-    if entry is None:
+    mind_lemmas, mind_forms = verb_list("mind")
+    entries = {e.kind: e for e in lexicon.vague_entries() if e.kind in ("motive", "mind")}
+    if "motive" not in entries or _attributed(sent):
         return []
     out = []
     for v in sent:
-        if v.pos_ != "VERB" or not (v.lemma_.lower() in lemmas or v.lower_ in forms):
+        if v.pos_ != "VERB":
             continue
+        low, lem = v.lower_, v.lemma_.lower()
+        mind = lem in mind_lemmas or low in mind_forms
+        if not (mind or lem in lemmas or low in forms):
+            continue
+        if mind and not any(c.dep_ == "ccomp" for c in v.children):
+            continue  # "they know the town well": no claim about what they think
         for c in v.children:
-            if c.dep_ == "nsubj" and (_proper_non_person(c) or any(
+            if c.dep_ != "nsubj":
+                continue
+            group = _group(c)
+            if _proper_non_person(c) or group or any(
                     cu.kind == "collective" and cu.match.start <= c.i < cu.match.end
-                    for cu in cues)):
+                    for cu in cues):
+                if mind and not group:
+                    continue
                 lo = c.left_edge.i
+                entry = entries["mind" if mind else "motive"]
                 out.append(Cue(Match(lo, v.i + 1, entry), doc[lo:c.i + 1].text))
     return out
+
+
+def _group(t: Any) -> bool:
+    """"They", or a plural group of people named by a common noun ("liberals",
+    "the activists"), not a named or counted one."""
+    if t.pos_ == "PRON":
+        return t.lower_ == "they"
+    return (t.tag_ == "NNS" and t.pos_ == "NOUN" and not _named(t)
+            and not any(c.like_num or c.dep_ == "nummod" for c in t.children))
+
+
+SAYING = frozenset({"say", "tell", "report", "write", "add", "note", "claim", "argue",
+                    "state", "confirm", "announce", "explain", "insist", "warn", "estimate",
+                    "tweet", "post", "testify", "conclude", "find", "show", "acknowledge",
+                    "admit", "allege", "contend", "assert", "maintain", "suggest"})
+
+
+def _attributed(sent: Any) -> bool:
+    """The sentence says who says so: a verb of saying with a subject ("police said"),
+    or "according to" (a verb of knowing or wanting is no source)."""
+    for t in sent:
+        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+            return True
+        if (t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in SAYING
+                and any(c.dep_ in SUBJ for c in t.children)):
+            return True
+    return False
 
 
 def _prescriptive(v: Any) -> bool:

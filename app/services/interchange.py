@@ -45,7 +45,7 @@ def export_lessons_as(repo: Repo, ids: Sequence[str], fmt: str, out: str | os.Pa
     elif fmt == "ptc":
         ptc.write_folder(out, pack, include_keys, include_notes)
     elif fmt == "doccano":
-        doccano.write_jsonl(out, pack, include_keys, include_notes)
+        out = doccano.write_jsonl(out, pack, include_keys, include_notes)  # a .jsonl name
     else:
         raise ValueError(f"unknown format {fmt!r}")
     n = len(pack.lessons)

@@ -250,6 +250,32 @@ def _prepost(conn: sqlite3.Connection) -> None:
         created_at TEXT NOT NULL)""")
 
 
+def _training(conn: sqlite3.Connection) -> None:
+    """What the suggester learns from the instructor (issue 24): each lesson's text as
+    its key was saved, and every accepted, rejected and hand-marked key span of it. Not
+    tied to the lessons table: deleting a lesson keeps what was learned from it;
+    "Forget what suggestions learned" deletes it all."""
+    for sql in (
+        """CREATE TABLE training_texts (
+            lesson_id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            updated_at TEXT NOT NULL)""",
+        """CREATE TABLE training_spans (
+            id INTEGER PRIMARY KEY,
+            lesson_id TEXT NOT NULL REFERENCES training_texts(lesson_id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'rejected', 'marked')),
+            required INTEGER NOT NULL DEFAULT 1,
+            cue TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL)""",
+        "CREATE INDEX training_spans_lesson ON training_spans(lesson_id)",
+    ):
+        conn.execute(sql)
+
+
 def _compare(conn: sqlite3.Connection) -> None:
     """Comparisons (docs/formats.md, "Comparisons"): a lesson's kind; a compare lesson's
     articles, claims with their passages, the key's cells and verdicts, the dossier; and
@@ -302,4 +328,4 @@ def _compare(conn: sqlite3.Connection) -> None:
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_ops, _v4_trust,
-                                                          _prepost, _compare]
+                                                          _prepost, _training, _compare]

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -31,6 +32,7 @@ from app.ui.article import ArticleView, Mark
 from app.ui.fonts import reading_font
 from app.ui.highlights_list import quote
 from app.ui.instructor.suggest_worker import SuggestionWorker
+from app.ui.instructor.suggestions_panel import SuggestionsPanel
 from app.ui.plain import tip
 from app.ui.theme import is_dark, styles_for
 
@@ -44,6 +46,7 @@ class KeyEditor(QWidget):
     preview_requested = Signal(object)  # Lesson
     back_requested = Signal()
     message = Signal(str)
+    forget_learning_requested = Signal()  # the instructor asks to forget what was learned
     span_selected = Signal(object)  # KeySpan or None: a comparison's claim may link it
 
     def __init__(self, worker: SuggestionWorker) -> None:
@@ -59,9 +62,6 @@ class KeyEditor(QWidget):
         self._request = 0
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.flush_draft)
-        worker.suggestions_ready.connect(self._on_worker_suggestions_ready)
-        worker.failed.connect(self._on_worker_failed)
-        worker.model_ready.connect(self._on_worker_model_ready)
         self._build()
 
     def _build(self) -> None:
@@ -166,37 +166,16 @@ class KeyEditor(QWidget):
         l1.addLayout(self.claim_slot)
 
         # suggestions tab
-        self.suggestions = QListWidget()
-        self.suggestions.setAccessibleName("Suggestions")
-        self.suggestions.setWordWrap(True)
-        self.suggestions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.suggestions.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.suggestions.currentItemChanged.connect(self._on_suggestion_current)
-        self.suggest_status = QLabel("Suggestions come from spaCy and the lexicons: "
-                                     "accept, adjust or reject each one.")
-        self.suggest_status.setWordWrap(True)
-        self.suggest_status.setTextFormat(Qt.TextFormat.PlainText)
-        run = QPushButton("Suggest spans")
-        run.clicked.connect(self.request_suggestions)
-        accept = QPushButton("Accept")
-        accept.setAccessibleName("Accept the suggestion")
-        accept.clicked.connect(self.accept_current_suggestion)
-        reject = QPushButton("Reject")
-        reject.setAccessibleName("Reject the suggestion")
-        reject.clicked.connect(self.reject_current_suggestion)
-        tab2 = QWidget()
-        l2 = QVBoxLayout(tab2)
-        l2.addWidget(self.suggest_status)
-        l2.addWidget(run)
-        l2.addWidget(self.suggestions, 1)
-        row2 = QHBoxLayout()
-        row2.addWidget(accept)
-        row2.addWidget(reject)
-        l2.addLayout(row2)
+        self.panel = SuggestionsPanel(self.worker, self._add_suggestion)
+        self.panel.run_requested.connect(self.request_suggestions)
+        self.panel.suggestion_chosen.connect(
+            lambda s: self.article.select_range(s.start, s.end))
+        self.panel.forget_learning_requested.connect(self.forget_learning_requested.emit)
+        self.suggestions = self.panel.list  # the list, for tests and screen readers
 
         self.tabs = QTabWidget()
         self.tabs.addTab(tab1, "Key spans")
-        self.tabs.addTab(tab2, "Suggestions")
+        self.tabs.addTab(self.panel, "Suggestions")
         split = QSplitter()
         split.setChildrenCollapsible(False)
         split.addWidget(self.article)
@@ -244,7 +223,7 @@ class KeyEditor(QWidget):
         for a in (self.remove_action, self.undo_action, self.redo_action, self.suggest_action):
             self.toolbar.addAction(a)
         self.article.set_article(lesson.text)
-        self.suggestions.clear()
+        self.panel.reset({c.id: c.name for c in self.cats})
         self._refresh()
 
     def set_unplaced(self, spans: list[KeySpan]) -> None:
@@ -387,14 +366,40 @@ class KeyEditor(QWidget):
 
     def save(self) -> Lesson | None:
         """Ask for the key to be stored (``save_requested``); the window calls
-        ``mark_saved`` once it is."""
+        ``mark_saved`` once it is. A span without an explanation is asked about first."""
         lesson = self.prepare_save()
-        if lesson is not None:
-            self.save_requested.emit(lesson)
+        if lesson is None or not self.confirm_unexplained(lesson):
+            return None
+        self.save_requested.emit(lesson)
         return lesson
+
+    def confirm_unexplained(self, lesson: Lesson) -> bool:
+        """True to go on saving: every span is explained, or the instructor says so."""
+        missing = [k for k in lesson.key or () if not k.explanation.strip()]
+        if not missing:
+            return True
+        names = {c.id: c.name for c in self.cats}
+        shown = "\n".join(f"• {names.get(k.label, k.label)}: “{quote(self.key.text, k, 60)}”"
+                          for k in missing[:6])
+        more = f"\n… and {len(missing) - 6} more" if len(missing) > 6 else ""
+        return self.ask_unexplained(
+            f"{len(missing)} key span{'s have' if len(missing) != 1 else ' has'} no "
+            f"explanation for students:\n\n{shown}{more}\n\nStudents will see no reason "
+            "for these in their feedback. Save the key anyway?")
+
+    def ask_unexplained(self, text: str) -> bool:
+        """The question (tests answer it); Cancel is the default."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Spans without an explanation", text,
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                          self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # quotes from the article
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Save).setText("Save anyway")
+        return box.exec() == QMessageBox.StandardButton.Save
 
     def mark_saved(self, lesson: Lesson) -> None:
         self._autosave.stop()
+        self.panel.saved()  # stored with the key: learned from now on
         self.lesson = replace(lesson, key=lesson.key)
         self._saved_state = tuple(lesson.key or ())
         self._saved_unplaced = tuple(self.unplaced)
@@ -431,64 +436,28 @@ class KeyEditor(QWidget):
         if self._pending():
             self._changed()
 
-    # -- suggestions ----------------------------------------------------------
+    # -- suggestions (the tab: app.ui.instructor.suggestions_panel) --------------
     def request_suggestions(self) -> None:
         if self.lesson is None:
             return
-        self.suggest_status.setText("Looking for suggestions…")
+        self.panel.looking()
         self.tabs.setCurrentIndex(1)
         self._request = self.worker.request(self.lesson.text)
 
-    def _on_worker_suggestions_ready(self, rid: int, items: list) -> None:
-        if rid != self.worker.latest or self.lesson is None:
-            return
-        self.suggestions.clear()
-        names = {c.id: c.name for c in self.cats}
-        shown = 0
-        for s in items:
-            if s.label not in names or any(  # already in the key (or overlapping it)
-                    k.label == s.label and k.start < s.end and s.start < k.end
-                    for k in self.key.spans):
-                continue
-            it = QListWidgetItem(f"{names[s.label]}: “{s.quote[:100]}”\n{s.reason}")
-            it.setData(ROLE, s)
-            self.suggestions.addItem(it)
-            shown += 1
-        notice = self.worker.notice or ""
-        self.suggest_status.setText(
-            f"{shown} suggestion{'s' * (shown != 1)}. Nothing enters the key until you "
-            f"accept it. {notice}".strip())
-        if shown:
-            self.suggestions.setCurrentRow(0)
-
-    def _on_worker_failed(self, rid: int, msg: str) -> None:
-        if rid == self.worker.latest:
-            self.suggest_status.setText(f"Suggestions failed: {msg}")
-
-    def _on_worker_model_ready(self, notice: str) -> None:
-        if notice:
-            self.suggest_status.setText(notice)
-
-    def accept_current_suggestion(self) -> KeySpan | None:
+    def _add_suggestion(self, s, required: bool) -> KeySpan | None:  # noqa: ANN001
         self.commit_form()
-        it = self.suggestions.currentItem()
-        if it is None:
-            return None
-        s = it.data(ROLE)
-        k = self._try(lambda: self.key.add(s.start, s.end, s.label, _draft_explanation(s)))
-        if k is not None:
-            self.suggestions.takeItem(self.suggestions.row(it))
-        return k
+        return self._try(lambda: self.key.add(s.start, s.end, s.label, _draft_explanation(s),
+                                              required))
+
+    def accept_current_suggestion(self, required: bool = True) -> KeySpan | None:
+        return self.panel.accept_current(required)
 
     def reject_current_suggestion(self) -> None:
-        it = self.suggestions.currentItem()
-        if it is not None:
-            self.suggestions.takeItem(self.suggestions.row(it))
+        self.panel.reject_current()
 
-    def _on_suggestion_current(self, it: QListWidgetItem | None, _prev=None) -> None:
-        if it is not None:
-            s = it.data(ROLE)
-            self.article.select_range(s.start, s.end)
+    def review(self) -> tuple[list, list]:
+        """The suggestions accepted and rejected since the key was last saved."""
+        return self.panel.review()
 
     # -- view -----------------------------------------------------------------
     def _refresh(self, selected: KeySpan | None = None) -> None:

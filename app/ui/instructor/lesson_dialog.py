@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
@@ -41,8 +40,9 @@ FIELD_WORDS = {"title": "the title", "unit": "the unit", "instructions": "the in
                "source: url": "the address"}
 
 def slug(title: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-    return (s or "lesson")[:60].rstrip("-")
+    from app.core.new_lesson import slug as _slug
+
+    return _slug(title)
 
 
 class LessonDialog(QDialog):
@@ -54,7 +54,7 @@ class LessonDialog(QDialog):
         self.original = lesson
         self.existing_ids = existing_ids - ({lesson.id} if lesson else set())
         self.imported = None  # ImportedArticle of the last import or clean-up
-        self._text_at_import = ""
+        self._text_at_import = ""  # the text as the import last put it in the box
         self.result_lesson: Lesson | None = None
 
         self.title = QLineEdit(lesson.title if lesson else "")
@@ -143,6 +143,11 @@ class LessonDialog(QDialog):
         self.removed_label = QLabel("The importer's removals appear here; tick one to put "
                                     "it back.")
         self.removed_label.setWordWrap(True)
+        self.categories = categories
+        self.key_note = QLabel()
+        self.key_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.key_note.setWordWrap(True)
+        self.key_note.setVisible(bool(lesson and lesson.key))
         tools = QHBoxLayout()
         tools.addWidget(import_button)
         tools.addWidget(clean_button)
@@ -150,6 +155,7 @@ class LessonDialog(QDialog):
         right = QVBoxLayout()
         right.addLayout(tools)
         right.addWidget(self.text, 3)
+        right.addWidget(self.key_note)
         right.addWidget(self.removed_label)
         right.addWidget(self.removed, 1)
         right_w = QWidget()
@@ -170,17 +176,41 @@ class LessonDialog(QDialog):
         lay.addWidget(split, 1)
         lay.addWidget(self.error)
         lay.addWidget(buttons)
+        self.show_key()
+
+    # -- the key, shaded while the text is edited --------------------------------
+    def show_key(self) -> None:
+        """Shade the lesson's key spans in the text (they follow the words as you type;
+        after the text is replaced they are placed again by their words)."""
+        lesson = self.original
+        if lesson is None or not lesson.key:
+            return
+        from app.ui.instructor.key_marks import show_key_spans
+
+        cats = [self.categories[c] for c in lesson.categories if c in self.categories]
+        shown, lost = show_key_spans(self.text, lesson.text, lesson.key, cats)
+        note = (f"The {shown} key span{'s' * (shown != 1)} of this lesson are shaded in the "
+                "text; they follow their words as you edit.")
+        if lost:
+            note += (f" {lost} key span{'s' * (lost != 1)} lost {'their' if lost != 1 else 'its'} "
+                     "words in this text: saving keeps them aside for you to place again.")
+        self.key_note.setText(note)
 
     # -- import and clean-up --------------------------------------------------
     def load_article(self, article) -> None:  # noqa: ANN001 — ImportedArticle
         self.imported = article
         self.text.setPlainText(article.text)
+        self.show_key()
         self._text_at_import = article.text
         if article.title and not self.title.text():
             self.title.setText(article.title)
             self._on_title_edited(article.title)
-        if article.author and not self.author.text():
-            self.author.setText(article.author)
+        for box, value in ((self.author, article.author), (self.outlet, article.outlet),
+                           (self.published, article.published), (self.url, article.url)):
+            if value and not box.text():
+                box.setText(value)
+        for box in (self.title, self.lesson_id, self.author, self.outlet, self.url):
+            box.setCursorPosition(0)  # a long title shows its beginning
         self.removed.blockSignals(True)
         self.removed.clear()
         for r in article.removals:
@@ -222,17 +252,29 @@ class LessonDialog(QDialog):
         except ArticleImportError as e:
             self.error.setText(str(e))
 
-    def _on_removed_item_changed(self, _item: QListWidgetItem) -> None:
+    def _on_removed_item_changed(self, item: QListWidgetItem) -> None:
         if self.imported is None:
             return
-        if self.text.toPlainText() != self._current_import_text():
-            ok = QMessageBox.question(
-                self, "Restore removed text",
-                "You have edited the text since the import. Putting a removed part back "
-                "rebuilds the text from the import and loses those edits. Go on?")
+        # edited since the import (or the last tick)? compare with what was put in the box
+        if self.text.toPlainText() != self._text_at_import:
+            ok = self.ask_rebuild()
             if ok != QMessageBox.StandardButton.Yes:
+                self.removed.blockSignals(True)  # No: the tick is undone, the text kept
+                item.setCheckState(Qt.CheckState.Unchecked
+                                   if item.checkState() == Qt.CheckState.Checked
+                                   else Qt.CheckState.Checked)
+                self.removed.blockSignals(False)
                 return
-        self.text.setPlainText(self._current_import_text())
+        self._text_at_import = self._current_import_text()
+        self.text.setPlainText(self._text_at_import)
+        self.show_key()
+
+    def ask_rebuild(self) -> QMessageBox.StandardButton:
+        """Ask before a tick rebuilds a text the instructor has edited (tests answer)."""
+        return QMessageBox.question(
+            self, "Restore removed text",
+            "You have edited the text since the import. Putting a removed part back "
+            "rebuilds the text from the import and loses those edits. Go on?")
 
     def _current_import_text(self) -> str:
         keep = [self.removed.item(i).data(Qt.ItemDataRole.UserRole)
@@ -242,11 +284,9 @@ class LessonDialog(QDialog):
 
     def _on_title_edited(self, title: str) -> None:
         if self.original is None:
-            base = slug(title)
-            cand, n = base, 2
-            while cand in self.existing_ids:
-                cand, n = f"{base[:58]}-{n}", n + 1
-            self.lesson_id.setText(cand)
+            from app.core.new_lesson import free_id
+
+            self.lesson_id.setText(free_id(title, self.existing_ids))
 
     # -- saving ---------------------------------------------------------------
     def _on_save(self) -> None:

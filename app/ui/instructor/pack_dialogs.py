@@ -40,8 +40,10 @@ class ImportPreview(QDialog):
         lst.setAccessibleName("Lessons in the pack")
         for le in pack.lessons:
             what = "replaces the lesson already here" if le.id in existing else "new"
-            key = "with key" if le.key is not None else "no key"
-            lst.addItem(f"{le.title}  [{le.id}] — {what}, {key}")
+            n = len(le.key or ())
+            key = ("no key" if le.key is None else "a key with no spans" if not n
+                   else f"key of {n} span{'s' * (n != 1)}")
+            lst.addItem(f"{le.title}  [{le.id}] — {what}, {le.mode}, {key}")
         self.replace_box = QCheckBox(f"Replace the {len(clash)} lesson(s) that already exist "
                                      "(keys, drafts and attempts move to the new text; a "
                                      "backup is taken first)")
@@ -146,8 +148,12 @@ class ExportDialog(QDialog):
             it.setCheckState(Qt.CheckState.Checked if lid in chosen or not chosen
                              else Qt.CheckState.Unchecked)
             self.list.addItem(it)
-        self.keys = QCheckBox("Include the answer keys (for another instructor; leave this "
-                              "off for students' machines)")
+        self.keys = QCheckBox("Include the answer keys of practice lessons (assessment keys "
+                              "and teacher notes never leave here this way)")
+        self.keys.setChecked(True)
+        hint = QLabel("Students' computers need the practice keys to show feedback at once: "
+                      "Export for students… writes exactly what they need, and says so.")
+        hint.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export…")
@@ -157,6 +163,7 @@ class ExportDialog(QDialog):
         lay.addWidget(QLabel("Choose the lessons for the pack:"))
         lay.addWidget(self.list, 1)
         lay.addWidget(self.keys)
+        lay.addWidget(hint)
         lay.addWidget(buttons)
 
     def chosen(self) -> list[str]:

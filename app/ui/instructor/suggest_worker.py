@@ -16,12 +16,14 @@ from concurrent.futures.process import BrokenProcessPool
 from PySide6.QtCore import QObject, Signal
 
 from app.nlp import service
+from app.services import learning
 
 
 class SuggestionWorker(QObject):
     model_ready = Signal(str)  # notice ("" when the full model loaded)
     suggestions_ready = Signal(int, list)  # request id, list[Suggestion]
     failed = Signal(int, str)
+    learned = Signal(dict)  # {"lessons": n, "spans": n}: what the suggestions learn from
 
     def __init__(self, executor: Executor | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -55,10 +57,23 @@ class SuggestionWorker(QObject):
             self.notice = f"Suggestions are unavailable: {e}"
         self.model_ready.emit(self.notice)
 
+    def learn(self, db_path: str | None) -> None:
+        """Rebuild, in the worker, what the suggestions learn from this instructor's
+        keys (the training data in the database at ``db_path``; None: rules only).
+        Requests after this one use it."""
+        self._submit(learning.learn_from, None if db_path is None else str(db_path)) \
+            .add_done_callback(self._on_learned)
+
+    def _on_learned(self, fut: Future) -> None:
+        try:
+            self.learned.emit(fut.result())
+        except Exception:  # noqa: BLE001 — the rules alone still suggest
+            self.learned.emit({"lessons": 0, "spans": 0})
+
     def request(self, text: str) -> int:
         rid = next(self._ids)
         self.latest = rid
-        fut = self._submit(service.suggest_text, text)
+        fut = self._submit(learning.suggest_with_learning, text)
         fut.add_done_callback(lambda f, rid=rid: self._on_done(rid, f))
         return rid
 

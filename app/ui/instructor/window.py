@@ -58,6 +58,7 @@ class InstructorWindow(QMainWindow):
         self.editor.back_requested.connect(self._on_editor_back)
         self.editor.preview_requested.connect(self.preview)
         self.editor.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.editor.forget_learning_requested.connect(self.forget_learning)
         from app.ui.compare.link_row import ClaimLinkRow  # key span → a comparison's claim
 
         self.claim_link = ClaimLinkRow(repo)
@@ -71,6 +72,7 @@ class InstructorWindow(QMainWindow):
         self._build_menu()
         self.refresh()
         self.worker.preload()  # the model loads in the background, after the window
+        self.worker.learn(str(self.repo.database.path))  # and learns from this instructor
 
     def _build_list_page(self) -> QWidget:
         page = QWidget()
@@ -87,6 +89,7 @@ class InstructorWindow(QMainWindow):
                            ("Delete lesson…", self.delete_lesson),
                            ("Import lesson pack…", self.import_pack),
                            ("Export lessons…", self.export_pack),
+                           ("Export for students…", self.export_for_students),
                            ("Categories…", self.edit_categories),
                            ("Class results…", self.show_results)):
             b = QPushButton(text)
@@ -109,6 +112,8 @@ class InstructorWindow(QMainWindow):
         for text, slot, key in (("New lesson…", self.new_lesson, "Ctrl+N"),
                                 ("Import lesson pack…", self.import_pack, "Ctrl+O"),
                                 ("Export lessons…", self.export_pack, "Ctrl+E"),
+                                ("Export for students…", self.export_for_students,
+                                 "Ctrl+Shift+E"),
                                 ("Categories…", self.edit_categories, None),
                                 ("Class results…", self.show_results, None),
                                 ("Change password…", lambda: change_password(self, self.repo),
@@ -144,6 +149,13 @@ class InstructorWindow(QMainWindow):
                 self.lessons.setCurrentItem(it)
         if self.lessons.currentRow() < 0 and self.lessons.count():
             self.lessons.setCurrentRow(0)
+
+    def select_lesson(self, lesson_id: str) -> None:
+        for i in range(self.lessons.count()):
+            if self.lessons.item(i).data(ID_ROLE) == lesson_id:
+                self.lessons.setCurrentRow(i)
+                self.lessons.scrollToItem(self.lessons.item(i))
+                return
 
     def current_id(self) -> str | None:
         it = self.lessons.currentItem()
@@ -223,6 +235,7 @@ class InstructorWindow(QMainWindow):
 
     def _on_lesson_saved(self, res: EditResult) -> None:
         self.refresh()
+        self.select_lesson(res.lesson.id)  # a new lesson is the one selected
         msgs = []
         if res.unplaced_key:
             spans = "\n".join(f"• {k.label}: “{k.quote[:60]}”" for k in res.unplaced_key)
@@ -288,16 +301,44 @@ class InstructorWindow(QMainWindow):
         self._save_key(lesson)
 
     def _save_key(self, lesson: Lesson, then=None) -> RepoOp | None:  # noqa: ANN001
+        from app.services import learning
+
         unplaced = list(self.editor.unplaced)
+        accepted, rejected = self.editor.review()
+
+        def work(repo: Repo, step) -> Lesson:  # noqa: ANN001
+            stored = lesson_edit.save_key(repo, lesson, unplaced, step)
+            learning.record_key_save(repo, stored, accepted, rejected)  # what it teaches
+            return stored
 
         def saved(stored: Lesson) -> None:
             self.editor.mark_saved(stored)
+            self.worker.learn(str(self.repo.database.path))  # suggestions learn from it
             if then is not None:
                 then()
 
-        return self.run_op(
-            lambda repo, step: lesson_edit.save_key(repo, lesson, unplaced, step),
-            "Saving the key and grading its attempts again…", saved, steps=True)
+        return self.run_op(work, "Saving the key and grading its attempts again…", saved,
+                           steps=True)
+
+    def forget_learning(self) -> None:
+        """Delete what the suggestions learned from this instructor's keys (asked first)."""
+        from app.services import learning
+
+        if self.busy is not None:
+            return
+        ok = QMessageBox.question(
+            self, "Forget what suggestions learned",
+            "Delete everything the suggestions learned from your keys on this computer "
+            "(the spans you accepted, rejected and marked)? Your lessons and keys are not "
+            "touched; suggestions start again from the word lists and patterns.")
+        if ok != QMessageBox.StandardButton.Yes:
+            return
+
+        def forgotten(n: int) -> None:
+            self.worker.learn(str(self.repo.database.path))
+            self.statusBarMessage(f"Forgot what suggestions learned ({n} key spans).")
+
+        self.run_op(learning.forget, "Forgetting what suggestions learned…", forgotten)
 
     def _ask_unsaved(self) -> QMessageBox.StandardButton:
         return QMessageBox.question(
@@ -356,6 +397,18 @@ class InstructorWindow(QMainWindow):
         path = export_interactive(self, self.repo, self.selected_ids())
         if path:
             self.statusBar().showMessage(f"Saved {path}", 8000)
+
+    def export_for_students(self, path: str | None = None) -> str | None:
+        """One pack for students' machines: practice keys in, assessment keys and teacher
+        notes out (app.ui.instructor.student_export)."""
+        from app.ui.instructor.student_export import export_for_students
+
+        done = export_for_students(self, self.repo, self.selected_ids(), path)
+        if done is None:
+            return None
+        where, what = done
+        self.statusBar().showMessage(f"Saved {where}: {what}", 12000)
+        return where
 
     def edit_categories(self) -> None:
         from app.ui.instructor.categories_dialog import CategoriesDialog
