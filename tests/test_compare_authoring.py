@@ -247,3 +247,39 @@ def test_preview_from_the_lesson_list_grades_with_the_stored_key(qtbot, window):
     on_next_dialog(look)
     click(button(window, "Preview as a student"))
     assert seen["report"] is not None and seen["score"] == f"Score: {seen['report'].score}"
+
+
+@pytest.mark.parametrize("mode", ["practice", "assessment"])
+def test_export_for_students_takes_a_comparisons_articles_along(qtbot, window, tmp_path,
+                                                                 mode):
+    """*Export for students* with only the comparison ticked still writes a pack a
+    student's computer can import: its articles go along; its key only in practice."""
+    from pathlib import Path
+
+    data = json.loads(Path(PACK).read_text(encoding="utf-8"))
+    data["lessons"] = [dict(data["lessons"][2], mode=mode)]  # the comparison alone
+    import_pack(window.repo, parse_pack(data))
+    window.refresh()
+    out = tmp_path / "class.crpack"
+
+    def only_the_comparison(d) -> None:  # noqa: ANN001
+        for i in range(d.list.count()):
+            it = d.list.item(i)
+            it.setCheckState(Qt.CheckState.Checked
+                             if it.data(Qt.ItemDataRole.UserRole) == "compare-bridge"
+                             else Qt.CheckState.Unchecked)
+        d.accept()
+
+    on_next_dialog(only_the_comparison)
+    assert window.export_for_students(str(out)) == str(out)
+    pack = json.loads(out.read_text(encoding="utf-8"))
+    by_id = {le["id"]: le for le in pack["lessons"]}
+    assert set(by_id) == {"compare-a", "compare-b", "compare-bridge"}
+    assert pack["version"] == 3
+    assert ("key" in by_id["compare-bridge"]) == (mode == "practice")
+    student = open_repo(tmp_path / "student.db")  # a fresh computer, no articles on it
+    import_pack(student, read_pack(out))
+    le = student.get_lesson("compare-bridge", with_key=True)
+    assert le.comparison is not None and le.comparison.articles == ("compare-a", "compare-b")
+    assert (le.comparison.key is not None) == (mode == "practice")
+    student.database.close()

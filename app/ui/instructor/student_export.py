@@ -43,6 +43,9 @@ def for_students(lesson: Lesson) -> Lesson:
 
 
 def student_pack(repo: Repo, ids: list[str]) -> Pack:
+    from app.services.compare.packs import with_articles
+
+    ids, _ = with_articles(repo, ids)  # a comparison takes its articles along
     lessons = tuple(for_students(repo.get_lesson(i, with_key=True)) for i in ids)
     cats = repo.categories()
     used = {c for le in lessons for c in le.categories}
