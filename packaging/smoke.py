@@ -156,8 +156,10 @@ class Smoke:
             note(f"WARNING: median cold start {median:.3f} s is over the {BUDGET_S} s budget")
 
     def suggest(self) -> None:
-        text = ("Experts warn that the reckless plan will fail, according to sources.\n"
-                "Critics called the budget a disaster.\n")
+        # `suggest --text` reads the file with the lesson importer, so its offsets are into
+        # the text as imported: paragraphs separated by one blank line, as written here.
+        text = ("Experts warn that the reckless plan will fail, according to sources.\n\n"
+                "Critics called the budget a disaster.")
         article = self.work / "article.txt"
         article.write_text(text, encoding="utf-8")
         r = self.run("--db", str(self.work / "suggest.db"), "suggest", "--text", str(article),

@@ -59,6 +59,11 @@ def test_key_spans_stay_shaded_while_the_text_is_edited(qtbot, window):
         QTest.keyClicks(box, "NEW ")  # typed before every span
         seen["after"] = sorted((s.cursor.selectionStart(), s.cursor.selectionEnd())
                                for s in box.extraSelections())
+
+        def discard(q) -> None:  # noqa: ANN001 — typed text: the dialog asks first
+            next(b for b in q.buttons() if b.text() == "Discard").click()
+
+        on_next_dialog(discard, after=d)
         d.reject()
 
     window.lessons.setCurrentRow(next(i for i in range(window.lessons.count())

@@ -513,11 +513,11 @@ def test_open_another_database_is_offered_and_works(qtbot, tmp_path, monkeypatch
 
     def fake_dialog(*args, **kwargs):  # noqa: ANN002, ANN003
         asked.append(args)
-        return str(other), ""
+        return str(other)
 
-    from PySide6.QtWidgets import QFileDialog
+    from app.ui import filedialogs
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_dialog)
+    monkeypatch.setattr(filedialogs, "save_file", fake_dialog)
     seen: dict = {}
     answer_dialog("Open another database…", seen)
     chosen = application._database_problem(e)

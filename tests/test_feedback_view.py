@@ -155,7 +155,9 @@ def test_summary_counts_in_words_no_caret_and_read_by_screen_readers(window):
     flags = page.summary.textInteractionFlags()
     assert not flags & Qt.TextInteractionFlag.TextSelectableByKeyboard  # no caret
     assert page.summary.focusPolicy() == Qt.FocusPolicy.StrongFocus
-    assert name_of(page.summary).startswith(words.summary(report))
+    # it takes the focus when the feedback opens: the score comes first (issue 23)
+    assert name_of(page.summary).startswith(f"Score: {report.score}. ")
+    assert words.summary(report) in name_of(page.summary)
     assert "Summary of your result" not in name_of(page.summary)
 
 

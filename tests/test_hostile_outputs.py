@@ -367,11 +367,11 @@ def results_window(qtbot, world):
 
 
 def _answer_save_dialog(monkeypatch, path: Path) -> None:
-    """The Save dialog answers ``path``, as if the teacher typed it and said Replace."""
-    from PySide6.QtWidgets import QFileDialog
+    """Every file dialog answers ``path``, as if the teacher typed it and said Replace
+    (all of the app's dialogs are run by ``app.ui.filedialogs._run``)."""
+    from app.ui import filedialogs
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *a, **k: (str(path), "")))
+    monkeypatch.setattr(filedialogs, "_run", lambda dialog: [str(path)])
 
 
 def _shown_problems(monkeypatch) -> list[tuple[str, str]]:
@@ -393,8 +393,6 @@ def test_the_apps_save_dialogs_refuse_the_database(results_window, monkeypatch, 
     assert w.export_csv(long=True) is None  # the gradebook CSV
     from app.ui.results import lms_actions
 
-    monkeypatch.setattr(lms_actions, "QFileDialog", type("D", (), {
-        "getSaveFileName": staticmethod(lambda *a, **k: (str(target), ""))}))
     monkeypatch.setattr(lms_actions.QMessageBox, "open", lambda self: None)
     assert lms_actions.export_lms_csv(w, "canvas", None) is None
     w.student_id = next(s.id for s in w.repo.students() if s.name == "Ana P.")

@@ -148,7 +148,13 @@ def test_assessment_waits_then_shows_the_released_score(qtbot, db_path, tmp_path
     assert "ends this assessment" in seen["text"]
     assert "Submitted — your teacher will release the feedback" in fb.headline.text()
     assert "Score:" not in fb.score_label.text()
-    assert not fb.try_button.isVisible() and fb.explanations.count() == 0
+    assert not fb.try_button.isVisible()
+    # the page shows what was handed in (issue 23): the highlight, listed and marked, and
+    # nothing of the key
+    assert fb.explanations.count() == 1
+    row = fb.explanations.item(0).text()
+    assert row.startswith("Unsupported claim\n“") and "✓" not in row and "✗" not in row
+    assert len(fb.article.highlighter._marks) == 1
     fb.grab().save(str(SHOTS / "assessment-submitted.png"))
     # the student's bundle goes to the teacher, who overrides and releases
     from app.services.results.bundles import export_bundle, import_bundles

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from app.core import clutter
 from app.core.dates import parse_date
+from app.core.held_files import is_held
 from app.core.page_meta import PageMeta
 from app.core.record import record
 
@@ -292,6 +293,9 @@ def _looks_binary(text: str) -> bool:
 
 
 def _read_bytes(path: Path, source: str) -> bytes:
+    if is_held(path):  # opening it would drop the open database's locks (app.store.db)
+        raise ArticleImportError(f"{source}: this is Close Reader's own database, which is "
+                                 "open; choose an article file")
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):  # never opened: a pipe or device never ends

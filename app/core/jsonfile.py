@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from app.core.errors import FormatError
+from app.core.held_files import refuse_held
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_DEPTH = 64
@@ -154,6 +155,7 @@ def read_outside_file(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES,
     """
     p = Path(path)
     name = p.name or str(p)
+    refuse_held(p)  # opening it would drop the open database's locks (app.store.db)
     try:
         info = os.stat(p)
         if not stat.S_ISREG(info.st_mode):

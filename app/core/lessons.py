@@ -54,6 +54,12 @@ class Source:
         """A one-line source credit for the reader: outlet · author · date."""
         return " · ".join(p for p in (self.outlet, self.author, self.published) if p)
 
+    def credit(self) -> str:
+        """``line()``, saying so when the outlet is not known (a student should see
+        that the source is missing, not nothing at all)."""
+        return " · ".join(p for p in (self.outlet or "Outlet not stated", self.author,
+                                      self.published) if p)
+
 
 @record
 class KeySpan:

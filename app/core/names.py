@@ -130,3 +130,18 @@ def lookalikes(names: Iterable[str]) -> dict[str, str]:
         elif is_mixed_script(n):
             out[n] = "mixes letters of different alphabets"
     return out
+
+
+def likely_same(first: str, last: str, name: str) -> bool:
+    """Could the student who typed ``name`` be the roster's ``first`` ``last``? The same
+    first name, and the last name given by its initial ("Sam K." or "Sam K" for Sam
+    Kowalski) or left out ("Sam"). A suggestion for the instructor to confirm, never a
+    match made on its own."""
+    words = name_key(name).replace(".", " ").split()
+    first_k, last_k = name_key(first).split(), name_key(last)
+    if not words or not first_k or words[: len(first_k)] != first_k:
+        return False
+    rest = words[len(first_k):]
+    if not rest:
+        return True
+    return len(rest) == 1 and len(rest[0]) == 1 and bool(last_k) and last_k[0] == rest[0]

@@ -36,7 +36,7 @@ IDENTITY_COLUMNS: dict[str, tuple[str, ...]] = {
 # what to pick on that LMS's import screen (shown under the layout choice)
 HINTS = {
     "spreadsheet": "For a spreadsheet: one row per student by name, one column per lesson "
-                   "(best score).",
+                   "with the grade: the graded first attempt's score, or your override.",
     "canvas": "Canvas: Grades › Import, choose this file, then check the new assignment "
               "columns Canvas lists and click Upload Data.",
     "moodle": "Moodle: Grades › Import › CSV file; under Identify user by, map "

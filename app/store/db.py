@@ -1,6 +1,25 @@
 """Opening the SQLite database: pragmas, schema migrations, backups, transactions.
 
 The only module (with ``migrations`` and ``repo``) that speaks SQL.
+
+**The rule that keeps two programs on one database safe: while this process has the
+database open, nothing in it but SQLite opens the database file or its ``-wal``,
+``-shm`` or ``-journal`` files** — not to read a header, not to check a size by opening,
+not to copy it (use ``backup``, which goes through SQLite), not a file dialog sniffing
+MIME types or icons. SQLite locks with POSIX advisory locks, and closing *any*
+descriptor of a file drops all of the process's locks on it ("How To Corrupt An SQLite
+Database File", §2.2). Then a second program (another copy of the app, or
+``close-reader lessons list``) believes it is alone, checkpoints and deletes the ``-wal``
+and ``-shm`` files, and every later save here fails with a disk I/O error (issue 23:
+the file dialogs' icon provider read the first bytes of ``x.db-wal`` and ``x.db-shm``).
+How the rule is kept: ``Database`` registers the file it opens
+(``app.core.outpaths.protect``); every reader of outside files refuses it and its side
+files before opening anything (``app.core.held_files.refuse_held``, called by
+``app.core.jsonfile`` and ``app.core.cleaning``); every writer goes through
+``app.core.outpaths.check_output``, which refuses them before it reads any file's first
+bytes; every file dialog is made by ``app.ui.filedialogs``, whose icon provider never
+opens a file. ``os.stat`` opens nothing and is safe.
+``tests/test_two_processes.py`` checks it from the outside.
 """
 
 from __future__ import annotations

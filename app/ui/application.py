@@ -159,9 +159,10 @@ def started() -> None:
 
 def _database_problem(e: StoreError) -> Path | None:
     """Explain; offer to open another database or restore a backup. Returns the path to try."""
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
     from app.store.db import list_backups, restore_backup
+    from app.ui.filedialogs import save_file
 
     box = QMessageBox(QMessageBox.Icon.Warning, "Close Reader cannot open its database", str(e))
     box.setTextFormat(Qt.TextFormat.PlainText)  # a path or a name is not markup
@@ -172,9 +173,9 @@ def _database_problem(e: StoreError) -> Path | None:
     box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
     box.exec()
     if box.clickedButton() is other:
-        name, _ = QFileDialog.getSaveFileName(
-            None, "Open or create a database", str(paths.user_data_dir()),
-            "Close Reader database (*.db)", options=QFileDialog.Option.DontConfirmOverwrite)
+        name = save_file(None, "Open or create a database", "close-reader.db",
+                         "Close Reader database (*.db)", confirm_overwrite=False,
+                         folder=str(paths.user_data_dir()))
         return Path(name) if name else None
     if restore is not None and box.clickedButton() is restore and e.path:
         restore_backup(backups[0], e.path)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
     QKeyEvent,
+    QMouseEvent,
     QPalette,
     QSyntaxHighlighter,
     QTextBlockFormat,
@@ -32,6 +33,19 @@ from app.ui.theme import blend
 
 READING_WIDTH_CHARS = 68
 MIN_MARGIN = 24  # px, the document's margin on every side
+LINE_SPACING = 150  # % of a line's own height, from one line of a paragraph to the next
+BLANK_SCALE = 0.4  # the blank line between paragraphs, as a share of the text's size
+HEADING_MAX_CHARS = 120
+_SENTENCE_END = ".!?:;,…\"'”’"
+
+
+def is_heading(paragraph: str) -> bool:
+    """A paragraph that reads as a headline or a subheading: short, two words or more,
+    and not ending like a sentence ("North Korean Troops Fighting for Russia, U.S.
+    Officials Confirm"; "Growing Russo-North Korean Cooperation")."""
+    t = paragraph.strip()
+    return (0 < len(t) <= HEADING_MAX_CHARS and len(t.split()) >= 2
+            and t[-1] not in _SENTENCE_END)
 
 
 @record
@@ -155,10 +169,11 @@ class ArticleView(QTextEdit):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.setAccessibleName("Article")
-        self.base_description = (
-            "The article. Move with the arrow keys, select with Shift and the arrows, then "
-            "press a number key to highlight the selection.")
-        self.setAccessibleDescription(self.base_description)
+        # what a screen reader reads with the article's name: what is at the caret (a
+        # highlight), or the result of the last action until the caret moves on; empty
+        # otherwise, so that leaving a highlight is silent (see ``app.ui.announce``)
+        self.base_description = ""
+        self.transient = False  # the description is an action's result, not the caret's
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setTabChangesFocus(True)
         self._text = ""
@@ -177,8 +192,26 @@ class ArticleView(QTextEdit):
     def _on_scroll_range_changed(self, _low: int, high: int) -> None:
         self.verticalScrollBar().setEnabled(high > 0)
 
+    # -- what a screen reader hears -------------------------------------------
+    def present_result(self, message: str) -> None:
+        """An action's result, read by Orca as a change of the focused article's
+        description (``app.ui.announce``); it lasts until the caret moves on."""
+        from app.ui.announce import set_description
+
+        self.transient = True
+        set_description(self, message)
+
+    def rest(self, text: str | None = None) -> None:
+        """The description goes back to what is true at the caret (``text``, or the
+        base description); no announcement."""
+        self.transient = False
+        text = self.base_description if text is None else text
+        if self.accessibleDescription() != text:
+            self.setAccessibleDescription(text)
+
     # -- content --------------------------------------------------------------
     def set_article(self, text: str) -> None:
+        self.rest()  # nothing said about the last text is true of this one
         self._text = text
         self._map = PositionMap(text)
         self.highlighter.clear_marks()
@@ -187,18 +220,61 @@ class ArticleView(QTextEdit):
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def _style_blocks(self) -> None:
+        """Paragraphs at 150 % line spacing; the blank line between two paragraphs
+        smaller (a 40 % gap, not a whole line).
+
+        The blank line is made small by its *font*, never by a line height under 100 %:
+        Qt places the next paragraph after the shortened height, but the blank line's
+        own box (which Qt hit-tests with) keeps the font's full height and covers the
+        top 60 % of the next paragraph's first line, so clicks, drags and double-clicks
+        there landed on the blank line (issue 23).
+        """
         doc = self.document()
+        cur = QTextCursor(doc)
+        cur.beginEditBlock()
+        text_fmt = QTextBlockFormat()
+        text_fmt.setLineHeight(LINE_SPACING,
+                               QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        blank_fmt, blank_chars = QTextBlockFormat(), self._blank_chars()
+        headline, subheading = QTextCharFormat(), QTextCharFormat()
+        # headings are bold, the headline a size larger (relative: it follows the zoom)
+        headline.setFontWeight(QFont.Weight.Bold)
+        headline.setProperty(QTextCharFormat.Property.FontSizeAdjustment, 1)
+        subheading.setFontWeight(QFont.Weight.Bold)
+        block, first = doc.begin(), True
+        while block.isValid():
+            cur.setPosition(block.position())
+            if block.length() <= 1:  # the blank line between paragraphs
+                cur.setBlockFormat(blank_fmt)
+                cur.setBlockCharFormat(blank_chars)
+            else:
+                cur.setBlockFormat(text_fmt)
+                nxt = block.next().next() if block.next().isValid() else block.next()
+                if is_heading(block.text()) and nxt.isValid() and not is_heading(nxt.text()):
+                    cur.setPosition(block.position() + block.length() - 1,
+                                    QTextCursor.MoveMode.KeepAnchor)
+                    cur.mergeCharFormat(headline if first else subheading)
+                first = False
+            block = block.next()
+        cur.endEditBlock()
+        doc.clearUndoRedoStacks()
+
+    def _blank_chars(self) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        fmt.setFontPointSize(max(1.0, self.document().defaultFont().pointSizeF() * BLANK_SCALE))
+        return fmt
+
+    def _restyle_blanks(self) -> None:
+        """The blank lines follow the text's size (a zoom changes the default font)."""
+        doc = self.document()
+        fmt = self._blank_chars()
         cur = QTextCursor(doc)
         cur.beginEditBlock()
         block = doc.begin()
         while block.isValid():
-            fmt = QTextBlockFormat(block.blockFormat())
-            if block.length() <= 1:  # the blank line between paragraphs
-                fmt.setLineHeight(40, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-            else:
-                fmt.setLineHeight(150, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-            cur.setPosition(block.position())
-            cur.setBlockFormat(fmt)
+            if block.length() <= 1 and block.charFormat().fontPointSize() != fmt.fontPointSize():
+                cur.setPosition(block.position())
+                cur.setBlockCharFormat(fmt)
             block = block.next()
         cur.endEditBlock()
         doc.clearUndoRedoStacks()
@@ -209,6 +285,8 @@ class ArticleView(QTextEdit):
 
     def set_reading_font(self, font: QFont) -> None:
         self.document().setDefaultFont(font)
+        if self._text:
+            self._restyle_blanks()
         self._update_measure()
 
     def _update_measure(self) -> None:
@@ -282,6 +360,63 @@ class ArticleView(QTextEdit):
         # an overline: it leaves the highlight's own colour and underline style showing
         sel.format.setFontOverline(True)
         self.setExtraSelections([sel])
+
+    # -- the pointer ----------------------------------------------------------
+    def line_y(self, doc_y: float) -> float:
+        """Where Qt's hit test should look for a point at ``doc_y`` (document
+        coordinates): inside the box of the line drawn there.
+
+        With 150 % line spacing a line's box (what Qt hit-tests) is its glyphs' height,
+        and the third below it belongs to no line: a click there lands at a line's end
+        whatever its x. Points in that gap count as the line above them, as on paper.
+        """
+        doc = self.document()
+        lay = doc.documentLayout()
+        lo, hi = 0, doc.blockCount() - 1
+        while lo < hi:  # the last block that starts at or above doc_y
+            mid = (lo + hi + 1) // 2
+            if lay.blockBoundingRect(doc.findBlockByNumber(mid)).top() <= doc_y:
+                lo = mid
+            else:
+                hi = mid - 1
+        block = doc.findBlockByNumber(lo)
+        layout, top = block.layout(), lay.blockBoundingRect(block).top()
+        for i in range(layout.lineCount() - 1, -1, -1):
+            line = layout.lineAt(i)
+            if top + line.y() <= doc_y or i == 0:
+                bottom = top + line.y() + line.height()
+                return doc_y if doc_y < bottom - 1 else bottom - line.height() / 2
+        return doc_y
+
+    def _hit(self, e: QMouseEvent) -> QMouseEvent:
+        p = e.position()
+        dy = self.verticalScrollBar().value()
+        y = self.line_y(p.y() + dy) - dy
+        if y == p.y():
+            return e
+        return QMouseEvent(e.type(), QPointF(p.x(), y), e.globalPosition(), e.button(),
+                           e.buttons(), e.modifiers())
+
+    def mousePressEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        if (e.button() == Qt.MouseButton.LeftButton
+                and not e.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+            # a press inside the selection would start dragging the text out (nothing
+            # here takes a drop): the student meant to select again, from there. (Setting
+            # the cursor scrolls to it: the press is where the student sees the text.)
+            at = self.verticalScrollBar().value(), self.horizontalScrollBar().value()
+            self.clear_selection()
+            self.verticalScrollBar().setValue(at[0])
+            self.horizontalScrollBar().setValue(at[1])
+        super().mousePressEvent(self._hit(e))
+
+    def mouseMoveEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        super().mouseMoveEvent(self._hit(e))
+
+    def mouseReleaseEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(self._hit(e))
+
+    def mouseDoubleClickEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        super().mouseDoubleClickEvent(self._hit(e))
 
     # -- events ---------------------------------------------------------------
     def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
-    QAccessible,
     QColor,
     QPainter,
     QPaintEvent,
@@ -36,11 +35,6 @@ from PySide6.QtWidgets import (
 from app.core.record import record
 from app.ui.article import ArticleView
 from app.ui.theme import contrast
-
-try:  # PySide6 ≥ 6.8
-    from PySide6.QtGui import QAccessibleAnnouncementEvent
-except ImportError:  # pragma: no cover - older Qt: the description still changes
-    QAccessibleAnnouncementEvent = None  # type: ignore[assignment,misc]
 
 # a category's underline style as the line style of its outline box
 PEN_FOR_UNDERLINE = {
@@ -182,16 +176,21 @@ class FeedbackArticle(ArticleView):
     def _on_caret(self, pos: int) -> None:
         words = "; ".join(self.spoken_at(pos))
         if words == self._said:
+            if self.transient and not words:
+                self.rest()  # an action's result is old news once the caret moves on
             return
         self._said = words
-        self.setAccessibleDescription(words or self.base_description)
-        if words:
-            self.announce(words)
+        if words and self.hasFocus():
+            self.announce(words)  # the focused article's description: Orca reads it
+        self.rest(words or None)  # kept while the caret is on the mark; leaving is silent
 
     def announce(self, text: str) -> None:
+        """Say ``text`` (an announcement, and the description while the article has the
+        focus: ``app.ui.announce``)."""
+        from app.ui import announce as a11y
+
         self.last_announcement = text
-        if QAccessibleAnnouncementEvent is not None:
-            QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self, text))
+        a11y.announce(self, text)
 
     def caret_to(self, pos: int) -> None:
         c = self.textCursor()
@@ -337,6 +336,10 @@ class Legend(QWidget):
                 it.widget().deleteLater()
         self.entries = [words for _, words in entries]
         for sw, words in entries:
-            self.flow.add(legend_entry(sw, words))
+            entry = legend_entry(sw, words)
+            self.flow.add(entry)
+            # shown now, not at the next turn of the event loop: a hidden entry has no
+            # size, and the legend measured with none was sized to 0 px for good (issue 23)
+            entry.setVisible(True)
         self.setAccessibleDescription("; ".join(self.entries))
         self.updateGeometry()

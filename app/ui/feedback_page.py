@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -59,6 +60,8 @@ from app.ui.theme import (
 )
 
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 1
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 2  # which filters show a row: {"missed", "mine"}
+FILTERS = (("all", "All passages"), ("missed", "Missed only"), ("mine", "Mine only"))
 MODES = ("mine", "key", "both")
 MODE_TEXT = {"mine": "&Mine", "key": "The &key", "both": "&Both"}
 MODE_HELP = {"mine": "Only your own highlights, in their categories' colours",
@@ -87,6 +90,7 @@ class FeedbackPage(QWidget):
         self.comment_line = ""
         self.mode = "both"
         self._graded_id: str | None = None
+        self._grade: Grade | None = None
         self._shown_id: str | None = None
 
         self.back_button = QPushButton("← Library")
@@ -95,7 +99,7 @@ class FeedbackPage(QWidget):
         self.try_again_action = QAction("Try again", self)
         self.try_again_action.triggered.connect(self._on_try_again)
         self.addAction(self.try_again_action)
-        self.try_button = QPushButton("Try again")
+        self.try_button = QPushButton("&Try again")
         self.try_button.setObjectName("primary")
         self.try_button.setAccessibleName("Try again")
         self.try_button.clicked.connect(self.try_again_action.trigger)
@@ -125,6 +129,10 @@ class FeedbackPage(QWidget):
         self.summary = SummaryLabel()
         self.summary.setObjectName("feedbackSummary")
         self.summary.setWordWrap(True)
+        # at the top of its box: a label centres its text vertically, and whenever the box
+        # was taller than the text (its height measured at another width) the focused
+        # summary showed an empty band above it (issue 23)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.summary.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -157,10 +165,8 @@ class FeedbackPage(QWidget):
         self.legend = Legend()
         self.article = FeedbackArticle()
         self.article.setAccessibleName("Article with feedback")
-        self.article.base_description = (
-            "The article with the answer key and your highlights. Move the cursor onto a "
-            "mark to hear what it is.")
-        self.article.setAccessibleDescription(self.article.base_description)
+        # (nothing when the caret is on no mark: leaving a mark is silent; what the
+        # article holds is said when the feedback opens, in the summary)
         self.article.cursor_moved.connect(self._on_article_cursor_moved)
 
         self.explanations = QListWidget()
@@ -168,6 +174,11 @@ class FeedbackPage(QWidget):
         self.explanations.setAlternatingRowColors(True)
         self.explanations.setSpacing(2)
         self.explanations.currentItemChanged.connect(self._on_explanation_current)
+        self.explanation_filter = QComboBox()
+        self.explanation_filter.setAccessibleName("Which explanations to list")
+        self.explanation_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.explanation_filter.currentIndexChanged.connect(self._apply_filter)
         self.attempts = QListWidget()
         self.attempts.setAccessibleName("Your attempts")
         self.attempts.setAccessibleDescription(
@@ -213,7 +224,14 @@ class FeedbackPage(QWidget):
         side.setContentsMargins(6, 0, 0, 0)
         self.explanations_heading = QLabel("<b>&What the key marks, and why</b>")
         self.explanations_heading.setBuddy(self.explanations)
+        self.explanations_heading.setWordWrap(True)
+        self.filter_label = QLabel("&List:")
+        self.filter_label.setBuddy(self.explanation_filter)
+        frow = QHBoxLayout()
+        frow.addWidget(self.filter_label)
+        frow.addWidget(self.explanation_filter, 1)
         side.addWidget(self.explanations_heading)
+        side.addLayout(frow)
         side.addWidget(self.explanations, 1)
         self.attempts_heading = QLabel("<b>Your &attempts</b>")
         self.attempts_heading.setBuddy(self.attempts)
@@ -237,16 +255,22 @@ class FeedbackPage(QWidget):
         split.setStretchFactor(1, 2)
         split.setSizes([700, 420])
         self.splitter = split
+        self._refit = QTimer(self, singleShot=True, interval=0)
+        self._refit.timeout.connect(self._fit)
         lay = QVBoxLayout(self)
         lay.addLayout(head)
         lay.addWidget(split, 1)
 
     # -- public API -----------------------------------------------------------
-    def show_waiting(self, lesson: Lesson, attempts: list[Submission]) -> None:
-        """An assessment submitted, its feedback not released: no score, no key."""
-        self.lesson, self.report, self.cats = lesson, None, []
+    def show_waiting(self, lesson: Lesson, attempts: list[Submission],
+                     categories: dict[str, Category] | None = None) -> None:
+        """An assessment submitted, its feedback not released: no score, no key — and the
+        highlights the student handed in, in their categories' colours, listed beside."""
+        self.lesson, self.report, self._grade = lesson, None, None
+        self.cats = [(categories or {}).get(c) or Category(c, c) for c in lesson.categories]
         self._graded_id = None
-        self._shown_id = max(attempts, key=lambda s: s.attempt).submission_id if attempts else None
+        shown = max(attempts, key=lambda s: s.attempt) if attempts else None
+        self._shown_id = shown.submission_id if shown is not None else None
         self.status_line, self.comment_line = "", ""
         self.title.setText(f"Submitted: {lesson.title}")
         self.score_label.setText("")
@@ -255,14 +279,44 @@ class FeedbackPage(QWidget):
         self.status_label.setText("")
         self.status_label.setVisible(False)
         self._set_comment("")
-        self._set_summary(["Your answers are saved and handed in. When your teacher releases "
-                           "the feedback, it appears here with your score."])
+        mine = sorted(shown.highlights, key=lambda h: (h.start, h.end)) if shown else []
+        n = len(mine)
+        self._set_summary([
+            f"You handed in {n} highlight{'s' * (n != 1)}, shown in the article and listed "
+            "beside it. When your teacher releases the feedback, it appears here with "
+            "your score."], lead="Submitted — your teacher will release the feedback.")
         self.setAccessibleDescription("Submitted — your teacher will release the feedback")
         self.layer_box.setVisible(False)
-        self.legend.setVisible(False)
+        self.explanations_heading.setText("<b>&Your highlights, as handed in</b>")
+        self._show_filter(False)
         self.explanations.clear()
         self.article.set_article(lesson.text)
-        self.article.set_marks([])
+        dark = is_dark(self.palette())
+        styles = styles_for(self.cats)
+        marks, spoken = [], []
+        for h in mine:
+            cs = styles.get(h.label)
+            name = self._name(h.label)
+            body = f"{name}\n“{flat(lesson.text[h.start:h.end])}”" + (
+                f"\nYour note: {h.note}" if h.note else "")
+            item = QListWidgetItem(body)
+            item.setData(SPAN_ROLE, (h.start, h.end))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, body.replace("\n", ". "))
+            self.explanations.addItem(item)
+            if cs is not None:
+                marks.append(Mark(h.start, h.end, cs.background(dark), cs.underline_qt(),
+                                  f"Your highlight: {name}"))
+            spoken.append(Spoken(h.start, h.end, f"{name}: your highlight, handed in"))
+        self._current_explanation(0 if mine else -1)
+        self.explanations.setAccessibleName("Your highlights, as handed in")
+        self.article.set_marks(marks)
+        self.article.set_outlines([])
+        self.article.set_spoken(spoken)
+        self.legend.set_entries([
+            (Swatch(styles[c.id].background(dark), _pen(styles[c.id].underline),
+                    wave=styles[c.id].underline == "wave"),
+             f"your highlight: {c.name}") for c in self.cats if c.id in styles])
+        self.legend.setVisible(bool(self.cats))
         self._fill_attempts(attempts)
         self.try_button.setVisible(False)
         self.try_again_action.setEnabled(False)
@@ -273,7 +327,10 @@ class FeedbackPage(QWidget):
         """The feedback on ``shown`` (default: the latest attempt); ``grade`` is the
         student's grade on the lesson (``app.core.attempts``) for the status line."""
         self.lesson = lesson
+        self._grade = grade
         self._graded_id = grade.submission_id if grade is not None else None
+        self.explanations_heading.setText("<b>&What the key marks, and why</b>")
+        self.explanations.setAccessibleName("Key explanations")
         self.try_button.setVisible(True)
         self.try_again_action.setEnabled(True)
         if shown is None and attempts:
@@ -305,8 +362,10 @@ class FeedbackPage(QWidget):
             self.score_label.setVisible(True)
             self.headline.setText("")
             self._set_summary(["Your answers are saved. This lesson's answer key is not on "
-                               "this machine yet: your teacher will grade it."])
+                               "this machine yet: your teacher will grade it."],
+                              lead="Score: not graded yet.")
             self.setAccessibleDescription("Not graded yet")
+            self._show_filter(False)
             self.layer_box.setVisible(False)
             self.legend.setVisible(False)
             self.article.set_marks([])
@@ -321,10 +380,13 @@ class FeedbackPage(QWidget):
         paras = [words.summary(report)]
         if len(self.cats) > 1:
             paras += [words.category_line(c, report) for c in words.ordered(self.cats, report)]
-        self._set_summary(paras)
+        lead = " ".join(x for x in (f"Score: {value}.", _sentence(self.headline.text()),
+                                    _sentence(self.status_line), self.comment_line) if x)
+        self._set_summary(paras, lead=lead)
         self.layer_box.setVisible(True)
         self.legend.setVisible(True)
         self._fill_explanations(report)
+        self._show_filter(True)
         self._render()
 
     def set_mode(self, mode: str) -> None:
@@ -340,10 +402,13 @@ class FeedbackPage(QWidget):
             self._render()
 
     # -- building the text ----------------------------------------------------
-    def _set_summary(self, paras: list[str]) -> None:
+    def _set_summary(self, paras: list[str], lead: str = "") -> None:
+        """The summary's paragraphs. It takes the focus when the feedback opens, so its
+        accessible name starts with ``lead`` (the score, the headline, what the attempt
+        is): that is what a screen reader says first."""
         # rich text for the paragraphs; everything in them is escaped (plain text in)
         self.summary.setText("".join(f"<p>{escape(p)}</p>" for p in paras))
-        self.summary.setAccessibleName(" ".join(paras))
+        self.summary.setAccessibleName(" ".join(p.strip() for p in (lead, *paras) if p.strip()))
         self._fit()
 
     def _set_comment(self, text: str) -> None:
@@ -360,7 +425,7 @@ class FeedbackPage(QWidget):
         assert self.lesson is not None
         text = self.lesson.text
         names = {c.id: c.name for c in self.cats}
-        rows: list[tuple[tuple[int, int], str]] = []
+        rows: list[tuple[tuple[int, int], str, frozenset[str]]] = []
         for k in report.key:
             st = words.key_status(report, k)
             kind = "" if k.span.required else " (optional: no penalty either way)"
@@ -368,7 +433,10 @@ class FeedbackPage(QWidget):
                     f"“{flat(k.span.quote or text[k.span.start:k.span.end])}”"]
             if k.span.explanation:
                 body.append(k.span.explanation)
-            rows.append(((k.span.start, k.span.end), "\n".join(body)))
+            group = {"missed"} if st in ("missed", "wrong_label") else set()
+            if st in ("found", "partial", "wrong_label"):
+                group.add("mine")
+            rows.append(((k.span.start, k.span.end), "\n".join(body), frozenset(group)))
         for h in report.highlights:
             if h.status == "match" and not words.is_wide(h):
                 continue
@@ -382,12 +450,57 @@ class FeedbackPage(QWidget):
             else:
                 body = [f"{words.tag('extra')}  ·  your {self._name(h.span.label)} highlight",
                         quote, words.why_not_in_key(self._cat(h.span.label))]
-            rows.append(((h.span.start, h.span.end), "\n".join(body)))
-        for rng, t in sorted(rows, key=lambda r: r[0]):
+            rows.append(((h.span.start, h.span.end), "\n".join(body), frozenset({"mine"})))
+        for rng, t, group in sorted(rows, key=lambda r: r[0]):
             item = QListWidgetItem(t)
             item.setData(SPAN_ROLE, rng)
+            item.setData(GROUP_ROLE, group)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, t.replace("\n", ". "))
             self.explanations.addItem(item)
+        counts = {"all": len(rows), **{g: sum(g in r[2] for r in rows) for g in ("missed", "mine")}}
+        self.explanation_filter.blockSignals(True)
+        keep = self.explanation_filter.currentData() or "all"
+        self.explanation_filter.clear()
+        for key, label in FILTERS:
+            self.explanation_filter.addItem(f"{label} ({counts[key]})", key)
+        self.explanation_filter.setCurrentIndex(max(0, self.explanation_filter.findData(keep)))
+        self.explanation_filter.blockSignals(False)
+        self._apply_filter()
+
+    def _show_filter(self, on: bool) -> None:
+        self.explanation_filter.setVisible(on)
+        self.filter_label.setVisible(on)
+
+    def _apply_filter(self, _index: int = 0) -> None:
+        """Show the rows the filter chooses; the first one shown is the current row, so a
+        screen reader tabbing into the list starts on it (it used to start past it)."""
+        want = self.explanation_filter.currentData() or "all"
+        first = -1
+        for i in range(self.explanations.count()):
+            item = self.explanations.item(i)
+            hide = want != "all" and want not in (item.data(GROUP_ROLE) or ())
+            item.setHidden(hide)
+            if not hide and first < 0:
+                first = i
+        self._current_explanation(first)
+        if self.explanation_filter.hasFocus():  # what the list holds now, said where the
+            from app.ui import announce as a11y  # focus is (a combo box's new text is not)
+
+            n = sum(not self.explanations.item(i).isHidden()
+                    for i in range(self.explanations.count()))
+            what = {"all": "every passage", "missed": "the passages you missed",
+                    "mine": "your own highlights"}[want]
+            a11y.announce(self.explanation_filter,
+                          f"The list shows {what}: {n} item{'s' * (n != 1)}.")
+
+    def _current_explanation(self, row: int) -> None:
+        """Make ``row`` current and selected without moving the article's caret."""
+        lw = self.explanations
+        lw.blockSignals(True)
+        lw.setCurrentRow(row)
+        lw.blockSignals(False)
+        if row >= 0:
+            lw.scrollToItem(lw.item(row))
 
     # -- the article's layers -------------------------------------------------
     def _render(self) -> None:
@@ -481,8 +594,13 @@ class FeedbackPage(QWidget):
             s.released_at for s in attempts)
         current = None
         for s in sorted(attempts, key=lambda s: s.attempt, reverse=True):
+            g = self._grade
             if waiting:
                 score = "feedback not released yet"
+            elif g is not None and s.submission_id == g.submission_id and g.value is not None:
+                # the number the headline shows: the teacher's override, if any (one number)
+                score = f"score {g.value}" + (" (set by your teacher)"
+                                              if g.override is not None else "")
             else:
                 score = f"score {s.score}" if s.score is not None else "not graded yet"
             n = len(s.highlights)
@@ -527,13 +645,22 @@ class FeedbackPage(QWidget):
     def resizeEvent(self, e) -> None:  # noqa: N802, ANN001
         super().resizeEvent(e)
         self._fit()
+        # once more when the layout has given the scroll areas their new width (during
+        # this event they still have the old one: the summary kept a height measured at
+        # the page's first size, and jumped when a Mine / The key / Both click re-fitted it)
+        self._refit.start()
 
     def _fit(self) -> None:
         """Summary and legend at their full height when it fits, else a share of the page."""
         self._size_attempts()
+        m = self.layout().contentsMargins()
+        page_width = self.width() - m.left() - m.right()
         for sc, share in ((self.summary_scroll, 0.24), (self.legend_scroll, 0.16)):
             inner = sc.widget()
-            width = sc.viewport().width() if sc.viewport().width() > 200 else self.width() - 40
+            if sc is self.summary_scroll:  # as wide as the page, whatever the layout's lag
+                width = page_width - 2 * sc.frameWidth()
+            else:
+                width = sc.viewport().width() if sc.viewport().width() > 200 else page_width
             need = inner.heightForWidth(width) if inner.hasHeightForWidth() else \
                 inner.sizeHint().height()
             cap = max(int(self.height() * share), self.fontMetrics().height() * 3)
@@ -592,6 +719,11 @@ class SummaryLabel(QLabel):
             e.accept()
             return
         super().keyPressEvent(e)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else text + "."
 
 
 def _scroller(w: QWidget) -> QScrollArea:

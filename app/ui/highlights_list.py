@@ -138,14 +138,16 @@ class TwoLineRows(QStyledItemDelegate):
 class HighlightsView(QListView):
     """Keyboard: Up/Down to move, Delete to remove, Return to show it in the article."""
 
-    highlight_chosen = Signal(object)  # Highlight
+    highlight_chosen = Signal(object)  # Highlight: the current row, moved to
+    highlight_activated = Signal(object)  # Highlight: Return or a double-click on it
     delete_pressed = Signal(object)
 
     def __init__(self, name: str = "Highlights") -> None:
         super().__init__()
         self.setAccessibleName(name)
         self.setAccessibleDescription(
-            "Your highlights, one per row. Delete removes the selected one; Return shows it.")
+            "Your highlights, one per row. Delete removes the selected one; Return takes "
+            "you to it in the article.")
         self.model_ = HighlightsModel()
         self.setModel(self.model_)
         self.setItemDelegate(TwoLineRows(self))
@@ -156,7 +158,7 @@ class HighlightsView(QListView):
         self.setAlternatingRowColors(True)
         self.setSpacing(1)
         self.selectionModel().currentChanged.connect(self._on_current_changed)
-        self.activated.connect(lambda i: self.highlight_chosen.emit(i.data(HlRole.HIGHLIGHT)))
+        self.activated.connect(lambda i: self.highlight_activated.emit(i.data(HlRole.HIGHLIGHT)))
 
     MIN_ROWS = 3
 

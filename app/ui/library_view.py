@@ -108,7 +108,7 @@ class LibraryModel(QAbstractListModel):
         if role == _LESSON_ID:
             return s.id
         # the tooltip and the accessible text
-        parts = [s.title, s.source.line(), s.level.capitalize(), mode_text(s.mode),
+        parts = [s.title, s.source.credit(), s.level.capitalize(), mode_text(s.mode),
                  reading_text(s), status_text(row.status)]
         said = ". ".join(p for p in parts if p)
         unit = self.unit_header(index.row())
@@ -203,7 +203,7 @@ class LessonCardDelegate(QStyledItemDelegate):
                    p.fontMetrics().elidedText(s.title, Qt.TextElideMode.ElideRight,
                                               inner.width() - bw - 8))
         p.setFont(base)
-        sub = " · ".join(x for x in (s.source.line(), s.level.capitalize(), mode_text(s.mode),
+        sub = " · ".join(x for x in (s.source.credit(), s.level.capitalize(), mode_text(s.mode),
                                       reading_text(s)) if x)
         p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
         top2 = inner.top() + int(line * 1.45)
@@ -256,6 +256,18 @@ class LibraryView(QListView):
             if current is None or idx.data(_LESSON_ID) == current:
                 self.setCurrentIndex(idx)
                 break
+        self.keep_current_in_view()
+
+    def keep_current_in_view(self) -> None:
+        """Scroll the chosen lesson into view once the cards have their new sizes (at
+        200 % text it was left below the bottom edge: issue 23)."""
+        from PySide6.QtCore import QTimer
+
+        def go() -> None:
+            if self.currentIndex().isValid():
+                self.scrollTo(self.currentIndex())
+
+        QTimer.singleShot(0, self, go)  # (not after the view is gone)
 
     def current_lesson(self) -> str | None:
         sel = self.selectionModel().selectedIndexes()

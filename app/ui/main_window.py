@@ -51,7 +51,7 @@ def has_seen_key(*args: Any, **kwargs: Any) -> Any:
 
     return impl(*args, **kwargs)
 
-ZOOM_STEPS = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
+ZOOM_STEPS = (85, 100, 115, 130, 150, 175, 200)  # % of the normal text size
 
 
 class MainWindow(QMainWindow):
@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.repo = repo
         self.student: Student | None = None
+        self._after_key = False  # the reader holds practice after seeing the key
         self.setWindowTitle("Close Reader")
         self.resize(1180, 800)
         self.stack = QStackedWidget(self)
@@ -235,8 +236,14 @@ class MainWindow(QMainWindow):
 
     # -- zoom -----------------------------------------------------------------
     def step_zoom(self, d: int) -> None:
-        i = min(range(len(ZOOM_STEPS)), key=lambda k: abs(ZOOM_STEPS[k] - self._zoom))
-        self.apply_zoom(ZOOM_STEPS[max(0, min(len(ZOOM_STEPS) - 1, i + d))], save=True)
+        """One step larger or smaller; steps are whole percentages, so they come back to
+        exactly 100 % (and say "115 %", not "114 %": issue 23)."""
+        now = round(self._zoom * 100)
+        if d > 0:
+            step = next((s for s in ZOOM_STEPS if s > now), ZOOM_STEPS[-1])
+        else:
+            step = next((s for s in reversed(ZOOM_STEPS) if s < now), ZOOM_STEPS[0])
+        self.apply_zoom(step / 100, save=True)
 
     def apply_zoom(self, zoom: float, save: bool = False) -> None:
         from app.ui.fonts import reading_font, set_app_font, ui_font
@@ -250,11 +257,21 @@ class MainWindow(QMainWindow):
             page.article.set_reading_font(reading_font(zoom))
         if self._compare is not None:
             self._compare.set_reading_font(reading_font(zoom))
+        self.library.keep_current_in_view()
         if save:
             self.repo.set_setting("zoom", str(zoom))
-            self.statusBar().showMessage(f"Text size {int(zoom * 100)} %", 3000)
+            self.statusBar().showMessage(f"Text size {round(zoom * 100)} %", 3000)
 
     # -- navigation -----------------------------------------------------------
+    def show_page(self, page: QWidget, focus: QWidget) -> None:
+        """Show ``page`` with the keyboard focus on ``focus``, in one move: one focus
+        change for a screen reader to read. The focus goes to ``focus`` first, then its
+        page shows; the other way round, the stack first hands the focus to the new
+        page's first button (read out before ``focus``), and clearing the focus first
+        makes Qt report the old widget as focused again."""
+        focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.stack.setCurrentWidget(page)
+
     def show_signin(self) -> None:
         self._flush_reader()
         self.signin.set_students([s.name for s in self.repo.students()])
@@ -280,8 +297,7 @@ class MainWindow(QMainWindow):
         rows = [LibraryRow(s, statuses[s.id]) for s in self.repo.list_lessons() if s.id in statuses]
         self.library.set_rows(rows)
         self.greeting.setText(f"Hello, {self.student.name} — your lessons")
-        self.stack.setCurrentWidget(self.library_page)
-        self.library.setFocus()
+        self.show_page(self.library_page, self.library)
 
     def open_lesson(self, lesson_id: str) -> None:
         assert self.student is not None
@@ -303,9 +319,13 @@ class MainWindow(QMainWindow):
         if note:
             self.reader.instructions.setText(f"{note}\n{lesson.instructions}".strip())
             self.reader.instructions.setVisible(True)
-        self.stack.setCurrentWidget(self.reader)
-        self.reader.article.setFocus()
-        self.reader.announce_opened()
+        # what the lesson is: the focused article's description changes once the focus
+        # is there (Orca 43 reads that; a description set before the focus change went
+        # unread when the caret's own event reached Orca first: app.ui.announce)
+        self.show_page(self.reader, self.reader.article)
+        self.reader.announce_opened(note or (
+            "Practice: submitting shows you the answer key and your score. This first "
+            "attempt is your grade."))
         self.statusBar().showMessage(
             "Select words (Shift+arrows or the mouse), then press 1 or 2 to highlight.", 8000)
 
@@ -313,8 +333,9 @@ class MainWindow(QMainWindow):
         """What this attempt is: the graded one, or practice after seeing the key."""
         assert self.student is not None
         done = self.repo.submissions(self.student.id, lesson.id, with_reports=False)
-        if done and has_seen_key(self.repo, self.student.id,
-                                 self.repo.get_lesson(lesson.id, with_key=True)):
+        self._after_key = bool(done) and has_seen_key(
+            self.repo, self.student.id, self.repo.get_lesson(lesson.id, with_key=True))
+        if self._after_key:
             return (f"Attempt {len(done) + 1} — practice after seeing the key. "
                     "Your grade stays your first attempt.")
         if lesson.is_assessment:
@@ -331,9 +352,9 @@ class MainWindow(QMainWindow):
         try:
             lesson = self.repo.key_for_student(self.student.id, lesson_id)
         except KeyLocked:
-            self.feedback.show_waiting(self.repo.get_lesson(lesson_id), attempts)
-            self.stack.setCurrentWidget(self.feedback)
-            self.feedback.summary.setFocus()
+            self.feedback.show_waiting(self.repo.get_lesson(lesson_id), attempts,
+                                       self.repo.categories())
+            self.show_page(self.feedback, self.feedback.summary)
             return
         shown = next((s for s in attempts if s.submission_id == submission_id), None)
         if shown is None and attempts:
@@ -344,8 +365,7 @@ class MainWindow(QMainWindow):
         grade = self.repo.grades(self.student.id, lesson_id).get((self.student.id, lesson_id))
         self.feedback.show_result(lesson, self.repo.categories(), report, attempts,
                                   shown=shown, grade=grade)
-        self.stack.setCurrentWidget(self.feedback)
-        self.feedback.summary.setFocus()
+        self.show_page(self.feedback, self.feedback.summary)
 
     # -- slots ----------------------------------------------------------------
     def _on_stack_current_changed(self, _index: int) -> None:
@@ -366,7 +386,8 @@ class MainWindow(QMainWindow):
         assert self.student is not None
         hs = self.reader.draft.highlights
         lesson = self.reader.lesson
-        if not self._confirm_submit(len(hs), lesson is not None and lesson.is_assessment):
+        if not self._confirm_submit(len(hs), lesson is not None and lesson.is_assessment,
+                                    after_key=self._after_key):
             return
         try:
             _, report = submit(self.repo, self.student.id, self.student.name, lesson_id, hs)
@@ -376,17 +397,21 @@ class MainWindow(QMainWindow):
         self.reader.lesson = None  # the draft is cleared; nothing more to autosave
         self.show_feedback(lesson_id, report)
 
-    def _confirm_submit(self, n: int, assessment: bool) -> bool:
+    def _confirm_submit(self, n: int, assessment: bool, after_key: bool = False) -> bool:
         """Ask before submitting. With no highlights, or before the end of the article
         was on screen, the default button is *Keep reading* (formats.md)."""
         from PySide6.QtWidgets import QMessageBox  # (loads when first asked, not at start)
 
         unread = not self.read_tracker.reached_end
-        what = ("Submitting ends this assessment: you cannot change your highlights "
-                "afterwards, and your teacher will release the feedback."
-                if assessment else
-                "Submitting shows you the answer key and your score. This first attempt "
-                "is your grade; trying again afterwards is practice.")
+        if after_key:
+            what = ("This attempt is practice: you have seen the key, so it is scored but "
+                    "does not change your grade, which stays your first attempt.")
+        elif assessment:
+            what = ("Submitting ends this assessment: you cannot change your highlights "
+                    "afterwards, and your teacher will release the feedback.")
+        else:
+            what = ("Submitting shows you the answer key and your score. This first attempt "
+                    "is your grade; trying again afterwards is practice.")
         if n == 0 or unread:
             why = ("You have not highlighted anything yet." if n == 0 else
                    "You have not read to the end of the article yet.")
@@ -416,17 +441,15 @@ class MainWindow(QMainWindow):
 
     def export_submissions(self, mine: bool, path: str | None = None) -> int | None:
         """Write a submission bundle for the teacher (this student's, or everyone's)."""
-        from PySide6.QtWidgets import QFileDialog
-
         from app.services.results.bundles import export_bundle
+        from app.ui.filedialogs import save_file
 
         self._flush_reader()
         student = self.student.name if mine and self.student else None
         if path is None:
             who = (student or "all").replace(" ", "-").replace(".", "")
-            path, _ = QFileDialog.getSaveFileName(
-                self, "Save submissions for your teacher", f"submissions-{who}.json",
-                "Submission bundles (*.json)")
+            path = save_file(self, "Save submissions for your teacher",
+                             f"submissions-{who}.json", "Submission bundles (*.json)")
             if not path:
                 return None
         try:
@@ -441,14 +464,13 @@ class MainWindow(QMainWindow):
 
     def import_feedback(self, path: str | None = None) -> str | None:
         """Store a feedback file from the teacher: keys, scores and comments."""
-        from PySide6.QtWidgets import QFileDialog
-
         from app.services.feedback import import_feedback
+        from app.ui.filedialogs import open_file
 
         self._flush_reader()
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Import feedback from your teacher", "",
-                                                  "Feedback files (*.json)")
+            path = open_file(self, "Import feedback from your teacher",
+                             "Feedback files (*.json)")
             if not path:
                 return None
         try:
@@ -498,16 +520,13 @@ class MainWindow(QMainWindow):
         self.instructor.show()
 
     def show_shortcuts(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
+        """F1: every shortcut, as a table (a dialog of its own, closed with Escape)."""
+        from app.ui.shortcuts_dialog import ShortcutsDialog
 
-        QMessageBox.information(self, "Keyboard shortcuts", (
-            "In the article: arrows move, Shift+arrows select.\n"
-            "1, 2, …  Highlight the selection as that category\n"
-            "Delete  Remove the highlight at the cursor\n"
-            "Ctrl+Z / Ctrl+Shift+Z  Undo / Redo\n"
-            "Ctrl+Return  Submit answers\n"
-            "Tab  Move between the article, the Highlights list and the buttons\n"
-            "Ctrl++ / Ctrl+-  Larger / smaller text"))
+        d = ShortcutsDialog(self)
+        d.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        d.open()
+        self._shortcuts_dialog = d
 
     def closeEvent(self, e: QCloseEvent) -> None:
         self._flush_reader()

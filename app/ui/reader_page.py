@@ -161,6 +161,7 @@ class ReaderPage(QWidget):
 
         self.list = HighlightsView("Highlights")
         self.list.highlight_chosen.connect(self._on_list_highlight_chosen)
+        self.list.highlight_activated.connect(self._on_list_highlight_activated)
         self.list.delete_pressed.connect(self.remove)
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
@@ -173,7 +174,7 @@ class ReaderPage(QWidget):
         self.category_box.activated.connect(self._on_category_box_activated)
         self.category_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.category_box.setMinimumContentsLength(8)
+        self.category_box.setMinimumContentsLength(8)  # (the longest name's, once known)
         # visible labels, buddies of their fields: a screen reader names the combo box by
         # its label (on Linux its accessible name is its current text)
         self.category_label = QLabel("&Category:")
@@ -198,17 +199,13 @@ class ReaderPage(QWidget):
         side.addWidget(self.count_label)
         side.addWidget(self.list, 3)
         side.addWidget(self.detail_label)
-        row = QHBoxLayout()
-        row.addWidget(self.category_label)
-        row.addWidget(self.category_box, 1)
-        side.addLayout(row)
-        row = QHBoxLayout()
-        row.addWidget(self.note_label)
-        row.addWidget(self.note_edit, 1)
-        side.addLayout(row)
+        # each label above its field: the field gets the panel's whole width (at 200 %
+        # text the category box beside its label showed "Loaded langua")
+        side.addWidget(self.category_label)
+        side.addWidget(self.category_box)
+        side.addWidget(self.note_label)
+        side.addWidget(self.note_edit)
         side.addWidget(self.remove_button)
-        side.addSpacing(12)
-        side.addWidget(self.submit_button)
         side.setContentsMargins(0, 0, 4, 0)
         side_w = QWidget()
         side_w.setLayout(side)
@@ -222,11 +219,18 @@ class ReaderPage(QWidget):
         side_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         side_scroll.setMinimumWidth(260)
         self.side_panel = side_scroll
+        # Submit stays in view below the panel, whatever the text size and the screen
+        # (at 200 % text on 1366×768 the panel had to be scrolled to reach it)
+        side_col = QWidget()
+        col = QVBoxLayout(side_col)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.addWidget(side_scroll, 1)
+        col.addWidget(self.submit_button)
 
         split = QSplitter()
         split.setChildrenCollapsible(False)
         split.addWidget(self.article)
-        split.addWidget(side_scroll)
+        split.addWidget(side_col)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setSizes([760, 320])
@@ -249,8 +253,7 @@ class ReaderPage(QWidget):
         self._selected = None
         self._caret_in = None
         self.title.setText(lesson.title)
-        self.source.setText(lesson.source.line())
-        self.source.setVisible(bool(lesson.source.line()))
+        self.source.setText(lesson.source.credit())
         self.instructions.setText(lesson.instructions)
         self.instructions.setVisible(bool(lesson.instructions))
         self.setAccessibleName(f"Reader: {lesson.title}")
@@ -261,22 +264,34 @@ class ReaderPage(QWidget):
         self.category_box.clear()
         for c in self.cats:
             self.category_box.addItem(c.name, c.id)
+        self.category_box.setMinimumContentsLength(
+            min(30, max((len(c.name) for c in self.cats), default=8)))
         self.article.set_article(lesson.text)
         self._marks = {}
         self.article.set_marks(self._marks_for(self.draft.highlights))
         self.list.model_.set_highlights(self.draft.highlights)
         self._refresh_state(None)
-        self.article.setFocus()
+        if self.isVisible():  # (a hidden widget given the focus takes it, unseen)
+            self.article.setFocus()
 
-    def announce_opened(self) -> None:
-        """Say which lesson is open and what to do (the caret's own event says little)."""
+    def opening_message(self, note: str = "") -> str:
+        """What a screen reader says as the article takes the focus: which lesson, what
+        kind of attempt (``note``: "Assessment: …", "Attempt 2 — practice …"), what to do."""
         if self.lesson is None:
-            return
+            return ""
         n = len(self.draft.highlights)
-        parts = [f"Lesson opened: {self.lesson.title}.", self.lesson.instructions,
+        keys = " or ".join(str(i + 1) for i in range(min(len(self.cats), 9))) or "a number"
+        parts = [f"Lesson opened: {self.lesson.title}.", note, self.lesson.instructions,
                  f"You have {n} highlight{'s' * (n != 1)}." if n else "",
-                 "Select words with Shift and the arrow keys, then press a category's number."]
-        a11y.announce(self.article, " ".join(p.strip() for p in parts if p.strip()))
+                 f"Select words with Shift and the arrow keys, then press {keys}."]
+        return " ".join(p.strip() for p in parts if p.strip())
+
+    def announce_opened(self, note: str = "") -> None:
+        """Say which lesson is open and what to do: as a change of the article's
+        description (call once it has the focus), and as an announcement."""
+        message = self.opening_message(note)
+        a11y.notify(self.article, message)
+        self.article.present_result(message)
 
     def _build_category_actions(self) -> None:
         for a in self.highlight_actions:
@@ -399,6 +414,8 @@ class ReaderPage(QWidget):
 
     def _after_change(self, old: tuple[Highlight, ...], selected: Highlight | None) -> None:
         new = self.draft.highlights
+        if self._caret_in not in new:  # gone: coming back (Undo) is news again
+            self._caret_in = None
         _, gone, came = diff(old, new)  # sorted states: only the changed stretch
         removed = [self._marks.pop(h) for h in gone if h in self._marks]
         added = self._marks_for(came)
@@ -471,6 +488,18 @@ class ReaderPage(QWidget):
                                  f"Your highlights — none yet. Select words and press {keys}.")
         self._update_actions()
         self._show_detail(selected if selected in self.draft.highlights else None)
+        if not self.article.hasFocus():  # (with the focus, the action's result follows)
+            self._rest_description()
+
+    def _rest_description(self) -> None:
+        """The article's description: the highlight at the caret, else nothing."""
+        here = self.draft.at(self.article.cursor_offset()) if self.lesson else []
+        self.article.rest(self._caret_words(here[0]) if here else "")
+
+    def _caret_words(self, h: Highlight) -> str:
+        assert self.lesson is not None
+        return (f"{self._name(h.label)}: “{quote(self.lesson.text, h, 80)}”"
+                + (f" — note: {h.note}" if h.note else ""))
 
     def _update_actions(self) -> None:
         on = self._active and self.lesson is not None
@@ -526,20 +555,38 @@ class ReaderPage(QWidget):
         self._show_detail(h)
         if h != self._caret_in and self.lesson is not None:
             # highlights are layout formats, invisible in the text's attributes: say them
-            # when the caret enters one, and keep them in the article's description while
-            # the caret is inside (a screen reader that missed the announcement reads it)
+            # when the caret enters one (the focused article's description changes: Orca
+            # reads it), keep them there while the caret is inside; leaving is silent
             if h is not None:
-                said = (f"{self._name(h.label)}: “{quote(self.lesson.text, h, 80)}”"
-                        + (f" — note: {h.note}" if h.note else ""))
-                a11y.announce(self.article, said)
-                self.article.setAccessibleDescription(said)
+                said = self._caret_words(h)
+                if self.article.hasFocus():
+                    a11y.announce(self.article, said)
+                self.article.rest(said)
             else:
-                self.article.setAccessibleDescription(self.article.base_description)
+                self.article.rest("")
+        elif self.article.transient and h is None:
+            self.article.rest("")  # an action's result is old news once the caret moves on
         self._caret_in = h
 
     def _on_list_highlight_chosen(self, h: Highlight) -> None:
         if h is not None:
             self._show_detail(h)
+
+    def _on_list_highlight_activated(self, h: Highlight) -> None:
+        """Return (or a double-click) in the Highlights list: the caret goes into the
+        highlight and the article takes the focus, saying what the highlight is."""
+        if h is None or h not in self.draft.highlights:
+            return
+        words = self._caret_words(h)
+        self._caret_in = h
+        self.article.rest("")
+        self.article.select_range(h.start, h.start)
+        self._show_detail(h)
+        self.article.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        # once the focus is there: a change of the focused article's description
+        a11y.notify(self.article, words)
+        self.article.present_result(words)
+        self.article.transient = False  # it is what is at the caret, not old news
 
     def _on_category_box_activated(self, i: int) -> None:
         if self._selected is not None:

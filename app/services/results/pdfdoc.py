@@ -290,6 +290,23 @@ class SchoolPDF(FPDF):
                         new_y=YPos.NEXT)
         self.set_text_color(*INK)
 
+    def para_height(self, text: str, size: float = 10, style: str = "", family: str = "sans",
+                    h: float = 5.2, indent: float = 0) -> float:
+        """How tall ``para`` would print ``text`` (mm), without printing it."""
+        from fpdf.enums import MethodReturnValue
+
+        self.set_font(family, style, size)
+        lines = self.multi_cell(self.epw - indent, h, self.printable(text), dry_run=True,
+                                output=MethodReturnValue.LINES)
+        return h * max(1, len(lines))
+
+    def keep_together(self, height: float, most: float = 80) -> None:
+        """Start a new page unless ``height`` mm (up to ``most``) fit on this one: an
+        entry's heading stays with its words, and no page ends up holding only the last
+        line or word of one (issue 23)."""
+        if self.get_y() + min(height, most) > self.page_break_trigger:
+            self.add_page()
+
     def bullet(self, text: str, size: float = 10, h: float = 5.6) -> None:
         """A bulleted paragraph with a hanging indent."""
         self.set_font("sans", "", size)

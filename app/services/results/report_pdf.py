@@ -133,17 +133,22 @@ def _score_box(pdf: SchoolPDF, report: Report, override: int | None = None) -> N
 
 def _key_entry(pdf: SchoolPDF, i: int, label: str, names: dict[str, str], status: str,
                coverage: float, required: bool, quote: str, explanation: str) -> None:
-    if pdf.get_y() + 22 > pdf.page_break_trigger:
-        pdf.add_page()
     if status == "optional":
         head = f"{i}.  {names.get(label, label)} — ○ optional, not marked — no penalty"
     else:
         head = (f"{i}.  {names.get(label, label)} — {words.tag(status)}"
                 f" ({coverage:.0%} of it highlighted)")
+    optional = not required and status != "optional"
+    shown = f"“{_short(quote, 600)}”"
+    pdf.keep_together(
+        pdf.para_height(head, style="B", size=10)
+        + (pdf.para_height("Optional", size=9, indent=6) if optional else 0)
+        + pdf.para_height(shown, family="serif", style="I", size=10, indent=6)
+        + (pdf.para_height(explanation, size=10, indent=6) if explanation else 0))
     pdf.para(head, style="B", size=10, color=STATUS_COLORS[status])
-    if not required and status != "optional":
+    if optional:
         pdf.para("Optional: it counts only in your favour.", size=9, color=GREY, indent=6)
-    pdf.para(f"“{_short(quote, 600)}”", family="serif", style="I", size=10, indent=6)
+    pdf.para(shown, family="serif", style="I", size=10, indent=6)
     if explanation:
         pdf.para(explanation, size=10, indent=6)
     pdf.ln(2.5)
@@ -165,14 +170,21 @@ def _student_highlights(pdf: SchoolPDF, sub: Submission, report: Report, lesson:
             why = words.wrong_label_note(report, h, names)
         elif h.status == "extra":
             why = words.why_not_in_key(cats.get(s.label))
+        shown = f"“{_short(lesson.text[s.start:s.end], 600)}”"
+        notes = [f"Your note: {n}" for n in dict.fromkeys(
+            x.note for x in sub.highlights if x.note and x.label == s.label
+            and s.start <= x.start < s.end)]
+        pdf.keep_together(  # the entry on one page: its heading never ends a page alone
+            pdf.para_height(line, style="B", size=9.5)
+            + pdf.para_height(shown, family="serif", style="I", size=9.5, indent=6)
+            + (pdf.para_height(why, size=9.5, indent=6) if why else 0)
+            + sum(pdf.para_height(n, size=9.5, indent=6) for n in notes))
         pdf.para(line, style="B", size=9.5)
-        pdf.para(f"“{_short(lesson.text[s.start:s.end], 600)}”", family="serif", style="I", size=9.5,
-                 indent=6)
+        pdf.para(shown, family="serif", style="I", size=9.5, indent=6)
         if why:
             pdf.para(why, size=9.5, indent=6)
-        for note in dict.fromkeys(x.note for x in sub.highlights if x.note and
-                                  x.label == s.label and s.start <= x.start < s.end):
-            pdf.para(f"Your note: {note}", size=9.5, indent=6, color=GREY)
+        for note in notes:
+            pdf.para(note, size=9.5, indent=6, color=GREY)
         pdf.ln(1.5)
 
 

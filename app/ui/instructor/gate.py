@@ -24,6 +24,22 @@ from app.core.password import (
 from app.store.repo import Repo
 
 
+def _fit_title(d: QDialog) -> None:
+    """Wide enough for the window title ("Choose th… password" was cut: issue 23); the
+    title bar's font is about the app's, plus room for the window's buttons."""
+    need = d.fontMetrics().horizontalAdvance(d.windowTitle()) * 13 // 10 + 160
+    d.setMinimumWidth(max(d.minimumWidth(), need, 28 * d.fontMetrics().averageCharWidth()))
+
+
+def _show_error(label: QLabel, field: QLineEdit, text: str) -> None:
+    """The error under the fields, and said where the focus is (a screen reader does not
+    see a label change)."""
+    from app.ui import announce as a11y
+
+    label.setText(text)
+    a11y.announce(field, text)
+
+
 def _password_field(name: str) -> QLineEdit:
     e = QLineEdit()
     e.setEchoMode(QLineEdit.EchoMode.Password)
@@ -51,6 +67,7 @@ class SetPasswordDialog(QDialog):
         self.pw2 = _password_field("New password again")
         self.error = QLabel()
         self.error.setObjectName("error")
+        self.error.setWordWrap(True)
         form = QFormLayout()
         form.addRow("New password:", self.pw1)
         form.addRow("Again:", self.pw2)
@@ -65,11 +82,12 @@ class SetPasswordDialog(QDialog):
         lay.addWidget(buttons)
         self.hashed = ""
         self.password = ""
+        _fit_title(self)
 
     def _on_ok(self) -> None:
         problem = password_problem(self.pw1.text(), self.pw2.text())
         if problem:
-            self.error.setText(problem)
+            _show_error(self.error, self.pw1 if self.pw1.hasFocus() else self.pw2, problem)
             return
         self.hashed = hash_password(self.pw1.text())
         self.password = self.pw1.text()
@@ -96,6 +114,7 @@ class PasswordDialog(QDialog):
         lay.addLayout(form)
         lay.addWidget(self.error)
         lay.addWidget(buttons)
+        _fit_title(self)
 
     def _on_ok(self) -> None:
         if verify_password(self.pw.text(), self.repo.setting(SETTING) or ""):
@@ -103,7 +122,7 @@ class PasswordDialog(QDialog):
             self.accept()
         else:
             self.pw.clear()
-            self.error.setText("That is not the instructor password.")
+            _show_error(self.error, self.pw, "That is not the instructor password.")
 
 
 def has_password(repo: Repo) -> bool:

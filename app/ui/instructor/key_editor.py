@@ -28,6 +28,7 @@ from app.core.errors import UserError
 from app.core.keydraft import KeyDraft
 from app.core.lessons import Category, KeySpan, Lesson
 from app.core.spans import snap
+from app.ui import announce as a11y
 from app.ui.article import ArticleView, Mark
 from app.ui.fonts import reading_font
 from app.ui.highlights_list import quote
@@ -57,6 +58,7 @@ class KeyEditor(QWidget):
         self.cats: list[Category] = []
         self.key = KeyDraft("")
         self._selected: KeySpan | None = None
+        self._caret_in: KeySpan | None = None  # the key span last said at the caret
         self._saved_state: tuple[KeySpan, ...] = ()
         self._saved_unplaced: tuple[KeySpan, ...] = ()
         self._request = 0
@@ -78,6 +80,12 @@ class KeyEditor(QWidget):
         self.save_button = QPushButton("Save key")
         self.save_button.setObjectName("primary")
         self.save_button.clicked.connect(self.save)
+        self.save_button.setToolTip("Save the key (Ctrl+S)")
+        save_action = QAction("Save key", self)
+        save_action.setShortcut(QKeySequence.StandardKey.Save)
+        save_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_action.triggered.connect(lambda: self.save_button.isEnabled() and self.save())
+        self.addAction(save_action)
         preview = QPushButton("Preview as a student")
         preview.clicked.connect(self._on_preview)
         top = QHBoxLayout()
@@ -145,6 +153,14 @@ class KeyEditor(QWidget):
         self.place_button = QPushButton("Place on the article selection")
         self.place_button.setAccessibleName("Place the chosen span on the selected words")
         self.place_button.clicked.connect(self._on_place_clicked)
+        self.discard_button = QPushButton("Discard this span…")
+        self.discard_button.setAccessibleName("Discard the chosen set-aside span")
+        self.discard_button.clicked.connect(lambda: self.discard_unplaced())
+        discard_key = QAction("Discard set-aside span", self.unplaced_list)
+        discard_key.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+        discard_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        discard_key.triggered.connect(lambda: self.discard_unplaced())
+        self.unplaced_list.addAction(discard_key)
         self.unplaced_label = QLabel("These key spans lost their words when the text was "
                                      "edited. Select the words in the article, choose a span "
                                      "here, and place it:")
@@ -153,7 +169,10 @@ class KeyEditor(QWidget):
         l1 = QVBoxLayout(tab1)
         l1.addWidget(self.unplaced_label)
         l1.addWidget(self.unplaced_list)
-        l1.addWidget(self.place_button)
+        prow = QHBoxLayout()
+        prow.addWidget(self.place_button)
+        prow.addWidget(self.discard_button)
+        l1.addLayout(prow)
         l1.addWidget(self.spans, 1)
         l1.addWidget(self.category_box)
         l1.addWidget(self.explanation)
@@ -198,6 +217,7 @@ class KeyEditor(QWidget):
         self._autosave.stop()
         self._selected = None
         self.key = KeyDraft(lesson.text, lesson.key or ())
+        self._caret_in = None
         self._saved_state = self.key.spans
         self._saved_unplaced = ()
         self.title.setText(f"Answer key: {lesson.title}")
@@ -244,7 +264,8 @@ class KeyEditor(QWidget):
         for k in self.unplaced:
             names = {c.id: c.name for c in self.cats}
             self.unplaced_list.addItem(f"{names.get(k.label, k.label)}: “{k.quote[:80]}”")
-        for w in (self.unplaced_label, self.unplaced_list, self.place_button):
+        for w in (self.unplaced_label, self.unplaced_list, self.place_button,
+                  self.discard_button):
             w.setVisible(bool(self.unplaced))
         if self.unplaced:
             self.unplaced_list.setCurrentRow(0)
@@ -254,7 +275,7 @@ class KeyEditor(QWidget):
         i = self.unplaced_list.currentRow()
         sel = self.article.selection()
         if not 0 <= i < len(self.unplaced) or sel is None or self.lesson is None:
-            self.message.emit("Select the words in the article and a span in the list.")
+            self._say("Select the words in the article and a span in the list.")
             return
         span = snap(self.lesson.text, sel[0], sel[1], self.tokens)
         if span is None:
@@ -266,6 +287,31 @@ class KeyEditor(QWidget):
             self._show_unplaced()
             self._changed()
 
+    def discard_unplaced(self, ask: bool = True) -> KeySpan | None:
+        """Drop the chosen set-aside span from the key for good (once the key is saved;
+        leaving without saving keeps it)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        i = self.unplaced_list.currentRow()
+        if not 0 <= i < len(self.unplaced):
+            self._say("Choose a set-aside span in the list first.")
+            return None
+        k = self.unplaced[i]
+        what = self.unplaced_list.item(i).text()
+        if ask and QMessageBox.question(
+                self, "Discard a set-aside span",
+                f"Discard {what}?\n\nIt leaves the key when you save the key.",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel) != QMessageBox.StandardButton.Discard:
+            return None
+        del self.unplaced[i]
+        self._show_unplaced()
+        self._changed()
+        n = len(self.unplaced)
+        self._say(f"Discarded {what}. Save the key to keep this"
+                          + (f"; {n} set-aside span{'s' * (n != 1)} left." if n else "."))
+        return k
+
     # -- edits ----------------------------------------------------------------
     def mark_selection(self, label: str) -> KeySpan | None:
         if self.lesson is None:
@@ -275,33 +321,63 @@ class KeyEditor(QWidget):
         if sel is None:
             here = self._span_here()
             if here is not None:
-                return self._try(lambda: self.key.update(here, label=label))
-            self.message.emit("Select the words to mark first.")
+                return self._try(lambda: self.key.update(here, label=label), "Now")
+            self._say("Select the words to mark first.")
             return None
         span = snap(self.lesson.text, sel[0], sel[1], self.tokens)
         if span is None:
-            self.message.emit("That selection has no words in it.")
+            self._say("That selection has no words in it.")
             return None
-        return self._try(lambda: self.key.add(span[0], span[1], label))
+        return self._try(lambda: self.key.add(span[0], span[1], label), "Marked as")
 
-    def _try(self, edit) -> KeySpan | None:  # noqa: ANN001
+    def _try(self, edit, done: str = "") -> KeySpan | None:  # noqa: ANN001
+        """Make one edit of the key; ``done`` names it for the screen reader ("Marked
+        as", "Now"): said where the focus is, or, when the new span still needs its
+        explanation, as the explanation box takes the focus."""
+        before = set(self.key.spans)
         try:
             k = edit()
         except UserError as e:
-            self.message.emit(str(e))
+            self._say(str(e))
             return None
         self._refresh(k)
         if not k.explanation:
             self.tabs.setCurrentIndex(0)
             self.explanation.setFocus()
+        if done and k not in before:
+            said = f"{done} {self._span_words(k)}"
+            if not k.explanation:  # said in the box that just took the focus
+                said += ". Write the explanation for students here; Tab leaves the box."
+            self._say(said)
         return k
+
+    def _say(self, text: str) -> None:
+        """The status bar, and the screen reader (``app.ui.announce``)."""
+        self.message.emit(text)
+        a11y.announce(self, text)
+
+    def _span_words(self, k: KeySpan) -> str:
+        names = {c.id: c.name for c in self.cats}
+        kind = "" if k.required else ", optional"
+        return f"{names.get(k.label, k.label)}{kind}: “{quote(self.key.text, k, 80)}”"
+
+    def opening_message(self) -> str:
+        """What a screen reader hears as the key editor's article takes the focus."""
+        if self.lesson is None:
+            return ""
+        n = len(self.key.spans)
+        keys = " or ".join(str(i + 1) for i in range(min(len(self.cats), 9)))
+        return (f"Answer key opened: {self.lesson.title}. {n} key span{'s' * (n != 1)}. "
+                f"Select words and press {keys} to mark a key span; the caret on a span "
+                "says what it is; Delete removes it.")
 
     def remove(self, k: KeySpan | None) -> None:
         if k is None:
-            self.message.emit("There is no key span here.")
+            self._say("There is no key span here.")
             return
         self.key.remove(k)
         self._refresh()
+        self._say(f"Removed the key span {self._span_words(k)}. Undo with Ctrl+Z.")
 
     def _on_remove_triggered(self) -> None:
         self.commit_form()
@@ -309,8 +385,21 @@ class KeyEditor(QWidget):
 
     def _history(self, step) -> None:  # noqa: ANN001
         self.commit_form()
+        before = set(self.key.spans)
         if step():
             self._refresh()
+            came, gone = set(self.key.spans) - before, before - set(self.key.spans)
+            what = "Undone" if step == self.key.undo else "Redone"
+            if came and not gone:
+                self._say(f"{what}: key span {self._span_words(min(came))} is back.")
+            elif gone and not came:
+                self._say(f"{what}: key span {self._span_words(min(gone))} removed.")
+            elif came:
+                self._say(f"{what}: now {self._span_words(min(came))}.")
+            else:
+                self._say(f"{what}.")
+        else:
+            self._say("Nothing to undo." if step == self.key.undo else "Nothing to redo.")
 
     def _span_here(self) -> KeySpan | None:
         if self.spans.hasFocus() and self.spans.currentItem():
@@ -404,8 +493,8 @@ class KeyEditor(QWidget):
         self._saved_state = tuple(lesson.key or ())
         self._saved_unplaced = tuple(self.unplaced)
         missing = sum(1 for k in self.key.spans if not k.explanation.strip())
-        self.message.emit("Key saved." + (f" {missing} span(s) still need an explanation."
-                                          if missing else ""))
+        self._say("Key saved." + (f" {missing} span{'s' * (missing != 1)} still need "
+                                  "an explanation." if missing else ""))
 
     def discard_changes(self) -> None:
         """Forget unsaved work (the instructor chose Discard)."""
@@ -557,6 +646,21 @@ class KeyEditor(QWidget):
             here = self.key.at(pos)
             if here:
                 self._select(here[0])
+            k = here[0] if here else None
+            if k != self._caret_in:
+                # key spans are layout formats, unseen by a screen reader: said as the
+                # caret enters one, kept as the article's description while it is inside
+                if k is not None:
+                    said = f"Key span, {self._span_words(k)}" + (
+                        "" if k.explanation.strip() else " — needs an explanation")
+                    if self.article.hasFocus():
+                        a11y.announce(self.article, said)
+                    self.article.rest(said)
+                else:
+                    self.article.rest("")
+            elif self.article.transient and k is None:
+                self.article.rest("")
+            self._caret_in = k
 
     def _on_spans_current(self, it: QListWidgetItem | None, _prev=None) -> None:
         if it is not None and it.data(ROLE) != self._selected:
@@ -582,7 +686,7 @@ class KeyEditor(QWidget):
         self.commit_form()
         k, sel = self._selected, self.article.selection()
         if k is None or sel is None or self.lesson is None:
-            self.message.emit("Select the words in the article first.")
+            self._say("Select the words in the article first.")
             return
         span = snap(self.lesson.text, sel[0], sel[1], self.tokens)
         if span:

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.core.lessons import LESSON_ID_RE, LEVELS, MAX_TEXT_CHARS, Category, Lesson, Source
 from app.core.packs import UNSHOWABLE
 from app.core.textrules import lesson_problems, plain_block, strip_line
+from app.ui.filedialogs import open_file
 from app.ui.plain import warn
 
 IMPORT_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm *.docx);;All files (*)"
@@ -177,6 +177,7 @@ class LessonDialog(QDialog):
         lay.addWidget(self.error)
         lay.addWidget(buttons)
         self.show_key()
+        self._opened_as = self._state()  # what Cancel or Escape compares against
 
     # -- the key, shaded while the text is edited --------------------------------
     def show_key(self) -> None:
@@ -195,6 +196,39 @@ class LessonDialog(QDialog):
             note += (f" {lost} key span{'s' * (lost != 1)} lost {'their' if lost != 1 else 'its'} "
                      "words in this text: saving keeps them aside for you to place again.")
         self.key_note.setText(note)
+
+    # -- leaving without saving -----------------------------------------------
+    def _state(self) -> tuple:
+        """Everything the instructor can type or choose here."""
+        cats = tuple(self.cats.item(i).checkState() == Qt.CheckState.Checked
+                     for i in range(self.cats.count()))
+        return (self.title.text(), self.lesson_id.text(), self.outlet.text(),
+                self.author.text(), self.published.text(), self.url.text(),
+                self.level.currentIndex(), self.mode.currentIndex(), self.unit.currentText(),
+                self.instructions.toPlainText(), self.notes.toPlainText(), cats,
+                self.text.toPlainText())
+
+    def has_changes(self) -> bool:
+        return self._state() != self._opened_as
+
+    def reject(self) -> None:
+        """Cancel, Escape and the window's close button: ask before typed work is lost."""
+        if self.has_changes():
+            box = QMessageBox(QMessageBox.Icon.Question,
+                              "Edit lesson" if self.original else "New lesson",
+                              "Discard what you typed?"
+                              if self.original is None else "Discard your changes to this lesson?",
+                              parent=self)
+            box.setInformativeText("Keep editing to go back to the lesson; nothing is saved "
+                                   "until you choose Save.")
+            discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+            keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(keep)
+            box.setEscapeButton(keep)
+            box.exec()
+            if box.clickedButton() is not discard:
+                return
+        super().reject()
 
     # -- import and clean-up --------------------------------------------------
     def load_article(self, article) -> None:  # noqa: ANN001 — ImportedArticle
@@ -240,7 +274,7 @@ class LessonDialog(QDialog):
         return True
 
     def _on_import_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import an article", "", IMPORT_FILTER)
+        path = open_file(self, "Import an article", IMPORT_FILTER)
         if path:
             self.import_path(path)
 

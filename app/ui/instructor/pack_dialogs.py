@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -23,6 +22,7 @@ from app.core.errors import UserError
 from app.core.packs import Pack, read_pack
 from app.services.library import ImportReport, import_pack_report
 from app.store.repo import Repo
+from app.ui.filedialogs import open_file, save_file
 from app.ui.operations import Operation
 from app.ui.plain import message_box, warn
 
@@ -102,7 +102,7 @@ def import_pack_interactive(window, path: str | None = None,  # noqa: ANN001
     in the window: tokenized in the spaCy worker process, stored in one transaction with
     the regrading it causes, a backup first when it replaces lessons)."""
     if path is None:
-        path, _ = QFileDialog.getOpenFileName(window, "Import a lesson pack", "", PACK_FILTER)
+        path = open_file(window, "Import a lesson pack", PACK_FILTER)
         if not path:
             return
     name = str(path).replace("\\", "/").rsplit("/", 1)[-1]
@@ -177,8 +177,7 @@ def export_interactive(parent: QWidget, repo: Repo, chosen: set[str]) -> str | N
     d = ExportDialog(parent, [(s.id, s.title) for s in repo.list_lessons()], chosen)
     if d.exec() != QDialog.DialogCode.Accepted or not d.chosen():
         return None
-    path, _ = QFileDialog.getSaveFileName(parent, "Save the lesson pack", "lessons.crpack",
-                                          PACK_FILTER)
+    path = save_file(parent, "Save the lesson pack", "lessons.crpack", PACK_FILTER)
     if not path:
         return None
     try:

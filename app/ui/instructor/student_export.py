@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -109,8 +108,10 @@ def export_for_students(parent: QWidget, repo: Repo, chosen: set[str],
     if d.exec() != QDialog.DialogCode.Accepted or not d.chosen():
         return None
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(parent, "Save the pack for students",
-                                              "lessons-for-students.crpack", PACK_FILTER)
+        from app.ui import filedialogs
+
+        path = filedialogs.save_file(parent, "Save the pack for students",
+                                     "lessons-for-students.crpack", PACK_FILTER)
     if not path:
         return None
     try:

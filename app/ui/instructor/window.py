@@ -25,6 +25,7 @@ from app.core.lessons import Lesson
 from app.services import lesson_edit
 from app.services.lesson_edit import EditResult, save_lesson, unplaced_key
 from app.store.repo import Repo
+from app.ui import announce as a11y
 from app.ui.instructor.gate import change_password
 from app.ui.instructor.key_editor import KeyEditor
 from app.ui.instructor.suggest_worker import SuggestionWorker
@@ -93,7 +94,9 @@ class InstructorWindow(QMainWindow):
                            ("Categories…", self.edit_categories),
                            ("Class results…", self.show_results)):
             b = QPushButton(text)
-            b.clicked.connect(slot)
+            # clicked(bool) must not reach a slot's first parameter (import_pack(path)
+            # was called with False: issue 23)
+            b.clicked.connect(lambda _=False, s=slot: s())
             buttons.addWidget(b)
             if text.startswith(("New", "Edit details", "Delete", "Import")):
                 self.write_controls.append(b)
@@ -122,7 +125,7 @@ class InstructorWindow(QMainWindow):
             a = QAction(text, self)
             if key:
                 a.setShortcut(QKeySequence(key))
-            a.triggered.connect(slot)
+            a.triggered.connect(lambda _=False, s=slot: s())
             m.addAction(a)
             if text.startswith(("New", "Import")):
                 self.write_controls.append(a)
@@ -136,8 +139,9 @@ class InstructorWindow(QMainWindow):
             key = lesson.key or ()
             req = sum(k.required for k in key)
             lost = len(unplaced_key(self.repo, s.id))
-            extra = f" — ⚠ {lost} key span(s) to place" if lost else ""
-            it = QListWidgetItem(f"{s.title}\n{s.unit or 'No unit'} · {s.words} words · "
+            extra = f" — ⚠ {lost} set-aside key span{'s' * (lost != 1)} to place" if lost else ""
+            kind = "Assessment" if s.mode == "assessment" else "Practice"
+            it = QListWidgetItem(f"{s.title}\n{kind} · {s.unit or 'No unit'} · {s.words} words · "
                                  f"key: {req} required, {len(key) - req} optional{extra}")
             if lesson.is_compare:  # formats.md, "Comparisons"
                 from app.ui.compare.authoring import list_line
@@ -238,10 +242,12 @@ class InstructorWindow(QMainWindow):
         self.select_lesson(res.lesson.id)  # a new lesson is the one selected
         msgs = []
         if res.unplaced_key:
-            spans = "\n".join(f"• {k.label}: “{k.quote[:60]}”" for k in res.unplaced_key)
+            names = {c.id: c.name for c in self.repo.categories().values()}
+            spans = "\n".join(f"• {names.get(k.label, k.label)}: “{k.quote[:60]}”"
+                              for k in res.unplaced_key)
             msgs.append(f"{len(res.unplaced_key)} key span(s) could not be placed on the new "
-                        f"text (their words changed):\n{spans}\n\nThey are kept aside: open "
-                        "the key editor to place them again.")
+                        f"text (their words changed):\n{spans}\n\nThey are kept aside: in the "
+                        "key editor, place each on new words or discard it.")
         if res.unplaced_student:
             msgs.append(f"{res.unplaced_student} student highlight(s) no longer match the "
                         "text: they were taken out of drafts and attempts and kept aside.")
@@ -287,8 +293,14 @@ class InstructorWindow(QMainWindow):
             self.statusBarMessage("Your unsaved changes to this key are back (from "
                                   f"{draft.saved_at}). Save the key to keep them, or Undo.",
                                   12000)
+        # focus first, then the page (else the stack hands the focus to the editor's
+        # first button, read out on the way); then what opened, as a change of the focused
+        # article's description (what Orca 43 reads: app.ui.announce)
+        self.editor.article.setFocus(Qt.FocusReason.OtherFocusReason)
         self.stack.setCurrentWidget(self.editor)
-        self.editor.article.setFocus()
+        message = self.editor.opening_message()
+        a11y.notify(self.editor, message)
+        self.editor.article.present_result(message)
 
     def _on_editor_draft_changed(self, lesson_id: str, state: object) -> None:
         if state is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import (
     QComboBox,
@@ -98,6 +98,45 @@ def outside_words(view: ClassView) -> str:
 UNIT_TITLE = "Across the unit: passages found and false alarms"
 
 
+class FullList(QListWidget):
+    """A list as tall as all its rows, wrapped to its width: the panel around it scrolls,
+    never the list (3–4 rows showed, and each row scrolled sideways: issue 23)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSpacing(1)
+        self._width = -1
+
+    def fit(self) -> None:
+        """Each row as tall as its words wrapped at the list's width, and the list as
+        tall as its rows (measured here: Qt's own measure of wrapped rows disagreed with
+        its painting by a line now and then, eliding a row's end)."""
+        fm = self.fontMetrics()
+        width = max(60, self.viewport().width() - 2 * self.spacing())
+        flags = int(Qt.TextFlag.TextWordWrap)
+        total = 0
+        for i in range(self.count()):
+            item = self.item(i)
+            text_h = fm.boundingRect(QRect(0, 0, width - 16, 100_000), flags,
+                                     item.text()).height()
+            h = text_h + 16  # the style sheet's padding (6 + 6) and rule, and a margin
+            item.setSizeHint(QSize(width, h))
+            total += h + 2 * self.spacing()
+        min_h = fm.height() + 16
+        self.setFixedHeight(max(total, min_h) + 2 * self.frameWidth() + 2)
+
+    def resizeEvent(self, e) -> None:  # noqa: N802, ANN001
+        super().resizeEvent(e)
+        if self.width() != self._width:  # rows wrap anew: fit once they are laid out
+            self._width = self.width()
+            QTimer.singleShot(0, self, self.fit)
+
+
 class ClassPage(QWidget):
     lesson_chosen = Signal(str)  # lesson id
 
@@ -128,21 +167,17 @@ class ClassPage(QWidget):
 
         self.article = ArticleView()
         self.article.setAccessibleName("Class article")
-        self.article.setAccessibleDescription(
+        self.article.base_description = (  # (what it says when nothing else applies)
             "The article. Each key passage is shaded by the share of students who found it; "
             "the list Key passages says the same in words.")
+        self.article.rest()
         self.article.set_reading_font(reading_font(0.85))
 
-        self.key_list = QListWidget()
+        self.key_list = FullList()
         self.key_list.setAccessibleName("Key passages")
-        self.key_list.setWordWrap(True)
-        self.extras = QListWidget()
+        self.extras = FullList()
         self.extras.setAccessibleName("Most common extra highlights")
-        self.extras.setWordWrap(True)
         for lst in (self.key_list, self.extras):
-            lst.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
-            lst.setMaximumHeight(170)
-            lst.setSpacing(1)
             lst.itemActivated.connect(self._on_item_activated)
             lst.currentItemChanged.connect(lambda it, _old: self._on_item_activated(it))
         self.histogram = ScoreHistogram()
@@ -166,6 +201,7 @@ class ClassPage(QWidget):
                          ("Score distribution", self.histogram),
                          (FIGURES_TITLE, self.figures)):
             head = QLabel(f"<b>{title}</b>")
+            head.setWordWrap(True)  # (at 200 % text a heading widened the panel past its view)
             if w in (self.key_list, self.extras):
                 head.setBuddy(w)
             col.addWidget(head)
@@ -175,6 +211,7 @@ class ClassPage(QWidget):
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(380)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
@@ -228,6 +265,8 @@ class ClassPage(QWidget):
         self.marks, self.tags = [], []
         self.key_list.clear()
         self.extras.clear()
+        self.key_list.fit()
+        self.extras.fit()
         self.histogram.set_counts((0,) * 10)
         self.figures.clear()
         self.unit_signals.clear()
@@ -322,6 +361,8 @@ class ClassPage(QWidget):
             self.extras.addItem(item)
         if not view.extras:
             self.extras.addItem(outside_words(view))
+        for lst in (self.key_list, self.extras):
+            lst.fit()
         self.histogram.set_counts(view.histogram)
         self.histogram.setVisible(True)
         lines = [figures_in_words(names.get(lab, lab), f, n) for lab, f in view.by_label.items()]

@@ -7,13 +7,12 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,6 +28,7 @@ from app.core.classcodes import shown
 from app.core.errors import UserError
 from app.services import classcodes
 from app.store.repo import Repo
+from app.ui.filedialogs import save_file
 from app.ui.plain import ask, warn
 
 if TYPE_CHECKING:
@@ -154,11 +154,7 @@ class ClassCodesDialog(QDialog):
 
     def save_sheet(self, path: str | os.PathLike[str] | None = None) -> str | None:
         if path is None:
-            docs = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation)
-            path, _ = QFileDialog.getSaveFileName(self, "Save the class sheet",
-                                                  os.path.join(docs, "class-codes.pdf"),
-                                                  "PDF (*.pdf)")
+            path = save_file(self, "Save the class sheet", "class-codes.pdf", "PDF (*.pdf)")
             if not path:
                 return None
         try:

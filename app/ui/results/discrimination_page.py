@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,6 +33,7 @@ from app.services.results.discrimination import (
 from app.services.results.learning_csv import discrimination_rows, write_rows
 from app.services.results.learning_text import category_name, shown
 from app.store.repo import Repo
+from app.ui.filedialogs import save_file
 from app.ui.plain import label, warn
 from app.ui.results.discrimination_plot import DiscriminationPlot, Point
 from app.ui.results.learning_models import TextTable, scrolled
@@ -314,8 +314,8 @@ class DiscriminationPage(QWidget):
         if self.result is None:
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export discrimination CSV",
-                                                  "discrimination.csv", "CSV files (*.csv)")
+            path = save_file(self, "Export discrimination CSV", "discrimination.csv",
+                             "CSV files (*.csv)")
             if not path:
                 return None
         try:

@@ -111,8 +111,10 @@ class GradebookPage(QWidget):
         for c in range(self.model.columnCount()):
             need = names if c == 0 else fm.horizontalAdvance(
                 sample_text(*seen[gb.lessons[c - 1].id]))
-            need = max(need, head.sectionSizeFromContents(c).width())
-            self.table.setColumnWidth(c, min(max(need + 16, 120), 280))
+            title = head.sectionSizeFromContents(c).width()
+            # never narrower than the heading's own wrapped lines (at 200 % text the
+            # 280 px cap cut "Framing 1: a report built" at both ends: issue 23)
+            self.table.setColumnWidth(c, max(title + 8, min(max(need, title) + 16, 280), 120))
         head.resizeSections(QHeaderView.ResizeMode.Interactive)
         head.updateGeometry()
 

@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.core.errors import UserError
 from app.interop.roster import LMS_NAMES, read_roster
 from app.services import roster as roster_service
 from app.store import roster_repo
 from app.store.repo import Repo
+from app.ui.filedialogs import open_file, save_file
 from app.ui.results.lms_export_dialog import ExportLayoutDialog
 from app.ui.results.roster_dialog import RosterMatchDialog
 
@@ -55,7 +56,7 @@ def roster_notes(repo: Repo) -> dict[int, str]:
 
 def import_roster(w: ResultsWindow, path: str | os.PathLike[str] | None = None):
     if path is None:
-        path, _ = QFileDialog.getOpenFileName(w, "Import roster", "", ROSTER_FILTER)
+        path = open_file(w, "Import roster", ROSTER_FILTER)
         if not path:
             return None
     try:
@@ -104,8 +105,8 @@ def ask_layout(w: ResultsWindow) -> str | None:
 
 def export_lms_csv(w: ResultsWindow, lms: str, path: str | os.PathLike[str] | None) -> Path | None:
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(w, f"Export CSV for {LMS_NAMES[lms]}",
-                                              f"gradebook-{lms}.csv", "CSV files (*.csv)")
+        path = save_file(w, f"Export CSV for {LMS_NAMES[lms]}", f"gradebook-{lms}.csv",
+                         "CSV files (*.csv)")
         if not path:
             return None
     try:

@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -39,6 +38,7 @@ from app.services.results.learning_text import (
 from app.services.results.prepost import PrePost, prepost
 from app.store import prepost_repo
 from app.store.repo import Repo
+from app.ui.filedialogs import save_file
 from app.ui.plain import label, warn
 from app.ui.results.learning_models import TextTable, fit_height, scrolled
 from app.ui.results.prepost_dialog import PairingDialog
@@ -343,8 +343,8 @@ class PrePostPage(QWidget):
         if self.result is None:
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export pre and post CSV",
-                                                  "prepost.csv", "CSV files (*.csv)")
+            path = save_file(self, "Export pre and post CSV", "prepost.csv",
+                             "CSV files (*.csv)")
             if not path:
                 return None
         try:
@@ -360,8 +360,8 @@ class PrePostPage(QWidget):
         if self.result is None:
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save pre and post report",
-                                                  "prepost.pdf", "PDF files (*.pdf)")
+            path = save_file(self, "Save pre and post report", "prepost.pdf",
+                             "PDF files (*.pdf)")
             if not path:
                 return None
         try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from concurrent.futures import Executor
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -28,12 +28,15 @@ from app.core.attempts import Grade
 from app.core.errors import UserError
 from app.services.grading import grade_lesson
 from app.store.repo import Repo, Submission
-from app.ui.plain import ask, warn
+from app.ui.plain import ask, tip, warn
 from app.ui.results.conflicts_panel import ConflictsPanel
-from app.ui.roles import ACCESSIBLE_TEXT, DISPLAY, USER
+from app.ui.roles import ACCESSIBLE_TEXT, DISPLAY, TOOLTIP, USER
 
 ID_ROLE = USER + 1
-_ROLES = frozenset({DISPLAY, ACCESSIBLE_TEXT, ID_ROLE})  # the rest are turned away at once
+_ROLES = frozenset({DISPLAY, ACCESSIBLE_TEXT, TOOLTIP, ID_ROLE})  # the rest go at once
+# capped columns (share of the table's width), so Feedback stays on screen: Lesson,
+# Override, Comment; the capped text is elided, and whole in the cell's tooltip
+WIDE_COLUMNS = {1: 0.34, 3: 0.25, 4: 0.25}
 COLUMNS = ("Student", "Lesson", "Score", "Override", "Comment", "Feedback")
 
 
@@ -62,11 +65,23 @@ def review_rows(repo: Repo, grades: Mapping[tuple[int, str], Grade] | None = Non
                for kv in sorted(by_name[name], key=lambda kv: kv[0][1])]
     released = {r[0] for r in repo.db.execute(
         "SELECT submission_id FROM submissions WHERE released_at IS NOT NULL")}
+    practice = {le.id for le in repo.list_lessons() if le.mode != "assessment"}
+
+    def status(g: Grade, lesson_id: str) -> str:
+        if g.submission_id in released:
+            return "released"
+        if lesson_id not in practice:
+            return "not released"
+        # a practice lesson shows the key at once: the student has seen it; only your
+        # override or comment still waits for a release
+        reviewed = g.override is not None or bool(g.comment)
+        return "key seen (practice); review not released" if reviewed else \
+            "key seen (practice)"
+
     return [(g.submission_id, (names.get(student_id, ""), titles.get(lesson_id, lesson_id),
                                "not graded" if g.score is None else str(g.score),
                                "" if g.override is None else f"{g.override} — {g.reason}",
-                               g.comment,
-                               "released" if g.submission_id in released else "not released"))
+                               g.comment, status(g, lesson_id)))
             for (student_id, lesson_id), g in ordered]
 
 
@@ -93,7 +108,11 @@ class ReviewModel(QAbstractTableModel):
         if role not in _ROLES or not index.isValid():
             return None
         sid, cells = self.rows[index.row()]
-        return sid if role == ID_ROLE else cells[index.column()]
+        if role == ID_ROLE:
+            return sid
+        if role == TOOLTIP:  # a capped column's whole text, shown literally
+            return tip(cells[index.column()]) if cells[index.column()] else None
+        return cells[index.column()]
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = DISPLAY):  # noqa: ANN201
@@ -217,7 +236,20 @@ class ReviewPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # Feedback shown right after the score (the columns' order in the model stays):
+        # the override and comment, of any length, come last and never push it off screen
+        self.table.horizontalHeader().moveSection(5, 3)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # the chosen row stays visibly chosen when the table is not focused (after a
+        # review dialog closes, or while a button has the focus)
+        pal = self.table.palette()
+        for role in (pal.ColorRole.Highlight, pal.ColorRole.HighlightedText):
+            pal.setColor(pal.ColorGroup.Inactive, role, pal.color(pal.ColorGroup.Active, role))
+        self.table.setPalette(pal)
         self.table.doubleClicked.connect(lambda *_: self.review_current())
+        self.notice = _plain(QLabel())  # what the last action did
+        self.notice.setObjectName("reviewNotice")
         self.review_button = QPushButton("&Review…")
         self.review_button.clicked.connect(self.review_current)
         self.release_button = QPushButton("Re&lease here")
@@ -236,6 +268,7 @@ class ReviewPage(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(intro)
         lay.addWidget(self.table, 1)
+        lay.addWidget(self.notice)
         lay.addLayout(buttons)
         lay.addWidget(self.conflicts)
         if fill:
@@ -272,13 +305,50 @@ class ReviewPage(QWidget):
             .run_in_background()
 
     def _show(self, rows: list[tuple[str, tuple[str, ...]]], conflicts: list) -> None:
+        keep = self.current_submission()
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
+        if keep is not None:
+            self.select_submission(keep)
         self.conflicts.show_conflicts(conflicts)
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their contents, but a long lesson title, override or
+        comment never pushes Feedback off screen (elided; whole in the tooltip)."""
+        self.table.resizeColumnsToContents()
+        width = self.table.viewport().width()
+        for col, share in WIDE_COLUMNS.items():
+            cap = max(120, int(width * share))
+            if self.table.columnWidth(col) > cap:
+                self.table.setColumnWidth(col, cap)
+
+    def resizeEvent(self, e) -> None:  # noqa: N802, ANN001
+        super().resizeEvent(e)
+        if self.model.rows and e.oldSize().width() != e.size().width():
+            # once the layout has given the table its new width
+            QTimer.singleShot(0, self, self._fit_columns)
 
     def current_submission(self) -> str | None:
         i = self.table.currentIndex()
         return i.data(ID_ROLE) if i.isValid() else None
+
+    def select_submission(self, sid: str) -> bool:
+        """Make the row of ``sid`` current, selected and in view."""
+        for r, (row_sid, _cells) in enumerate(self.model.rows):
+            if row_sid == sid:
+                idx = self.model.index(r, 0)
+                self.table.selectRow(r)
+                self.table.setCurrentIndex(idx)
+                self.table.scrollTo(idx)
+                return True
+        return False
+
+    def say(self, text: str) -> None:
+        """The notice under the table, and the screen reader."""
+        from app.ui import announce as a11y
+
+        self.notice.setText(text)
+        a11y.announce(self, text)
 
     def review_current(self) -> bool:
         sid = self.current_submission()
@@ -289,6 +359,16 @@ class ReviewPage(QWidget):
         if d.exec() != QDialog.DialogCode.Accepted:
             return False
         self.refresh()
+        self.select_submission(sid)
+        self.table.setFocus()
+        g = self.repo.grades(sub.student_id, sub.lesson_id).get((sub.student_id, sub.lesson_id))
+        what = []
+        if g is not None and g.override is not None:
+            what.append(f"score set to {g.override}")
+        if g is not None and g.comment:
+            what.append("comment saved")
+        self.say(f"Review saved for {sub.student}: {', '.join(what) or 'no override, no comment'}."
+                 " Release it (Export feedback file… or Release here) for the student to see it.")
         self.changed.emit()
         return True
 
@@ -334,6 +414,8 @@ class ReviewPage(QWidget):
                 return 0
         n = release(self.repo, submission_ids=[s.submission_id for s in todo])
         self.refresh()
+        self.say(f"Released {n} attempt{'s' * (n != 1)} on this computer: those students see "
+                 "their feedback now.")
         self.changed.emit()
         return n
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.names import likely_same
 from app.interop.roster import LMS_NAMES
 from app.services.roster import Entry
 from app.store.repo import Student
@@ -74,9 +75,20 @@ class RosterMatchDialog(QDialog):
             combo = QComboBox()
             combo.setAccessibleName(f"Close Reader student for {who.name}")
             combo.addItem(NOBODY, None)
-            for s in students:
-                if s.id not in taken.get(who.lms, set()):
-                    combo.addItem(s.name, s.id)
+            free = [s for s in students if s.id not in taken.get(who.lms, set())]
+            # "Sam K." for "Kowalski, Sam": offered first, and chosen when it is the only
+            # such student (a suggestion, shown as one; the instructor confirms)
+            first, last = who.first_last
+            likely = [s for s in free if likely_same(first, last, s.name)]
+            for s in likely + [s for s in free if s not in likely]:
+                combo.addItem(f"{s.name} — likely" if s in likely else s.name, s.id)
+            if len(likely) == 1:
+                combo.setCurrentIndex(1)
+                note = _plain(f"Suggested: {likely[0].name} (same first name"
+                              f"{' and initial' if ' ' in likely[0].name.strip() else ''}). "
+                              "Check before you match.", wrap=True)
+                note.setObjectName("sourceLine")
+                cell.addWidget(note)
             combo.setMinimumContentsLength(18)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             grid.addWidget(combo, row, 1, Qt.AlignmentFlag.AlignTop)

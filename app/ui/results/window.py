@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -32,6 +31,7 @@ from app.services.results.classview import read_lessons, student_progress
 from app.services.results.gradebook import Gradebook, build_gradebook, figures_loader, write_csv
 from app.services.results.report_pdf import class_summary_pdf, student_report_pdf
 from app.store.repo import Repo
+from app.ui.filedialogs import choose_folder, open_files, save_file
 from app.ui.operations import Cancelled, Operation, RepoOp
 from app.ui.plain import ask, warn
 from app.ui.results import codes_dialog, lms_actions
@@ -288,12 +288,7 @@ class ResultsWindow(QMainWindow):
             if not answer:
                 return None
         if path is None:
-            from PySide6.QtCore import QStandardPaths
-
-            docs = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation)
-            path = QFileDialog.getExistingDirectory(
-                self, "Folder for the feedback files (one per student computer)", docs)
+            path = choose_folder(self, "Folder for the feedback files (one per student computer)")
             if not path:
                 return None
         try:
@@ -318,9 +313,9 @@ class ResultsWindow(QMainWindow):
         if layout not in (None, "spreadsheet"):
             return lms_actions.export_lms_csv(self, layout, path)
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
-                self, "Export long CSV" if long else "Export CSV",
-                "gradebook-long.csv" if long else "gradebook.csv", "CSV files (*.csv)")
+            path = save_file(self, "Export long CSV" if long else "Export CSV",
+                             "gradebook-long.csv" if long else "gradebook.csv",
+                             "CSV files (*.csv)")
             if not path:
                 return None
         try:
@@ -381,8 +376,7 @@ class ResultsWindow(QMainWindow):
 
     # -- helpers ----------------------------------------------------------------
     def _ask_pdf(self, title: str, name: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, title, name, "PDF files (*.pdf)")
-        return path or None
+        return save_file(self, title, name, "PDF files (*.pdf)") or None
 
     def _write_pdf(self, make: Callable[[Repo, str | os.PathLike[str]], object],
                    path: str | os.PathLike[str],
@@ -436,7 +430,7 @@ class ResultsWindow(QMainWindow):
 
     # -- slots ------------------------------------------------------------------
     def _on_grades_import_requested(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import submissions", "", BUNDLE_FILTER)
+        paths = open_files(self, "Import submissions", BUNDLE_FILTER)
         self.import_files(paths)
 
     def _on_grades_export_requested(self, long: bool) -> None:
