@@ -85,6 +85,43 @@ def test_addresses_are_the_pages_own(imported):
         "https://www.cnn.com/2023/11/06/politics/alito-prelogar-supreme-court-analysis/index.html")
 
 
+
+def test_captions_credits_bios_and_disclaimers_are_listed_as_removed(imported):
+    def removed(name: str, start: str) -> str:
+        article = imported[name]
+        reasons = [r.reason for r in article.removals if r.text.startswith(start)]
+        assert reasons, (name, start)
+        assert not any(p.startswith(start) for p in article.text.split("\n\n")), (name, start)
+        return reasons[0]
+
+    # WIRED: a caption ending in its credit, and the writer's bio after the article
+    assert "caption" in removed("wired_001.html", "A person crossing the street in Huwara")
+    assert removed("wired_001.html", "Tom Bennett is a freelance reporter").startswith(
+        "Looks like a note about the author")
+    # CNN's photo credits under their captions; ONE Esports' "Credit: …" lines
+    assert "caption" in removed("cnn_001.html", "Erin Schaff/Pool/Getty Images")
+    assert "credit" in removed("video_article_02.html", "Credit: Riot Games")
+    # TIME's lead photo caption and LSM's "Foto: REUTERS, NTB" credit
+    assert "caption" in removed("time_001.html", "The sun rises over an oil field")
+    assert "caption" in removed("latvian_article.html", "Foto: REUTERS, NTB")
+    # Sott.net's disclaimer under its comments
+    assert "disclaimer" in removed("article_with_br.html", "Reader comments do not necessarily")
+
+
+def test_a_failed_download_fails_unless_offline(monkeypatch, tmp_path):
+    from tests import pages_source
+
+    def down(*_a, **_k):
+        raise pages_source.PagesUnavailable("could not download (test)")
+
+    monkeypatch.setattr(pages_source, "sdist", down)
+    monkeypatch.delenv(pages_source.OFFLINE, raising=False)
+    with pytest.raises(pytest.fail.Exception, match="could not be obtained from PyPI"):
+        pages_source.pages_or_skip(["cnn_001.html"], tmp_path)
+    monkeypatch.setenv(pages_source.OFFLINE, "1")
+    with pytest.raises(pytest.skip.Exception, match="CLOSE_READER_OFFLINE=1"):
+        pages_source.pages_or_skip(["cnn_001.html"], tmp_path)
+
 # -- text files: the headline, byline and dateline at the top ---------------------------
 def test_txt_head_fills_title_author_date_and_outlet(tmp_path):
     f = tmp_path / "ap.txt"
