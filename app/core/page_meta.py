@@ -22,28 +22,24 @@ order a careful reader would trust them:
 - **url**: ``<link rel="canonical">``, else ``og:url``, else JSON-LD.
 
 The page is only parsed, never fetched (trafilatura and htmldate are handed the parsed
-tree, not an address). ``lxml`` and ``trafilatura`` are imported lazily.
+tree, not an address). ``lxml`` and ``trafilatura`` are imported lazily. What the page
+declares is read by :mod:`app.core.page_read`.
 """
 
 from __future__ import annotations
 
-import copy
-import html as html_lib
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from app.core import clutter
 from app.core.dates import DATE_PATTERN, parse_date
+from app.core.page_read import RawMeta, collect, norm  # noqa: F401 (collect: html_text)
 from app.core.record import record
 
-ARTICLE_TYPES = frozenset({
-    "newsarticle", "article", "blogposting", "opinionnewsarticle", "reportagenewsarticle",
-    "analysisnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "report",
-    "scholarlyarticle", "socialmediaposting", "liveblogposting", "techarticle"})
-_SEPARATOR = re.compile(r"\s+[|/–—•·:-]\s+|\s*\|\s*|\s+::\s+")
+_SEPARATOR = re.compile(r"\s+[|/–—•·:-]\s+|\s*\|\s*|\s+::\s+|\s+--\s+")
+# what a title's site part may follow when the title is the headline and more: "…需求-新华网"
+_TAIL_CUT = re.compile(r"^\s*(?:[-|/–—•·:：»_]+|--)\s*")
 _GENERIC = re.compile(r"\b(?:latest news|breaking news|news (?:&|and) headlines|home ?page|"
                       r"official site|homepage)\b", re.I)
 _ORG_WORDS = clutter.word_set(
@@ -58,12 +54,13 @@ _PUBLISHED_META = ("article:published_time", "og:article:published_time", "datep
                    "parsely-pub-date", "sailthru.date.published")
 _AUTHOR_META = ("author", "article:author", "og:article:author", "dc.creator", "byl",
                 "parsely-author", "sailthru.author", "citation_author")
-_LABELLED_DATE = re.compile(rf"(?:^|\b)(?:published|posted|first published|^date|^dated)"
-                            rf"(?:\s+on)?\b\W*.{{0,24}}?({DATE_PATTERN})", re.I)
+_LABELLED_DATE = re.compile(rf"(?:^|[|•·–—]\s*)(?:published|posted|first published|date|dated)"
+                            rf"(?:\s+on)?\b\W*.{{0,24}}?({DATE_PATTERN})", re.I | re.M)
+_MONTHS_DAYS = (r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|"
+                r"thur|thurs|fri|sat|sun)[a-z]*\.?|\b(?:utc|gmt|[ecmp][sd]t|am|pm)\b")
 _NOT_PUBLISHED = re.compile(r"^\W*(?:updated|last updated|modified|today|now)\b", re.I)
-_ASIDE_CLASS = re.compile(r"comment|reply|related|sidebar|widget|recommend|teaser|promo|popular|"
-                          r"trending|more-stories|footer|menu|avatar", re.I)
-_AUTHOR_CLASS = re.compile(r"(?:^|[\s_-])(?:author|byline|byl|writer|creator)(?:$|[\s_-])", re.I)
+_NOT_AUTHORS = frozenset({"submitted", "posted", "published", "updated", "by", "written",
+                          "author", "admin", "share", "print", "email"})
 
 
 @record
@@ -76,169 +73,6 @@ class PageMeta:
     headline: str | None = None  # the visible headline, word for word, when found
 
 
-@record
-class RawMeta:
-    """What the page declares, before deciding (``collect``; the unsanitised tree)."""
-
-    metas: dict[str, str]
-    titles: tuple[str, ...]  # og:title, twitter:title, JSON-LD headline, <title>, trafilatura
-    html_title: str | None
-    h1s: tuple[str, ...]
-    ld_authors: tuple[tuple[str, bool], ...]  # (name, is a person)
-    ld_publisher: str | None
-    ld_published: str | None
-    ld_url: str | None
-    dom_authors: tuple[str, ...]  # texts of author/byline elements
-    canonical: str | None
-    traf: dict[str, str | None]
-    copyright: str | None = None  # the name in the page's "© 2020 Name" footer
-
-
-def norm(name: str | None) -> str:
-    """A site or person name for comparison: case, "the", ".com" and punctuation gone."""
-    s = (name or "").casefold().strip()
-    s = re.sub(r"^the\s+", "", s)
-    s = re.sub(r"^(?:https?://)?(?:www\.)?", "", s)
-    s = re.sub(r"\.(?:com|org|net|co\.uk|co|de|fr|info|news|uk)/?$", "", s)
-    s = "".join(_WORD.findall(s))
-    return s[3:] if s.startswith("the") and len(s) > 6 else s  # "thenervousbreakdown.com"
-
-
-def _text(el: Any) -> str:
-    return " ".join(el.text_content().split())
-
-
-def _metas(root: Any) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for el in root.iter("meta"):
-        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
-        value = " ".join(html_lib.unescape(el.get("content") or "").split())
-        if key and value and key not in out:
-            out[key] = value
-    return out
-
-
-def _ld_objects(root: Any) -> list[dict[str, Any]]:
-    """Every JSON-LD object of the page, nested ``@graph`` lists flattened."""
-    found: list[dict[str, Any]] = []
-
-    def walk(x: Any, depth: int = 0) -> None:
-        if depth > 6 or len(found) > 200:
-            return
-        if isinstance(x, list):
-            for y in x[:100]:
-                walk(y, depth + 1)
-        elif isinstance(x, dict):
-            found.append(x)
-            if "@graph" in x:
-                walk(x["@graph"], depth + 1)
-
-    for el in root.iter("script"):
-        if (el.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        body = (el.text or "").strip()
-        if not body or len(body) > 500_000:
-            continue
-        try:
-            walk(json.loads(body))
-        except (ValueError, RecursionError):
-            continue
-    return found
-
-
-def _types(obj: dict[str, Any]) -> set[str]:
-    t = obj.get("@type")
-    items = t if isinstance(t, list) else [t]
-    return {x.lower() for x in items if isinstance(x, str)}
-
-
-def _names(value: Any) -> list[tuple[str, bool]]:
-    """(name, is a person) of a JSON-LD author or publisher value."""
-    out: list[tuple[str, bool]] = []
-    for v in value if isinstance(value, list) else [value]:
-        if isinstance(v, str) and v.strip():
-            out.append((html_lib.unescape(v.strip()), True))
-        elif isinstance(v, dict) and isinstance(v.get("name"), str) and v["name"].strip():
-            out.append((html_lib.unescape(v["name"].strip()), "person" in _types(v)))
-    return out[:10]
-
-
-def _ld_first(objects: Sequence[dict[str, Any]], key: str) -> str | None:
-    for o in objects:
-        v = o.get(key)
-        if isinstance(v, dict):
-            v = v.get("@id") or v.get("url")
-        if isinstance(v, str) and v.strip():
-            return html_lib.unescape(v.strip())
-    return None
-
-
-def _trafilatura(root: Any) -> dict[str, str | None]:
-    try:
-        from trafilatura import extract_metadata
-
-        doc = extract_metadata(copy.deepcopy(root), date_config={
-            "original_date": True, "extensive_search": False})
-    except Exception:  # a parser failure deep inside: what we read ourselves is enough
-        return {}
-    if doc is None:
-        return {}
-    return {k: (getattr(doc, k, None) or None) for k in ("title", "author", "sitename",
-                                                        "date", "url")}
-
-
-def collect(root: Any) -> RawMeta:
-    """What the (unsanitised) parsed page declares about itself."""
-    metas = _metas(root)
-    objects = _ld_objects(root)
-    article = [o for o in objects if _types(o) & ARTICLE_TYPES]
-    authors = [n for o in article for n in _names(o.get("author"))]
-    publisher = next((n for o in article for n, _ in _names(o.get("publisher"))), None)
-    el = next(root.iter("title"), None)
-    html_title = _text(el) if el is not None else None
-    traf = _trafilatura(root)
-    titles = [metas.get("og:title"), metas.get("twitter:title"),
-              _ld_first(article, "headline"), html_title, traf.get("title")]
-    canonical = None
-    for link in root.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split():
-            canonical = (link.get("href") or "").strip() or None
-            break
-    dom_authors = []
-    for e in root.iter():
-        if not isinstance(e.tag, str) or e.tag in ("meta", "link", "script", "style"):
-            continue
-        marks = " ".join(filter(None, (e.get("class"), e.get("rel"), e.get("itemprop"))))
-        if marks and _AUTHOR_CLASS.search(marks) and not _ASIDE_CLASS.search(marks):
-            t = _text(e)
-            if 0 < len(t) <= 120:
-                dom_authors.append(t)
-        if len(dom_authors) >= 40:
-            break
-    return RawMeta(
-        metas, tuple(t for t in titles if t), html_title,
-        tuple(t for t in (_text(h) for h in root.iter("h1")) if t)[:10], tuple(authors),
-        publisher, _ld_first(article, "datePublished"),
-        _ld_first(article, "url") or _ld_first(article, "mainEntityOfPage"),
-        tuple(dom_authors), canonical, traf, _copyright(root))
-
-
-_COPYRIGHT = re.compile(r"(?:©|\(c\)|&copy;|copyright)\s*(?:copyright\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?"
-                        r"\s*,?\s*)?(?P<name>[A-Z][^.,|\n©;:]{1,50}?)(?=\s*[.,|;]|\s+all rights"
-                        r"|\s*$|\s+\d)", re.I)
-
-
-def _copyright(root: Any) -> str | None:
-    """The name in the page's last copyright line ("© 2020 The Nervous Breakdown.")."""
-    for el in reversed(list(root.iter("footer", "p", "div", "span", "small", "li"))[-400:]):
-        t = " ".join((el.text_content() or "").split()) if len(el) < 8 else ""
-        if 3 < len(t) <= 200 and ("©" in t or "copyright" in t.lower()):
-            m = _COPYRIGHT.search(t)
-            if m and not re.match(r"(?i)all rights|by\b", m.group("name")):
-                return m.group("name").strip()
-    return None
-
-
 # -- deciding ---------------------------------------------------------------------------
 def _site_names(raw: RawMeta) -> list[tuple[str, str]]:
     """Outlet candidates as (source, name), strongest source first."""
@@ -248,24 +82,57 @@ def _site_names(raw: RawMeta) -> list[tuple[str, str]]:
            ("twitter", (m.get("twitter:site") or "").lstrip("@") or None)]
     for t in (raw.html_title, m.get("og:title")):
         parts = [p for p in _suffixes(t or "")
-                 if not any(norm(h).endswith(norm(p)) for h in raw.h1s)]  # not the headline's
+                 if not any(norm(h).endswith(norm(p)) and len(norm(p)) >= 0.5 * len(norm(h))
+                            for h in raw.h1s)]  # not the headline's
         out += [("suffix" if len(parts) == 1 else "suffix2", p) for p in parts]
     if raw.copyright:
         out.append(("copyright", raw.copyright))
+    out += _after_headline(raw)
     url = raw.canonical or m.get("og:url") or raw.traf.get("url") or ""
     host = re.match(r"https?://(?:www\.)?([^/:]+)", url)
     if host:
         out.append(("domain", host.group(1)))
     # "WSVN 7News | Miami News, Weather, Sports | Fort Lauderdale": the name comes first
-    return [(s, _SEPARATOR.split(" ".join(v.split()))[0].strip() if s in ("og", "app", "traf", "ld")
-             else " ".join(v.split())) for s, v in out if v and v.strip()]
+    named = [(s, _SEPARATOR.split(" ".join(v.split()))[0].strip() if s in ("og", "app", "traf", "ld")
+              else " ".join(v.split())) for s, v in out if v and v.strip()]
+    # a site name that is the headline (trafilatura's guess on a page without one) is none
+    heads = {norm(t) for t in raw.titles} | {norm(h) for h in raw.h1s}
+    return [(s, v) for s, v in named if norm(v) not in heads or s == "domain"]
+
+
+def _after_headline(raw: RawMeta) -> list[tuple[str, str]]:
+    """What a title holds after the page's visible headline ("Headline-新华网", "Headline »
+    Local » Ultima Hora Mallorca") or an ``<h1>`` after a title ("HeadlineUltima Hora
+    Mallorca", the site's name glued to it): the site's name, first and last part."""
+    found: list[tuple[str, str]] = []
+    pairs = [(t, h) for t in (raw.html_title, raw.metas.get("og:title")) if t for h in raw.h1s]
+    pairs += [(h, t) for h in raw.h1s for t in raw.titles if len(t.split()) >= 3]
+    for longer, head in pairs:
+        longer, head = " ".join(longer.split()), " ".join(head.split())
+        if len(head) < 8 or len(longer) <= len(head) or not longer.startswith(head):
+            continue
+        cut = _TAIL_CUT.match(longer[len(head):])
+        glued = longer[len(head):len(head) + 1].isalnum()
+        if not cut and not glued:
+            continue
+        rest = longer[len(head) + (cut.end() if cut else 0):]
+        parts = [p.strip() for p in _SEPARATOR.split(_guillemets(rest)) if p.strip()]
+        parts = [p for p in parts if not (parse_date(p) and len(p.split()) <= 4)]
+        named = list(dict.fromkeys(p for p in parts[:1] + parts[-1:] if len(p.split()) <= 5))
+        found += [("suffix" if len(named) == 1 else "suffix2", p) for p in named]
+    return list(dict.fromkeys(found))
+
+
+def _guillemets(title: str) -> str:
+    """ " » " as a separator, unless the title quotes with « »; the same length."""
+    return title if "«" in title else title.replace(" » ", " | ")
 
 
 def _suffixes(title: str) -> list[str]:
     """Where a page title names the site after the headline: the part right after it
     ("X - WSVN 7News | Miami News | Fort Lauderdale") and the last part ("X | Section |
     DW | 19.01.2020", a date passed over); one or two names."""
-    parts = [p.strip() for p in _SEPARATOR.split(title)[1:] if p.strip()]
+    parts = [p.strip() for p in _SEPARATOR.split(_guillemets(title))[1:] if p.strip()]
     while parts and parse_date(parts[-1]) and len(parts[-1].split()) <= 4:
         parts.pop()
     return list(dict.fromkeys(p for p in parts[:1] + parts[-1:] if len(p.split()) <= 5))
@@ -318,7 +185,7 @@ def strip_site(title: str, sites: set[str]) -> str:
     """``title`` without a leading or trailing site name, section or date."""
     t = " ".join(title.split())
     for _ in range(6):
-        cuts = list(_SEPARATOR.finditer(t))
+        cuts = list(_SEPARATOR.finditer(_guillemets(t)))
         if not cuts:
             break
         last, first = cuts[-1], cuts[0]
@@ -352,6 +219,9 @@ def _similar(a: str, b: str) -> float:
     wa, wb = set(_WORD.findall(a.casefold())), set(_WORD.findall(b.casefold()))
     if not wa or not wb:
         return 0.0
+    na, nb = norm(a), norm(b)
+    if len(na) >= 8 and nb.startswith(na) and len(na) >= 0.6 * len(nb):
+        return 1.0
     if len(wa) >= 3 and wa <= wb:
         return 1.0
     return len(wa & wb) / max(len(wa), len(wb))
@@ -365,11 +235,18 @@ def decide_title(raw: RawMeta, outlet: str | None) -> tuple[str | None, str | No
     metas = [t for t in metas if t and not _site_like(t, sites)]
     h1s = [h for h in raw.h1s if not _site_like(h, sites) and len(h) <= 400]
     if metas and h1s:
-        score, h1 = max(((max(_similar(h, t) for t in metas), -i, h)
-                         for i, h in enumerate(h1s)))[::2]
+        # the best match with any title; of equals, the one most titles agree with
+        score, _, _, h1 = max(((max(sims), sum(sims), -i, h) for i, h in enumerate(h1s)
+                               for sims in [[_similar(h, t) for t in metas]]))
         if score >= 0.6:  # "Local News | Headline": the headline without the section
+            glued = [t for t in metas if len(norm(t)) >= 8 and norm(h1).startswith(norm(t))
+                     and norm(h1) != norm(t) and h1.startswith(t)
+                     and norm(h1[len(t):]) in sites]
+            if glued:  # "HeadlineUltima Hora Mallorca": the site's name glued after it
+                return glued[0], glued[0]
             kicker = [t for t in metas if norm(t) != norm(h1) and norm(h1).endswith(norm(t))
-                      and len(norm(t)) >= 0.5 * len(norm(h1))]
+                      and len(norm(t)) >= 0.5 * len(norm(h1))
+                      and not h1[:-len(t)][-1:].isspace()]
             if kicker:  # "Open ProgressWhy collaborative…": a kicker glued to the headline
                 return max(kicker, key=len), h1
             return strip_site(h1, sites | _around(h1, metas)), h1
@@ -397,15 +274,22 @@ def _person(name: str | None) -> str | None:
 
 
 def _byline_name(text: str) -> str | None:
+    text = re.sub(r"\s+,", ",", " ".join(text.split()))
     names = clutter.byline_names(text)
+    if not names and "," in text:  # the desk or outlet after the names: ", CNN"
+        head, _, last = text.rpartition(",")
+        if len(last.split()) <= 3 and not clutter.is_bare_name(last.strip()):
+            names = clutter.byline_names(head)
     if names:
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     parsed = clutter.parse_byline(" ".join(text.split()))
     return parsed[1] if parsed and parsed[1] else None
 
 
-def decide_author(raw: RawMeta, blocks: Sequence[str], outlet: str | None) -> str | None:
-    """``blocks``: the page's text blocks outside sidebars, teasers and comments."""
+def decide_author(raw: RawMeta, blocks: Sequence[str], outlet: str | None,
+                  headlines: Sequence[str | None] = ()) -> str | None:
+    """``blocks``: the page's text blocks outside sidebars, teasers and comments;
+    ``headlines``: the title and visible headline, under which a byline may stand."""
     persons: list[str] = []
     orgs: list[str] = []
 
@@ -434,6 +318,9 @@ def decide_author(raw: RawMeta, blocks: Sequence[str], outlet: str | None) -> st
     found = _first_person(persons) or (orgs[0] if orgs else None)
     if found:
         return found
+    found = _name_under(blocks, headlines)
+    if found:
+        return found
     add(n for n, _ in raw.ld_authors)
     add(_byline_name(t) or _person(t) for t in raw.dom_authors)
     add(raw.metas.get(k) for k in _AUTHOR_META)
@@ -442,7 +329,26 @@ def decide_author(raw: RawMeta, blocks: Sequence[str], outlet: str | None) -> st
     if found:
         return found
     # a byline of one word or initials ("By IWB") is still what the page says
-    return next((n for n in persons if 0 < len(n) <= 40 and len(n.split()) <= 3), None)
+    return next((n for n in persons if 0 < len(n) <= 40 and len(n.split()) <= 3
+                 and n.casefold() not in _NOT_AUTHORS), None)
+
+
+def _name_under(blocks: Sequence[str], headlines: Sequence[str | None]) -> str | None:
+    """A person's name alone on a line right under the headline, with a date in its
+    block or the next ("Max Blumenthal / The Grayzone / Thu, 14 May 2020", "Patricio
+    Candia | Palma de Mallorca | 08/01/2014"): the byline without a "By"."""
+    keys = {norm(h) for h in headlines if h} - {""}
+    for i, b in enumerate(blocks):
+        if norm(b) not in keys:
+            continue
+        for j in range(i + 1, min(i + 4, len(blocks))):
+            line = blocks[j].split("\n")[0].strip()
+            name = re.split(r"\s+[|•·–—]\s+|\s*\|\s*", line)[0].strip()
+            dated = re.search(DATE_PATTERN, " ".join(blocks[j:j + 2]))
+            if dated and len(blocks[j]) <= 200 and clutter.is_bare_name(name) \
+                    and not any(name in b[1:] for b in blocks if len(b) > 200):
+                return name  # in the body ("… North Korea's newspaper …"): a place or topic
+    return None
 
 
 def _first_person(names: Iterable[str]) -> str | None:
@@ -463,6 +369,13 @@ def _visible_date(blocks: Sequence[str], start: int) -> str | None:
         m = _LABELLED_DATE.search(b)
         if m:
             return parse_date(m.group(1))
+    # a line that is only a date, right under the headline ("Thu, 14 May 2020 17:55 UTC")
+    if start:
+        for b in blocks[start + 1:start + 4]:
+            for line in b.split("\n")[:4]:
+                d = _date(line) if len(line.split()) <= 8 and not _NOT_PUBLISHED.match(line) else None
+                if d and not re.search(r"[^\W\d_]{3,}", re.sub(rf"(?i){_MONTHS_DAYS}", "", line)):
+                    return d
     for b in near:
         if clutter.match_rule(b) is None and clutter.parse_byline(" ".join(b.split())):
             d = parse_date(b)
@@ -477,7 +390,7 @@ def decide_published(raw: RawMeta, blocks: Sequence[str], headline: str | None) 
         start = next((i for i, b in enumerate(blocks) if norm(b) == norm(headline)), 0)
     visible = _visible_date(blocks, start)
     for value in [raw.ld_published] + [raw.metas.get(k) for k in _PUBLISHED_META]:
-        d = parse_date(value)
+        d = _date(value)
         if d:
             # a time stamp in UTC may fall on the next day where the outlet is: the date
             # printed on the page then says which day it was there
@@ -493,6 +406,18 @@ def decide_published(raw: RawMeta, blocks: Sequence[str], headline: str | None) 
             if d:
                 return d
     return parse_date(raw.traf.get("date"))
+
+
+def _date(value: str | None) -> str | None:
+    """:func:`parse_date`, and the forms only machine-readable stamps and East Asian pages
+    use: "20180619T055000+0900", "2018/6/19 5:50", "2012年12月10日"."""
+    m = re.match(r"\s*(\d{4})(\d{2})(\d{2})T\d", value or "") or re.search(
+        r"(?<!\d)(\d{4})\s*(?:/|年)\s*(\d{1,2})\s*(?:/|月)\s*(\d{1,2})(?!\d)", value or "")
+    if m:
+        d = parse_date(f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}")
+        if d:
+            return d
+    return parse_date(value)
 
 
 def _days(iso: str) -> int:
@@ -513,5 +438,6 @@ def decide(raw: RawMeta, blocks: Sequence[str], main: Sequence[str] | None = Non
     ``main`` those outside sidebars, teasers and comments (all of them if not given)."""
     outlet = decide_outlet(raw, blocks)
     title, headline = decide_title(raw, outlet)
-    return PageMeta(title, outlet, decide_author(raw, blocks if main is None else main, outlet),
+    author = decide_author(raw, blocks if main is None else main, outlet, (title, headline))
+    return PageMeta(title, outlet, author,
                     decide_published(raw, blocks, headline), decide_url(raw), headline)
