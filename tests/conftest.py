@@ -15,23 +15,41 @@ DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parent.parent
 
 
+_FONT_PROPERTIES = ("system_point_size", "close_reader_font_size")
+
+
 @pytest.fixture(autouse=True)
 def _normal_text_size():
-    """A test that zooms the text leaves the app's font as it found it: the font is the
-    application's, shared by every later test's windows."""
-    yield
+    """A test that zooms the text, or plays the desktop's larger font, leaves the app's
+    font as it found it: the font is the application's, shared by every later test's
+    windows (a test of 200 % text once left its size behind as "the system's", and the
+    later screenshots of other screens came out at 200 %)."""
     import sys
 
+    before = None
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if app is not None:
+            before = (QApplication.font(), {p: app.property(p) for p in _FONT_PROPERTIES})
+    yield
     if "PySide6.QtWidgets" not in sys.modules:
         return
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
-    if app is None or not app.property("close_reader_ready"):
+    if app is None:
         return
-    from app.ui.fonts import set_app_font, ui_font
+    if before is not None:
+        font, props = before
+        QApplication.setFont(font)
+        for name, value in props.items():
+            app.setProperty(name, value)
+    if app.property("close_reader_ready"):
+        from app.ui.fonts import set_app_font, ui_font
 
-    set_app_font(ui_font(1.0))
+        set_app_font(ui_font(1.0))
 
 
 @pytest.fixture
