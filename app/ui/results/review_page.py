@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -162,7 +164,8 @@ class ReviewDialog(QDialog):
         self.comment = QPlainTextEdit(sub.comment)
         self.comment.setAccessibleName("Comment to the student")
         self.comment.setPlaceholderText("Shown to the student with the feedback")
-        self.comment.setMaximumHeight(90)
+        # four lines of the comment at any text size (a fixed 90 px showed one at 200 %)
+        self.comment.setMaximumHeight(self.comment.fontMetrics().lineSpacing() * 4 + 24)
         self.error = _plain(QLabel())
         self.error.setObjectName("error")
         form = QFormLayout()
@@ -183,10 +186,28 @@ class ReviewDialog(QDialog):
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._on_save)
         buttons.rejected.connect(self.reject)
+        # the attempt and the form scroll together when they need more height than the
+        # screen has (at 200 % text, or on 1366×768); Save and Cancel stay in view. Without
+        # the scroll area Qt squeezed them below their minimum and painted the summary,
+        # the Show buttons and the legend over one another.
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        # the attempt keeps the height the student's own page gives it (about 36 lines),
+        # the dialog scrolling instead of squeezing its lists and legend
+        view.setMinimumHeight(max(view.minimumSizeHint().height(),
+                                  view.fontMetrics().lineSpacing() * 36))
+        inner.addWidget(view, 1)
+        inner.addLayout(form)
+        inner.addWidget(self.error)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         lay = QVBoxLayout(self)
-        lay.addWidget(view, 1)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
+        lay.addWidget(scroll, 1)
         lay.addWidget(buttons)
 
     def _sync(self, on: bool) -> None:
