@@ -1,0 +1,187 @@
+"""Issue 23's items that its first round fixed but did not test from the outside, driven
+with real keys and clicks offscreen: nothing said about another student's or a deleted
+highlight, a restored highlight said again, an assessment's Submitted page, tabbing into
+the explanations list, the legend after another attempt is opened, F1 and the feedback
+page's keys."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from app.core.lessons import Highlight
+
+pytestmark = pytest.mark.usefixtures("qapp")
+KURSK1 = "kursk-anonymous-sources"
+
+
+@pytest.fixture
+def window(qtbot, db_path):
+    from app.ui import create_main_window
+
+    w = create_main_window(db_path, student="Ana P.")
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    return w
+
+
+def _caret_keys_to(art, pos: int) -> None:  # noqa: ANN001
+    """Walk the caret to ``pos`` with the arrow keys, as a student would."""
+    art.setFocus()
+    for _ in range(5000):
+        here = art.cursor_offset()
+        if here == pos:
+            return
+        QTest.keyClick(art, Qt.Key.Key_Right if here < pos else Qt.Key.Key_Left)
+    raise AssertionError("the caret never got there")
+
+
+def _highlight_with_keys(art, start: int, end: int, key=Qt.Key.Key_2) -> None:  # noqa: ANN001
+    _caret_keys_to(art, start)
+    for _ in range(end - start):
+        QTest.keyClick(art, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(art, key)
+
+
+def _submit(w, lesson_id: str, needles: tuple[str, ...]) -> None:  # noqa: ANN001
+    from app.services.grading import submit
+
+    text = w.repo.get_lesson(lesson_id).text
+    hs = []
+    for n in needles:
+        i = text.index(n)
+        hs.append(Highlight(i, i + len(n), "loaded_language"))
+    submit(w.repo, w.student.id, w.student.name, lesson_id, tuple(hs))
+
+
+def test_another_student_hears_nothing_of_the_last_ones_highlight(qtbot, window):
+    window.open_lesson(KURSK1)
+    art = window.reader.article
+    i = art.toPlainText().index("shockwaves")
+    _highlight_with_keys(art, i, i + 10)
+    QTest.keyClick(art, Qt.Key.Key_Left)
+    QTest.keyClick(art, Qt.Key.Key_Left)
+    assert "shockwaves" in art.accessibleDescription()
+    window.reader.flush()
+    window.show_signin()
+    window.sign_in("Ben Q.")
+    window.open_lesson(KURSK1)
+    assert "shockwaves" not in art.accessibleDescription()
+    _caret_keys_to(art, i + 3)  # where Ana's highlight was: nothing of hers is said
+    assert "shockwaves" not in art.accessibleDescription()
+    assert window.reader.draft.highlights == ()
+
+
+def test_a_deleted_highlight_is_not_named_and_an_undone_one_is(qtbot, window):
+    window.open_lesson(KURSK1)
+    art = window.reader.article
+    i = art.toPlainText().index("shockwaves")
+    _highlight_with_keys(art, i, i + 10)
+    _caret_keys_to(art, i - 3)
+    _caret_keys_to(art, i + 3)
+    assert art.accessibleDescription() == "Loaded language: “shockwaves”"
+    QTest.keyClick(art, Qt.Key.Key_Delete)
+    assert art.accessibleDescription().startswith("Removed")
+    # the caret moves on, through and around where it was: never named again
+    for pos in (i + 5, i - 3, i + 2):
+        _caret_keys_to(art, pos)
+        assert "shockwaves" not in art.accessibleDescription(), pos
+    QTest.keyClick(art, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "is back" in art.accessibleDescription()
+    _caret_keys_to(art, i - 3)
+    assert art.accessibleDescription() == ""
+    _caret_keys_to(art, i + 4)  # into the restored highlight: said again
+    assert art.accessibleDescription() == "Loaded language: “shockwaves”"
+
+
+def test_an_assessments_submitted_page_says_handed_in_not_found_in_the_key(qtbot, db_path):
+    from dataclasses import replace
+
+    from app.services.lesson_edit import save_lesson
+    from app.services.open_db import open_library
+    from app.ui import create_main_window
+
+    repo = open_library(db_path)
+    save_lesson(repo, replace(repo.get_lesson(KURSK1, with_key=True), mode="assessment"), False)
+    repo.database.close()
+    w = create_main_window(db_path, student="Ana P.")
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    _submit(w, KURSK1, ("sent shockwaves",))
+    w.show_feedback(KURSK1)
+    fb = w.feedback
+    assert fb.headline.text().startswith("Submitted")
+    fa = fb.article
+    j = fa.toPlainText().index("sent shockwaves")
+    _caret_keys_to(fa, j + 3)
+    said = fa.accessibleDescription()
+    assert said == "Loaded language: your highlight, handed in", said
+    assert "key" not in said
+
+
+def test_tabbing_into_the_explanations_starts_on_its_first_row(qtbot, window):
+    _submit(window, KURSK1, ("sent shockwaves", "Russia"))
+    window.show_feedback(KURSK1)
+    fb = window.feedback
+    box, lw = fb.explanation_filter, fb.explanations
+    box.setFocus()
+    QTest.keyClick(box, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is lw
+    assert lw.currentRow() == 0 and lw.item(0).isSelected()
+    # Down goes to the second row, not past it
+    QTest.keyClick(lw, Qt.Key.Key_Down)
+    assert lw.currentRow() == 1
+
+
+def test_the_legend_stays_when_another_attempt_is_opened_from_the_list(qtbot, window):
+    _submit(window, KURSK1, ("sent shockwaves",))
+    _submit(window, KURSK1, ("sent shockwaves", "Russia"))
+    window.show_feedback(KURSK1)
+    fb = window.feedback
+    qtbot.wait(50)
+    b = fb.layer_buttons["key"]
+    QTest.mouseClick(b, Qt.MouseButton.LeftButton, pos=QPoint(8, b.height() // 2))
+    qtbot.wait(20)
+    y0 = {m: x.mapTo(fb, QPoint(0, 0)).y() for m, x in fb.layer_buttons.items()}
+    h0 = fb.summary_scroll.height()
+    att = fb.attempts
+    assert att.count() == 2
+    att.setFocus()
+    row = next(r for r in range(att.count()) if "Attempt 1" in att.item(r).text())
+    att.setCurrentRow(row)
+    QTest.keyClick(att, Qt.Key.Key_Return)
+    qtbot.wait(50)
+    assert "(shown)" in fb.attempts.item(row).text()
+    assert fb.legend.isVisible() and fb.legend_scroll.height() > 10
+    # the buttons move only as much as the summary (another attempt, other words) grew
+    grew = fb.summary_scroll.height() - h0
+    assert {m: x.mapTo(fb, QPoint(0, 0)).y() for m, x in fb.layer_buttons.items()} == \
+        {m: y + grew for m, y in y0.items()}
+    assert fb.mode == "key" and fb.layer_buttons["key"].isChecked()
+
+
+def test_f1_lists_the_feedback_pages_keys(qtbot, window):
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    from app.ui.shortcuts_dialog import listed_keys
+
+    _submit(window, KURSK1, ("sent shockwaves",))
+    window.show_feedback(KURSK1)
+    listed = listed_keys().replace(" ", "")
+    fb = window.feedback
+    texts = [b.text() for b in fb.findChildren(QAbstractButton) if b.isVisible()]
+    texts += [lb.text() for lb in fb.findChildren(QLabel) if lb.isVisible() and lb.buddy()]
+    keys = {QKeySequence.mnemonic(t).toString(QKeySequence.SequenceFormat.PortableText)
+            for t in texts} - {""}
+    assert len(keys) >= 6, keys
+    for k in keys:
+        assert k.replace(" ", "") in listed, (k, texts)
