@@ -185,3 +185,40 @@ def test_f1_lists_the_feedback_pages_keys(qtbot, window):
     assert len(keys) >= 6, keys
     for k in keys:
         assert k.replace(" ", "") in listed, (k, texts)
+
+
+def test_the_filtered_explanations_hold_only_the_rows_shown(qtbot, window):
+    """A hidden row is still a child of the list for a screen reader: Orca 43 said "List
+    with 33 items" for the 11 missed passages. The list now holds only what it shows,
+    and the article's caret never makes a row current that the filter leaves out."""
+    from PySide6.QtGui import QAccessible
+
+    _submit(window, KURSK1, ("sent shockwaves", "Russia"))
+    window.show_feedback(KURSK1)
+    fb = window.feedback
+    box, lw = fb.explanation_filter, fb.explanations
+    everything = lw.count()
+    box.setFocus()
+    QTest.keyClick(box, Qt.Key.Key_Down)  # Missed only
+    assert box.currentData() == "missed"
+    n = int(box.currentText().rsplit("(", 1)[1].rstrip(")"))
+    assert 0 < n < everything and lw.count() == n
+    assert QAccessible.queryAccessibleInterface(lw).childCount() == n
+    assert box.accessibleDescription() == \
+        f"The list shows the passages you missed: {n} items."
+    assert all(lw.item(i).text().startswith(("✗", "↔")) for i in range(n))
+    QTest.keyClick(box, Qt.Key.Key_Tab)  # into the list: its first row
+    assert QApplication.focusWidget() is lw and lw.currentRow() == 0
+    # the caret on a passage she found (not listed now): no row of the list is current
+    fa = fb.article
+    j = fa.toPlainText().index("sent shockwaves")
+    _caret_keys_to(fa, j + 2)
+    assert lw.currentItem() is None or lw.currentItem().text().startswith(("✗", "↔"))
+    # All passages again: every row, in the text's order
+    box.setFocus()
+    QTest.keyClick(box, Qt.Key.Key_Up)
+    assert lw.count() == everything
+    QTest.keyClick(box, Qt.Key.Key_Down)
+    QTest.keyClick(box, Qt.Key.Key_Down)  # Yours only
+    assert {lw.item(i).text().split("\n")[1] for i in range(lw.count())} >= \
+        {"“sent shockwaves”", "“Russia”"}

@@ -92,6 +92,8 @@ class FeedbackPage(QWidget):
         self._graded_id: str | None = None
         self._grade: Grade | None = None
         self._shown_id: str | None = None
+        # the explanations' rows (span, text, filter groups); the filter lists some of them
+        self._explanation_rows: list[tuple[tuple[int, int], str, frozenset[str]]] | None = None
 
         self.back_button = QPushButton("← Library")
         self.back_button.setAccessibleName("Back to the lesson library")
@@ -290,6 +292,7 @@ class FeedbackPage(QWidget):
         self.explanations_heading.setText("<b>&Your highlights, as handed in</b>")
         self._show_filter(False)
         self.explanations.clear()
+        self._explanation_rows = None
         self.article.set_article(lesson.text)
         dark = is_dark(self.palette())
         styles = styles_for(self.cats)
@@ -356,6 +359,7 @@ class FeedbackPage(QWidget):
         self._set_comment(self.comment_line)
         self.article.set_article(lesson.text)
         self.explanations.clear()
+        self._explanation_rows = None
         self._fill_attempts(attempts)
         if report is None:
             self.score_label.setText("Score: not graded yet")
@@ -451,12 +455,7 @@ class FeedbackPage(QWidget):
                 body = [f"{words.tag('extra')}  ·  your {self._name(h.span.label)} highlight",
                         quote, words.why_not_in_key(self._cat(h.span.label))]
             rows.append(((h.span.start, h.span.end), "\n".join(body), frozenset({"mine"})))
-        for rng, t, group in sorted(rows, key=lambda r: r[0]):
-            item = QListWidgetItem(t)
-            item.setData(SPAN_ROLE, rng)
-            item.setData(GROUP_ROLE, group)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, t.replace("\n", ". "))
-            self.explanations.addItem(item)
+        self._explanation_rows = sorted(rows, key=lambda r: r[0])
         counts = {"all": len(rows), **{g: sum(g in r[2] for r in rows) for g in ("missed", "mine")}}
         self.explanation_filter.blockSignals(True)
         keep = self.explanation_filter.currentData() or "all"
@@ -472,22 +471,31 @@ class FeedbackPage(QWidget):
         self.filter_label.setVisible(on)
 
     def _apply_filter(self, _index: int = 0) -> None:
-        """Show the rows the filter chooses; the first one shown is the current row, so a
-        screen reader tabbing into the list starts on it (it used to start past it)."""
+        """List the rows the filter chooses — only those: a hidden row is still a child
+        of the list for a screen reader (Orca said "List with 33 items" for the 11 missed
+        ones), and the article's caret could make a hidden row current. The first row
+        is the current one, so a screen reader tabbing into the list starts on it (it
+        used to start past it)."""
+        if self._explanation_rows is None:  # the Submitted page lists the highlights
+            return
         want = self.explanation_filter.currentData() or "all"
-        first = -1
-        for i in range(self.explanations.count()):
-            item = self.explanations.item(i)
-            hide = want != "all" and want not in (item.data(GROUP_ROLE) or ())
-            item.setHidden(hide)
-            if not hide and first < 0:
-                first = i
-        self._current_explanation(first)
+        lw = self.explanations
+        lw.blockSignals(True)
+        lw.clear()
+        for rng, t, group in self._explanation_rows:
+            if want != "all" and want not in group:
+                continue
+            item = QListWidgetItem(t)
+            item.setData(SPAN_ROLE, rng)
+            item.setData(GROUP_ROLE, group)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, t.replace("\n", ". "))
+            lw.addItem(item)
+        lw.blockSignals(False)
+        self._current_explanation(0 if lw.count() else -1)
         if self.explanation_filter.hasFocus():  # what the list holds now, said where the
             from app.ui import announce as a11y  # focus is (a combo box's new text is not)
 
-            n = sum(not self.explanations.item(i).isHidden()
-                    for i in range(self.explanations.count()))
+            n = lw.count()
             what = {"all": "every passage", "missed": "the passages you missed",
                     "mine": "your own highlights"}[want]
             a11y.announce(self.explanation_filter,
