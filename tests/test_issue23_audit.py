@@ -147,11 +147,15 @@ def test_the_legend_stays_when_another_attempt_is_opened_from_the_list(qtbot, wi
     window.show_feedback(KURSK1)
     fb = window.feedback
     qtbot.wait(50)
-    b = fb.layer_buttons["key"]
+    b = fb.layer_buttons["mine"]
     QTest.mouseClick(b, Qt.MouseButton.LeftButton, pos=QPoint(8, b.height() // 2))
     qtbot.wait(20)
     y0 = {m: x.mapTo(fb, QPoint(0, 0)).y() for m, x in fb.layer_buttons.items()}
     h0 = fb.summary_scroll.height()
+    # the caret on "Russia", which only the second attempt marks
+    fa = fb.article
+    _caret_keys_to(fa, fa.toPlainText().index("Russia") + 2)
+    assert "your highlight" in fa.accessibleDescription()
     att = fb.attempts
     assert att.count() == 2
     att.setFocus()
@@ -160,12 +164,17 @@ def test_the_legend_stays_when_another_attempt_is_opened_from_the_list(qtbot, wi
     QTest.keyClick(att, Qt.Key.Key_Return)
     qtbot.wait(50)
     assert "(shown)" in fb.attempts.item(row).text()
+    # nothing of the second attempt is said about the first
+    here = "; ".join(fa.spoken_at(fa.cursor_offset()))
+    assert "your highlight" not in here and fa.accessibleDescription() == here
+    _caret_keys_to(fa, fa.toPlainText().index("Russia") + 2)
+    assert "your highlight" not in fa.accessibleDescription()
     assert fb.legend.isVisible() and fb.legend_scroll.height() > 10
     # the buttons move only as much as the summary (another attempt, other words) grew
     grew = fb.summary_scroll.height() - h0
     assert {m: x.mapTo(fb, QPoint(0, 0)).y() for m, x in fb.layer_buttons.items()} == \
         {m: y + grew for m, y in y0.items()}
-    assert fb.mode == "key" and fb.layer_buttons["key"].isChecked()
+    assert fb.mode == "mine" and fb.layer_buttons["mine"].isChecked()
 
 
 def test_f1_lists_the_feedback_pages_keys(qtbot, window):
