@@ -231,3 +231,38 @@ def test_the_filtered_explanations_hold_only_the_rows_shown(qtbot, window):
     QTest.keyClick(box, Qt.Key.Key_Down)  # Yours only
     assert {lw.item(i).text().split("\n")[1] for i in range(lw.count())} >= \
         {"“sent shockwaves”", "“Russia”"}
+
+
+def test_the_issues_own_pointer_examples(qtbot, window):
+    """Framing 1: a drag along "exclusive …" (paragraph 2, line 1) starts at "exclusive";
+    Framing 2: a double-click on "militarily" (paragraph 3) selects it — pressed at the
+    top of the glyphs, where the blank line above used to take the press."""
+    from tests import pointer as ptr
+
+    window.open_lesson(KURSK1)
+    art = window.reader.article
+    text = art.toPlainText()
+    a = text.index("exclusive")
+    word_a = (a, a + len("exclusive"))
+    b = text.index("cables", a)
+    word_b = (b, b + len("cables"))
+    p, q = ptr.points(art, word_a, word_b)
+    p.setY(ptr.point(art, word_a, fy=0.15, scroll=False).y())
+    ptr.drag(art, p, q)
+    sel = ptr.selection(art)
+    assert sel is not None and a < sel[0] < a + 9 and b < sel[1] < b + 6, sel  # mid-words
+    before = set(window.reader.draft.highlights)
+    QTest.keyClick(art, Qt.Key.Key_2)  # a highlight takes whole words
+    (h,) = set(window.reader.draft.highlights) - before
+    assert (h.start, h.end) == (a, b + len("cables"))
+
+    window.open_lesson("kursk-new-axis-opinion")
+    text = art.toPlainText()
+    m = text.index("militarily")
+    word = (m, m + len("militarily"))
+    ptr.double_click(art, ptr.point(art, word, fy=0.15))
+    assert ptr.selection(art) == word
+    before = set(window.reader.draft.highlights)
+    QTest.keyClick(art, Qt.Key.Key_2)
+    (h,) = set(window.reader.draft.highlights) - before
+    assert (h.start, h.end) == word
