@@ -266,3 +266,56 @@ def test_the_issues_own_pointer_examples(qtbot, window):
     QTest.keyClick(art, Qt.Key.Key_2)
     (h,) = set(window.reader.draft.highlights) - before
     assert (h.start, h.end) == word
+
+
+@pytest.mark.parametrize("zoom", [1.0, 2.0])
+def test_every_explanation_is_shown_whole(qtbot, window, zoom):
+    """Found by looking at the feedback page while auditing issue 23: rows of the
+    explanations list were laid out wider than the list (as if it had no scroll bar) and
+    a line shorter than their words, so an explanation lost its last words ("…a public
+    announcement you can look" without "up.")."""
+    from PySide6.QtCore import QRect, QSize
+
+    _submit(window, KURSK1, ("sent shockwaves", "Russia"))
+    window.show_feedback(KURSK1)
+    fb = window.feedback
+    lw = fb.explanations
+    for width, z in ((1280, 1.0), (1280, zoom), (1000, zoom), (1366, zoom)):
+        window.resize(width, 800)
+        window.apply_zoom(z)  # a new text size alone wraps the rows anew
+        qtbot.wait(30)
+        vw = lw.viewport().width()
+        for i in range(lw.count()):
+            item = lw.item(i)
+            r = lw.visualItemRect(item)
+            assert r.left() >= 0 and r.right() < vw, (width, i, r, vw)
+            # the words as the style draws them: wrapped inside the style sheet's padding
+            # (QListWidget::item: 6px 4px, a 1px rule below, app/ui/application.py) and
+            # the style's text margins
+            text_w = r.width() - 8 - 2 * (lw.style().pixelMetric(
+                lw.style().PixelMetric.PM_FocusFrameHMargin, None, lw) + 1)
+            need = lw.fontMetrics().boundingRect(
+                QRect(0, 0, text_w, 100_000), int(Qt.TextFlag.TextWordWrap),
+                item.text()).height() + 13
+            assert r.height() >= need, (width, i, r.height(), need, item.text()[-40:])
+    assert isinstance(lw.item(0).sizeHint(), QSize)
+
+
+def test_your_attempts_shows_its_rows_whole_after_a_zoom_on_the_page(qtbot, window):
+    """Found while auditing issue 23's 200 % screens: zoomed on the feedback page, *Your
+    attempts* kept the height of one 100 % line, and its (bold) shown row was cut."""
+    _submit(window, KURSK1, ("sent shockwaves",))
+    window.show_feedback(KURSK1)
+    fb = window.feedback
+    a = fb.attempts
+    qtbot.wait(30)
+    assert a.verticalScrollBar().maximum() == 0
+    fb.setFocus()
+    for _ in range(7):  # Ctrl++ up to 200 %, on the page
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Plus,
+                       Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(50)
+    assert window._zoom >= 2.0
+    assert a.verticalScrollBar().maximum() == 0
+    r = a.visualItemRect(a.item(0))
+    assert r.bottom() < a.viewport().height(), (r, a.viewport().height())

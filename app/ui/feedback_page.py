@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -176,6 +176,7 @@ class FeedbackPage(QWidget):
         self.explanations.setAlternatingRowColors(True)
         self.explanations.setSpacing(2)
         self.explanations.currentItemChanged.connect(self._on_explanation_current)
+        self._wrapped_width = -1
         self.explanation_filter = QComboBox()
         self.explanation_filter.setAccessibleName("Which explanations to list")
         self.explanation_filter.setSizeAdjustPolicy(
@@ -259,6 +260,9 @@ class FeedbackPage(QWidget):
         self.splitter = split
         self._refit = QTimer(self, singleShot=True, interval=0)
         self._refit.timeout.connect(self._fit)
+        # rows wrap anew when the lists' width or text size changes (``eventFilter``)
+        for watched in (self.explanations.viewport(), self.explanations, self.attempts):
+            watched.installEventFilter(self)
         lay = QVBoxLayout(self)
         lay.addLayout(head)
         lay.addWidget(split, 1)
@@ -310,6 +314,7 @@ class FeedbackPage(QWidget):
                 marks.append(Mark(h.start, h.end, cs.background(dark), cs.underline_qt(),
                                   f"Your highlight: {name}"))
             spoken.append(Spoken(h.start, h.end, f"{name}: your highlight, handed in"))
+        self._wrap_explanations()
         self._current_explanation(0 if mine else -1)
         self.explanations.setAccessibleName("Your highlights, as handed in")
         self.article.set_marks(marks)
@@ -491,6 +496,7 @@ class FeedbackPage(QWidget):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, t.replace("\n", ". "))
             lw.addItem(item)
         lw.blockSignals(False)
+        self._wrap_explanations()
         self._current_explanation(0 if lw.count() else -1)
         if self.explanation_filter.hasFocus():  # what the list holds now, said where the
             from app.ui import announce as a11y  # focus is (a combo box's new text is not)
@@ -500,6 +506,34 @@ class FeedbackPage(QWidget):
                     "mine": "your own highlights"}[want]
             a11y.announce(self.explanation_filter,
                           f"The list shows {what}: {n} item{'s' * (n != 1)}.")
+
+    def _wrap_explanations(self) -> None:
+        """Each row as wide as the list's viewport and as tall as its words wrapped there
+        (measured here, as the class view does: Qt laid the rows out as if the list had
+        no scroll bar, wider than it, and a line short, so an explanation lost its last
+        words). Again whenever the viewport's width changes."""
+        lw = self.explanations
+        self._wrapped_width = lw.viewport().width()
+        width = max(60, self._wrapped_width - 2 * lw.spacing())
+        fm = lw.fontMetrics()
+        flags = int(Qt.TextFlag.TextWordWrap)
+        for i in range(lw.count()):
+            item = lw.item(i)
+            # the style sheet's padding (4 a side, 6 above and below) and rule, the
+            # style's text margins, and a little to spare
+            text_h = fm.boundingRect(QRect(0, 0, width - 20, 100_000), flags,
+                                     item.text()).height()
+            item.setSizeHint(QSize(width, text_h + 17))
+
+    def eventFilter(self, obj, e) -> bool:  # noqa: N802, ANN001
+        lw = self.explanations
+        if (obj is lw.viewport() and e.type() == e.Type.Resize
+                and lw.viewport().width() != self._wrapped_width) or \
+                (obj is lw and e.type() == e.Type.FontChange):  # other words per line
+            QTimer.singleShot(0, self, self._wrap_explanations)
+        if obj is self.attempts and e.type() == e.Type.FontChange:  # (the page's own
+            self._refit.start()  # FontChange comes before its children have the font)
+        return super().eventFilter(obj, e)
 
     def _current_explanation(self, row: int) -> None:
         """Make ``row`` current and selected without moving the article's caret."""
@@ -640,7 +674,9 @@ class FeedbackPage(QWidget):
         rows = 0
         for i in range(n):
             item = lw.item(i)
-            fm = QFontMetrics(item.font() if item.font() != QFont() else lw.font())
+            # the shown row's bold font, at the list's size now (it was copied from the
+            # list's font before a zoom, and is drawn resolved against the new one)
+            fm = QFontMetrics(item.font().resolve(lw.font()))
             text_h = fm.boundingRect(QRect(0, 0, width, 100_000),
                                      int(Qt.TextFlag.TextWordWrap), item.text()).height()
             rows += max(text_h + 14, lw.sizeHintForRow(i)) + 2 * lw.spacing()
