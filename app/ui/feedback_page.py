@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -92,6 +92,8 @@ class FeedbackPage(QWidget):
         self._graded_id: str | None = None
         self._grade: Grade | None = None
         self._shown_id: str | None = None
+        # the explanations' rows (span, text, filter groups); the filter lists some of them
+        self._explanation_rows: list[tuple[tuple[int, int], str, frozenset[str]]] | None = None
 
         self.back_button = QPushButton("← Library")
         self.back_button.setAccessibleName("Back to the lesson library")
@@ -174,6 +176,7 @@ class FeedbackPage(QWidget):
         self.explanations.setAlternatingRowColors(True)
         self.explanations.setSpacing(2)
         self.explanations.currentItemChanged.connect(self._on_explanation_current)
+        self._wrapped_width = -1
         self.explanation_filter = QComboBox()
         self.explanation_filter.setAccessibleName("Which explanations to list")
         self.explanation_filter.setSizeAdjustPolicy(
@@ -257,6 +260,9 @@ class FeedbackPage(QWidget):
         self.splitter = split
         self._refit = QTimer(self, singleShot=True, interval=0)
         self._refit.timeout.connect(self._fit)
+        # rows wrap anew when the lists' width or text size changes (``eventFilter``)
+        for watched in (self.explanations.viewport(), self.explanations, self.attempts):
+            watched.installEventFilter(self)
         lay = QVBoxLayout(self)
         lay.addLayout(head)
         lay.addWidget(split, 1)
@@ -290,6 +296,7 @@ class FeedbackPage(QWidget):
         self.explanations_heading.setText("<b>&Your highlights, as handed in</b>")
         self._show_filter(False)
         self.explanations.clear()
+        self._explanation_rows = None
         self.article.set_article(lesson.text)
         dark = is_dark(self.palette())
         styles = styles_for(self.cats)
@@ -307,6 +314,7 @@ class FeedbackPage(QWidget):
                 marks.append(Mark(h.start, h.end, cs.background(dark), cs.underline_qt(),
                                   f"Your highlight: {name}"))
             spoken.append(Spoken(h.start, h.end, f"{name}: your highlight, handed in"))
+        self._wrap_explanations()
         self._current_explanation(0 if mine else -1)
         self.explanations.setAccessibleName("Your highlights, as handed in")
         self.article.set_marks(marks)
@@ -356,6 +364,7 @@ class FeedbackPage(QWidget):
         self._set_comment(self.comment_line)
         self.article.set_article(lesson.text)
         self.explanations.clear()
+        self._explanation_rows = None
         self._fill_attempts(attempts)
         if report is None:
             self.score_label.setText("Score: not graded yet")
@@ -451,12 +460,7 @@ class FeedbackPage(QWidget):
                 body = [f"{words.tag('extra')}  ·  your {self._name(h.span.label)} highlight",
                         quote, words.why_not_in_key(self._cat(h.span.label))]
             rows.append(((h.span.start, h.span.end), "\n".join(body), frozenset({"mine"})))
-        for rng, t, group in sorted(rows, key=lambda r: r[0]):
-            item = QListWidgetItem(t)
-            item.setData(SPAN_ROLE, rng)
-            item.setData(GROUP_ROLE, group)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, t.replace("\n", ". "))
-            self.explanations.addItem(item)
+        self._explanation_rows = sorted(rows, key=lambda r: r[0])
         counts = {"all": len(rows), **{g: sum(g in r[2] for r in rows) for g in ("missed", "mine")}}
         self.explanation_filter.blockSignals(True)
         keep = self.explanation_filter.currentData() or "all"
@@ -472,26 +476,64 @@ class FeedbackPage(QWidget):
         self.filter_label.setVisible(on)
 
     def _apply_filter(self, _index: int = 0) -> None:
-        """Show the rows the filter chooses; the first one shown is the current row, so a
-        screen reader tabbing into the list starts on it (it used to start past it)."""
+        """List the rows the filter chooses — only those: a hidden row is still a child
+        of the list for a screen reader (Orca said "List with 33 items" for the 11 missed
+        ones), and the article's caret could make a hidden row current. The first row
+        is the current one, so a screen reader tabbing into the list starts on it (it
+        used to start past it)."""
+        if self._explanation_rows is None:  # the Submitted page lists the highlights
+            return
         want = self.explanation_filter.currentData() or "all"
-        first = -1
-        for i in range(self.explanations.count()):
-            item = self.explanations.item(i)
-            hide = want != "all" and want not in (item.data(GROUP_ROLE) or ())
-            item.setHidden(hide)
-            if not hide and first < 0:
-                first = i
-        self._current_explanation(first)
+        lw = self.explanations
+        lw.blockSignals(True)
+        lw.clear()
+        for rng, t, group in self._explanation_rows:
+            if want != "all" and want not in group:
+                continue
+            item = QListWidgetItem(t)
+            item.setData(SPAN_ROLE, rng)
+            item.setData(GROUP_ROLE, group)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, t.replace("\n", ". "))
+            lw.addItem(item)
+        lw.blockSignals(False)
+        self._wrap_explanations()
+        self._current_explanation(0 if lw.count() else -1)
         if self.explanation_filter.hasFocus():  # what the list holds now, said where the
             from app.ui import announce as a11y  # focus is (a combo box's new text is not)
 
-            n = sum(not self.explanations.item(i).isHidden()
-                    for i in range(self.explanations.count()))
+            n = lw.count()
             what = {"all": "every passage", "missed": "the passages you missed",
                     "mine": "your own highlights"}[want]
             a11y.announce(self.explanation_filter,
                           f"The list shows {what}: {n} item{'s' * (n != 1)}.")
+
+    def _wrap_explanations(self) -> None:
+        """Each row as wide as the list's viewport and as tall as its words wrapped there
+        (measured here, as the class view does: Qt laid the rows out as if the list had
+        no scroll bar, wider than it, and a line short, so an explanation lost its last
+        words). Again whenever the viewport's width changes."""
+        lw = self.explanations
+        self._wrapped_width = lw.viewport().width()
+        width = max(60, self._wrapped_width - 2 * lw.spacing())
+        fm = lw.fontMetrics()
+        flags = int(Qt.TextFlag.TextWordWrap)
+        for i in range(lw.count()):
+            item = lw.item(i)
+            # the style sheet's padding (4 a side, 6 above and below) and rule, the
+            # style's text margins, and a little to spare
+            text_h = fm.boundingRect(QRect(0, 0, width - 20, 100_000), flags,
+                                     item.text()).height()
+            item.setSizeHint(QSize(width, text_h + 17))
+
+    def eventFilter(self, obj, e) -> bool:  # noqa: N802, ANN001
+        lw = self.explanations
+        if (obj is lw.viewport() and e.type() == e.Type.Resize
+                and lw.viewport().width() != self._wrapped_width) or \
+                (obj is lw and e.type() == e.Type.FontChange):  # other words per line
+            QTimer.singleShot(0, self, self._wrap_explanations)
+        if obj is self.attempts and e.type() == e.Type.FontChange:  # (the page's own
+            self._refit.start()  # FontChange comes before its children have the font)
+        return super().eventFilter(obj, e)
 
     def _current_explanation(self, row: int) -> None:
         """Make ``row`` current and selected without moving the article's caret."""
@@ -632,7 +674,9 @@ class FeedbackPage(QWidget):
         rows = 0
         for i in range(n):
             item = lw.item(i)
-            fm = QFontMetrics(item.font() if item.font() != QFont() else lw.font())
+            # the shown row's bold font, at the list's size now (it was copied from the
+            # list's font before a zoom, and is drawn resolved against the new one)
+            fm = QFontMetrics(item.font().resolve(lw.font()))
             text_h = fm.boundingRect(QRect(0, 0, width, 100_000),
                                      int(Qt.TextFlag.TextWordWrap), item.text()).height()
             rows += max(text_h + 14, lw.sizeHintForRow(i)) + 2 * lw.spacing()
