@@ -1,6 +1,6 @@
 """Screenshots of the authoring screens of issue 24, at 100 % and 200 % text:
 
-- the New lesson dialog after importing a real saved page (what was found and removed);
+- the New lesson dialog after importing a saved page (what was found and removed);
 - the key editor's Suggestions tab (reasons in full, optional and learned suggestions);
 - editing a lesson's text with its key spans shaded;
 - Export for students.
@@ -13,7 +13,6 @@ docs/screenshots/.
 
 from __future__ import annotations
 
-import gzip
 import os
 import sys
 import tempfile
@@ -61,9 +60,9 @@ def shoot(folder: Path, docs: Path | None = None) -> list[Path]:
             widget.grab().save(str(docs / DOCS[name]))
 
     with tempfile.TemporaryDirectory() as tmp:
-        page = Path(tmp) / "reuters.html"
-        page.write_bytes(gzip.decompress(
-            (ROOT / "tests/data/pages/reuters.com-parasite.html.gz").read_bytes()))
+        # a saved page of one of the seed articles (the project's own text), with its
+        # site's menus, sharing buttons and an image-name caption for the importer to remove
+        page = ROOT / "tests" / "data" / "saved_page.html"
         repo = open_repo(Path(tmp) / "shots.db")
         import_pack(repo, read_pack(ROOT / "lessons" / "kursk-unit.json"))
         import_pack(repo, read_pack(ROOT / "lessons" / "twins-unit.json"))
