@@ -154,6 +154,9 @@ def test_outlet_not_stated_and_headlines_look_like_headlines(qtbot, window):
     for lid in (KURSK1, "kursk-new-axis-opinion", WIRE, "kursk-state-media-retelling"):
         assert "Outlet not stated" in said[lid]
     assert "Outlet not stated · Lucas Leiroz" in said["kursk-multipolar-commentary"]
+    # the comparison is no article: it says what it is, not that an outlet is missing
+    assert "Outlet not stated" not in said["kursk-compare"]
+    assert "Compare the unit's articles side by side" in said["kursk-compare"]
     window.open_lesson(WIRE)
     assert window.reader.source.text() == "Outlet not stated"
     doc = window.reader.article.document()

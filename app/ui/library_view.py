@@ -32,6 +32,14 @@ Index = QModelIndex | QPersistentModelIndex
 _LEFT_MIDDLE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
+
+def credit_text(s: LessonSummary) -> str:
+    """The card's source line: an article's outlet (or that it is not stated); a
+    comparison has no outlet of its own, it sets the unit's articles side by side."""
+    if s.kind == "compare":
+        return "Compare the unit's articles side by side"
+    return s.source.credit()
+
 class Role(IntEnum):
     LESSON_ID = USER + 1
     SUMMARY = USER + 2
@@ -108,7 +116,7 @@ class LibraryModel(QAbstractListModel):
         if role == _LESSON_ID:
             return s.id
         # the tooltip and the accessible text
-        parts = [s.title, s.source.credit(), s.level.capitalize(), mode_text(s.mode),
+        parts = [s.title, credit_text(s), s.level.capitalize(), mode_text(s.mode),
                  reading_text(s), status_text(row.status)]
         said = ". ".join(p for p in parts if p)
         unit = self.unit_header(index.row())
@@ -203,7 +211,7 @@ class LessonCardDelegate(QStyledItemDelegate):
                    p.fontMetrics().elidedText(s.title, Qt.TextElideMode.ElideRight,
                                               inner.width() - bw - 8))
         p.setFont(base)
-        sub = " · ".join(x for x in (s.source.credit(), s.level.capitalize(), mode_text(s.mode),
+        sub = " · ".join(x for x in (credit_text(s), s.level.capitalize(), mode_text(s.mode),
                                       reading_text(s)) if x)
         p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
         top2 = inner.top() + int(line * 1.45)
