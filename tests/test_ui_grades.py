@@ -195,7 +195,8 @@ def test_review_dialog_overrides_with_a_reason(qtbot, db_path, tmp_path):
     d.score.setValue(40)
     d._on_save()
     assert "reason" in d.error.text()  # an override needs a reason
-    d.reason.setText("marked the right passages, wrong category")
+    QTest.keyClicks(d.reason, "marked the right passages, wrong category")
+    assert d.error.text() == ""  # the message goes once a reason is typed
     d.comment.setPlainText("Check the category descriptions.")
     d.grab().save(str(SHOTS / "review-dialog.png"))
     d._on_save()

@@ -181,6 +181,8 @@ class ReviewDialog(QDialog):
             label.setBuddy(field)
             form.addRow(label, field)
         self.use_override.toggled.connect(self._sync)
+        # a message about the reason goes once the teacher types one
+        self.reason.textEdited.connect(lambda _t: self.error.clear())
         self._sync(self.use_override.isChecked())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
