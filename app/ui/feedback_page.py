@@ -46,6 +46,7 @@ from app.ui.feedback_marks import (
     edge_colour,
 )
 from app.ui.plain import tip
+from app.ui.scrolling import vertical_scroller
 from app.ui.theme import (
     BASE_DARK,
     BASE_LIGHT,
@@ -771,12 +772,7 @@ def _sentence(text: str) -> str:
 
 
 def _scroller(w: QWidget) -> QScrollArea:
-    sc = QScrollArea()
-    sc.setWidget(w)
-    sc.setWidgetResizable(True)
-    sc.setFrameShape(QFrame.Shape.NoFrame)
-    sc.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    sc.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    sc = vertical_scroller(w)
     sc.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
     return sc
 

@@ -11,13 +11,11 @@ from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QToolBar,
     QToolButton,
@@ -32,6 +30,7 @@ from app.ui import announce as a11y
 from app.ui.article import ArticleView, Mark
 from app.ui.highlights_list import HighlightsView, diff, quote
 from app.ui.plain import tip
+from app.ui.scrolling import vertical_scroller
 from app.ui.theme import CategoryStyle, is_dark, pen_style, styles_for
 
 AUTOSAVE_MS = 300
@@ -211,12 +210,7 @@ class ReaderPage(QWidget):
         side_w.setLayout(side)
         # the side panel scrolls when the text is large (200 %) rather than squeezing
         # the Highlights list below a few rows (its minimum size keeps three)
-        side_scroll = QScrollArea()
-        side_scroll.setWidget(side_w)
-        side_scroll.setWidgetResizable(True)
-        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        side_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        side_scroll = vertical_scroller(side_w)
         side_scroll.setMinimumWidth(260)
         self.side_panel = side_scroll
         # Submit stays in view below the panel, whatever the text size and the screen

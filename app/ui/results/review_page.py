@@ -13,13 +13,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -33,6 +31,7 @@ from app.store.repo import Repo, Submission
 from app.ui.plain import ask, tip, warn
 from app.ui.results.conflicts_panel import ConflictsPanel
 from app.ui.roles import ACCESSIBLE_TEXT, DISPLAY, TOOLTIP, USER
+from app.ui.scrolling import vertical_scroller
 
 ID_ROLE = USER + 1
 _ROLES = frozenset({DISPLAY, ACCESSIBLE_TEXT, TOOLTIP, ID_ROLE})  # the rest go at once
@@ -202,14 +201,8 @@ class ReviewDialog(QDialog):
         inner.addWidget(view, 1)
         inner.addLayout(form)
         inner.addWidget(self.error)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         lay = QVBoxLayout(self)
-        lay.addWidget(scroll, 1)
+        lay.addWidget(vertical_scroller(body), 1)
         lay.addWidget(buttons)
 
     def _sync(self, on: bool) -> None:
